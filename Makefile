@@ -1,0 +1,49 @@
+# Everything runs from the repository root with the tools `make setup` installs into .venv
+# (Python) and tools/mock/node_modules (the Prism mock server, for recording and the demo).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST := $(PY) -m pytest
+BASE ?= $(shell git merge-base HEAD main 2>/dev/null || echo HEAD)
+
+.PHONY: setup generate check test test-replay test-live record demo test-all clean
+
+setup: ## create .venv with the package (editable) and the dev tools; install the mock server
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	npm ci --prefix tools/mock --no-audit --no-fund --loglevel=error
+
+generate: ## regenerate generated/ and the README's credential matrix from openapi/ + templates/
+	$(PY) codegen.py generate
+
+check: ## spec valid, generated/ up to date, lint, types
+	$(PY) -m openapi_spec_validator openapi/trigger.yaml
+	$(PY) codegen.py check
+	$(PY) -m ruff check codegen.py tests examples noxfile.py generated
+	$(PY) -m ruff format --check codegen.py tests examples noxfile.py
+	$(PY) -m mypy --strict generated/trigger_dev
+
+test: test-replay ## the suite offline from cassettes; in CI also once live against the mock
+ifdef CI
+	$(MAKE) test-live
+endif
+
+test-replay:
+	$(PYTEST) --record-mode=none
+
+test-live: ## the cassette tests against a running Prism mock instead of the cassettes
+	$(PYTEST) --live --disable-recording -m vcr
+
+record: ## re-record every cassette against the Prism mock (filters secrets before writing)
+	$(PYTEST) --live --record-mode=rewrite -m vcr
+
+demo: ## run examples/quickstart.py against the local mock
+	$(PY) tests/mock_server.py -- $(PY) examples/quickstart.py
+
+test-all: ## the suite on every CPython 3.10-3.13 on this machine
+	$(PY) -m nox
+
+clean:
+	rm -rf $(VENV) .nox .pytest_cache .mypy_cache .ruff_cache tools/mock/node_modules
