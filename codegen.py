@@ -688,6 +688,26 @@ def batch_max_items(routes: list[RouteView]) -> int:
     raise GenerationError("the batch creation route needs runCount with a maximum")
 
 
+def pagination_fields(builder: Builder, routes: list[RouteView]) -> dict[str, str]:
+    """Python attribute names of the wire fields the page classes read, per pagination style."""
+    wanted = {
+        "cursor": {"next": "cursor_next", "previous": "cursor_previous"},
+        "page": {"currentPage": "page_current", "totalPages": "page_total", "count": "page_count"},
+    }
+    names: dict[str, str] = {}
+    for route in routes:
+        if not route.pagination:
+            continue
+        envelope = builder.models[route.parse.removeprefix("model_reader(").removesuffix(".from_dict)")]
+        pagination = next(p for p in properties_of(envelope) if wire_name(p) == "pagination")
+        fields = {wire_name(p): str(p.python_name) for p in properties_of(builder.types.canonical(pagination))}
+        for wire, key in wanted[route.pagination].items():
+            if wire not in fields:
+                raise GenerationError(f"{route.operation_id}: pagination has no {wire!r} field")
+            names[key] = fields[wire]
+    return names
+
+
 def _default_literal(schema: dict[str, Any]) -> str | None:
     if "default" not in schema:
         return None
@@ -876,6 +896,7 @@ def build_context(spec: dict[str, Any], data: GeneratorData) -> dict[str, Any]:
         "enums": enum_views(builder),
         "input_types": builder.input_order,
         "batch_max_items": batch_max_items(routes),
+        "page_fields": pagination_fields(builder, routes),
         **RUNTIME_SETTINGS,
     }
 
@@ -924,8 +945,8 @@ def format_tree(destination: Path) -> None:
     config = ROOT / "pyproject.toml"
     ruff = [sys.executable, "-m", "ruff"]
     for command in (
-        [*ruff, "check", "--config", str(config), "--select", "I,F401", "--fix", "--quiet", "--exit-zero", str(destination)],
-        [*ruff, "format", "--config", str(config), "--quiet", str(destination)],
+        [*ruff, "check", "--no-cache", "--config", str(config), "--select", "I,F401", "--fix", "--quiet", "--exit-zero", str(destination)],
+        [*ruff, "format", "--no-cache", "--config", str(config), "--quiet", str(destination)],
     ):
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
@@ -969,14 +990,20 @@ def generate_into(destination: Path) -> None:
     render(context, destination)
 
 
+def package_files(root: Path) -> Iterator[Path]:
+    """The files of a generated tree, relative to it, without caches tools leave behind."""
+    for path in root.rglob("*"):
+        relative = path.relative_to(root)
+        if path.is_file() and not any(part.startswith((".", "__pycache__")) for part in relative.parts):
+            yield relative
+
+
 def sync_tree(source: Path, target: Path) -> list[str]:
     """Make ``target`` equal ``source``; rewrite only changed files. Returns what changed."""
     changed = []
-    wanted = {p.relative_to(source) for p in source.rglob("*") if p.is_file()}
-    present = {p.relative_to(target) for p in target.rglob("*") if p.is_file()} if target.exists() else set()
+    wanted = set(package_files(source))
+    present = set(package_files(target)) if target.exists() else set()
     for relative in sorted(present - wanted):
-        if "__pycache__" in relative.parts:
-            continue
         (target / relative).unlink()
         changed.append(f"removed {relative}")
     for relative in sorted(wanted):
@@ -988,7 +1015,7 @@ def sync_tree(source: Path, target: Path) -> list[str]:
         changed.append(f"wrote {relative}")
     for directory in sorted((p for p in target.rglob("*") if p.is_dir()), reverse=True):
         if not any(directory.iterdir()):
-            directory.rmdir()
+            directory.rmdir()  # a module that no longer exists leaves its folder empty
     return changed
 
 
@@ -1011,10 +1038,8 @@ def command_check(_: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as temporary:
         fresh = Path(temporary)
         generate_into(fresh)
-        wanted = {p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file()}
-        present = {
-            p.relative_to(OUTPUT) for p in OUTPUT.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-        }
+        wanted = set(package_files(fresh))
+        present = set(package_files(OUTPUT))
         for relative in sorted(wanted | present):
             old = OUTPUT / relative
             new = fresh / relative
