@@ -84,7 +84,7 @@ def select_route(operation: Operation[Any], credential: Credential | None, args:
             operation=operation.name,
             credential="none",
         )
-    label = credential.kind.label
+    label = _with_article(credential.kind.label)
     for route in operation.routes:
         if credential.kind.key not in route.credentials:
             continue
@@ -92,24 +92,24 @@ def select_route(operation: Operation[Any], credential: Credential | None, args:
         foreign = sorted(given - route.by_python_name.keys())
         if foreign:
             raise AuthMethodError(
-                f"{operation.name} with a {label} cannot take {_names(foreign)}: "
+                f"{operation.name} with {label} cannot take {_names(foreign)}: "
                 f"{_only_with(operation, foreign)}",
                 operation=operation.name,
-                credential=label,
+                credential=credential.kind.label,
             )
         missing = [p.python for p in route.params if p.required and args.get(p.python) is None]
         if missing and len(operation.routes) > 1:
             raise AuthMethodError(
-                f"{operation.name} with a {label} needs {_names(missing)} "
+                f"{operation.name} with {label} needs {_names(missing)} "
                 f"(it calls {route.method} {route.path}).",
                 operation=operation.name,
-                credential=label,
+                credential=credential.kind.label,
             )
         return route
     raise AuthMethodError(
-        f"{operation.name} cannot be called with a {label}; it takes {_kinds_text(operation)}.",
+        f"{operation.name} cannot be called with {label}; it takes {_kinds_text(operation)}.",
         operation=operation.name,
-        credential=label,
+        credential=credential.kind.label,
     )
 
 
@@ -165,6 +165,10 @@ def _json_bytes(operation: Operation[Any], body: Any) -> bytes:
         ) from None
 
 
+def _with_article(label: str) -> str:
+    return f"an {label}" if label[:1] in "aeiou" else f"a {label}"
+
+
 def _names(names: list[str]) -> str:
     return ", ".join(repr(n) for n in names)
 
@@ -179,7 +183,7 @@ def _only_with(operation: Operation[Any], names: list[str]) -> str:
         if all(n in route.by_python_name for n in names):
             kinds = " or ".join(_LABELS.get(k, k) for k in sorted(route.credentials))
             verb = "applies" if len(names) == 1 else "apply"
-            return f"{_names(names)} {verb} only with a {kinds} ({route.method} {route.path})."
+            return f"{_names(names)} {verb} only with {_with_article(kinds)} ({route.method} {route.path})."
     return "no route of this operation takes them."
 
 

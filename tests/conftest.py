@@ -1,0 +1,97 @@
+"""Shared fixtures: clients for each credential kind, and where their requests go.
+
+Tests marked ``vcr`` replay cassettes from ``tests/cassettes`` (no network). With ``--live``
+the same tests run against a Prism mock serving ``openapi/trigger.yaml`` with request
+validation, which is also how ``make record`` re-records the cassettes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import trigger_dev
+from tests.cassette_filters import SECRET_HEADERS, scrub_request, scrub_response
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi" / "trigger.yaml"
+
+# Obvious fakes: they never reach a cassette (Authorization is filtered), and are too short
+# to look like real keys.
+SECRET_KEY = "tr_dev_fakeKey"
+ACCESS_TOKEN = "tr_pat_fakeToken"
+ORG_TOKEN = "tr_oat_fakeToken"
+# Nothing listens here: a request that escapes the cassette fails instead of going anywhere.
+REPLAY_URL = "http://127.0.0.1:9"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--live",
+        action="store_true",
+        help="run the cassette tests against a local Prism mock of openapi/trigger.yaml",
+    )
+
+
+@pytest.fixture(scope="session")
+def api_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    if not request.config.getoption("--live"):
+        yield REPLAY_URL
+        return
+    from tests.mock_server import running_mock
+
+    with running_mock(SPEC) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def vcr_config() -> dict[str, Any]:
+    return {
+        "filter_headers": [(name, "<filtered>") for name in SECRET_HEADERS],
+        "before_record_request": scrub_request,
+        "before_record_response": scrub_response,
+        # The mock's port changes between recordings; what identifies a request is the rest.
+        "match_on": ["method", "path", "query", "body"],
+        "decode_compressed_response": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def vcr_cassette_dir() -> str:
+    return str(ROOT / "tests" / "cassettes")
+
+
+def make_client(api_url: str, **credential: str) -> trigger_dev.TriggerClient:
+    # One attempt: a cassette holds exactly the exchanges the call made.
+    return trigger_dev.TriggerClient(
+        base_url=api_url, request_options={"retry": {"max_attempts": 1}}, **credential
+    )
+
+
+@pytest.fixture
+def sk_client(api_url: str) -> Iterator[trigger_dev.TriggerClient]:
+    with make_client(api_url, secret_key=SECRET_KEY) as client:
+        yield client
+
+
+@pytest.fixture
+def pat_client(api_url: str) -> Iterator[trigger_dev.TriggerClient]:
+    with make_client(api_url, access_token=ACCESS_TOKEN) as client:
+        yield client
+
+
+@pytest.fixture
+def oat_client(api_url: str) -> Iterator[trigger_dev.TriggerClient]:
+    with make_client(api_url, secret_key=ORG_TOKEN) as client:
+        yield client
+
+
+@pytest.fixture(autouse=True)
+def _isolated_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see no Trigger.dev settings from the machine, and no default client of another test."""
+    for name in ("TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN", "TRIGGER_API_URL", "TRIGGER_LOG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(trigger_dev._client, "_default", None)
