@@ -172,11 +172,12 @@ def error_from_response(status: int, headers: Mapping[str, str], text: str) -> A
         body = json.loads(text) if text else None
     except ValueError:
         body = text
-    message = _message(status, body, text)
+    message = _message(body, text)
     return error_class_for(status)(message, status=status, headers=headers, body=body)
 
 
-def _message(status: int, body: Any, text: str) -> str:
+def _message(body: Any, text: str) -> str:
+    """The body's error message, as the official SDK picks it, or the body made readable."""
     if isinstance(body, dict) and "error" in body:
         error = body["error"]
         if isinstance(error, dict) and "message" in error:
@@ -184,8 +185,8 @@ def _message(status: int, body: Any, text: str) -> str:
             return inner if isinstance(inner, str) else json.dumps(inner)
         return error if isinstance(error, str) else json.dumps(error)
     if not text.strip():
-        return f"{status} status code (no body)"
-    return f"{status} {_readable(text)}"
+        return "(no body)"
+    return _readable(text)
 
 
 _HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
