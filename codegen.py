@@ -25,13 +25,13 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import tomllib
 from openapi_python_client import strings
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
@@ -401,7 +401,7 @@ class Builder:
 
     def credential_kinds(self) -> list[dict[str, Any]]:
         kinds = []
-        for scheme_name in sorted(self.schemes):
+        for scheme_name in self.schemes:  # the document's order: it is the README's column order
             credential = self.schemes[scheme_name].get("x-credential")
             if not credential:
                 raise GenerationError(f"security scheme {scheme_name} has no x-credential")
@@ -444,7 +444,9 @@ class Builder:
                 raise GenerationError(f"{method.upper()} {path} has no x-sdk extension")
             route = self.route(path, method, operation, item)
             key = (sdk["resource"], sdk["method"])
-            view = methods.setdefault(key, MethodView(sdk["resource"], sdk["method"], [], sdk.get("implementation")))
+            view = methods.setdefault(
+                key, MethodView(sdk["resource"], sdk["method"], [], sdk.get("implementation"))
+            )
             view.routes.append(route)
             if sdk.get("positional"):
                 view.positional_wire = list(sdk["positional"])
@@ -469,7 +471,10 @@ class Builder:
         operation_id = operation["operationId"]
         endpoint = self.endpoints[python_name(operation_id)]
         sdk = operation["x-sdk"]
-        params = [self.param(raw, endpoint) for raw in [*item.get("parameters", []), *operation.get("parameters", [])]]
+        params = [
+            self.param(raw, endpoint)
+            for raw in [*item.get("parameters", []), *operation.get("parameters", [])]
+        ]
         body_kind = None
         request_body = self.resolve(operation.get("requestBody"))
         if request_body:
@@ -480,7 +485,16 @@ class Builder:
             elif content_type == "application/x-ndjson":
                 body_kind = "ndjson"
                 params.append(
-                    ParamView("items", "items", "body", True, "Sequence[Mapping[str, Any]]", "One object per line.", None, "plain")
+                    ParamView(
+                        "items",
+                        "items",
+                        "body",
+                        True,
+                        "Sequence[Mapping[str, Any]]",
+                        "One object per line.",
+                        None,
+                        "plain",
+                    )
                 )
             else:
                 raise GenerationError(f"{operation_id}: unsupported request body {content_type}")
@@ -507,10 +521,7 @@ class Builder:
         location = param["in"]
         if location not in ("path", "query"):
             raise GenerationError(f"{endpoint.name}: {location} parameters are not supported ({wire})")
-        parsed = {
-            wire_name(p): p
-            for p in [*endpoint.path_parameters, *endpoint.query_parameters]
-        }[wire]
+        parsed = {wire_name(p): p for p in [*endpoint.path_parameters, *endpoint.query_parameters]}[wire]
         schema = self.resolve(param.get("schema", {}))
         encoder = param.get("x-sdk-encode") or (
             "text" if location == "path" else QUERY_ENCODERS.get(schema.get("type"), "text")
@@ -553,7 +564,11 @@ class Builder:
             pass  # a named encoder knows the wire shape itself
         elif isinstance(prop, ModelProperty) and not self.types.is_map(prop):
             encoder = f"nested({self.input_type(prop, raw).table})"
-        elif isinstance(prop, ListProperty) and isinstance(prop.inner_property, ModelProperty) and not self.types.is_map(prop.inner_property):
+        elif (
+            isinstance(prop, ListProperty)
+            and isinstance(prop.inner_property, ModelProperty)
+            and not self.types.is_map(prop.inner_property)
+        ):
             item_raw = self.resolve(raw["items"])
             encoder = f"list_of({self.input_type(prop.inner_property, item_raw).table})"
         return ParamView(
@@ -578,7 +593,11 @@ class Builder:
             return "str | datetime.datetime | datetime.timedelta"
         if isinstance(prop, ModelProperty) and not self.types.is_map(prop):
             return self.input_type(prop, raw).name
-        if isinstance(prop, ListProperty) and isinstance(prop.inner_property, ModelProperty) and not self.types.is_map(prop.inner_property):
+        if (
+            isinstance(prop, ListProperty)
+            and isinstance(prop.inner_property, ModelProperty)
+            and not self.types.is_map(prop.inner_property)
+        ):
             return f"Sequence[{self.input_type(prop.inner_property, self.resolve(raw['items'])).name}]"
         return self.types.annotation(prop, inbound=False)
 
@@ -596,7 +615,9 @@ class Builder:
                 continue
             param = self.field_param(prop, field_raw, wire, False)
             view.fields.append(
-                InputFieldView(param.python, wire, param.annotation, param.description, param.schema, param.encoder)
+                InputFieldView(
+                    param.python, wire, param.annotation, param.description, param.schema, param.encoder
+                )
             )
         self.input_order.append(view)
         return view
@@ -604,7 +625,17 @@ class Builder:
     def constraints(self, schema: dict[str, Any], encoder: str) -> dict[str, Any] | None:
         """The subset of a schema the runtime checks before sending."""
         schema = self.resolve(schema)
-        keep = ("type", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern", "minItems", "maxItems")
+        keep = (
+            "type",
+            "enum",
+            "minimum",
+            "maximum",
+            "minLength",
+            "maxLength",
+            "pattern",
+            "minItems",
+            "maxItems",
+        )
         result: dict[str, Any] = {k: schema[k] for k in keep if k in schema}
         if schema.get("x-hint"):
             result["x-hint"] = schema["x-hint"]
@@ -632,7 +663,9 @@ class Builder:
             result["type"] = [t for t in result["type"] if t != "null"]
         return result or None
 
-    def result_of(self, operation: dict[str, Any], endpoint: Endpoint, pagination: str | None) -> tuple[str, str]:
+    def result_of(
+        self, operation: dict[str, Any], endpoint: Endpoint, pagination: str | None
+    ) -> tuple[str, str]:
         for response in endpoint.responses.patterns:
             codes = response.status_code.range
             if codes is None or not 200 <= codes[0] < 300:
@@ -683,7 +716,12 @@ class Builder:
 def batch_max_items(routes: list[RouteView]) -> int:
     for route in routes:
         for param in route.params:
-            if route.step == "create" and param.wire == "runCount" and param.schema and "maximum" in param.schema:
+            if (
+                route.step == "create"
+                and param.wire == "runCount"
+                and param.schema
+                and "maximum" in param.schema
+            ):
                 return int(param.schema["maximum"])
     raise GenerationError("the batch creation route needs runCount with a maximum")
 
@@ -700,7 +738,9 @@ def pagination_fields(builder: Builder, routes: list[RouteView]) -> dict[str, st
             continue
         envelope = builder.models[route.parse.removeprefix("model_reader(").removesuffix(".from_dict)")]
         pagination = next(p for p in properties_of(envelope) if wire_name(p) == "pagination")
-        fields = {wire_name(p): str(p.python_name) for p in properties_of(builder.types.canonical(pagination))}
+        fields = {
+            wire_name(p): str(p.python_name) for p in properties_of(builder.types.canonical(pagination))
+        }
         for wire, key in wanted[route.pagination].items():
             if wire not in fields:
                 raise GenerationError(f"{route.operation_id}: pagination has no {wire!r} field")
@@ -878,7 +918,9 @@ def build_context(spec: dict[str, Any], data: GeneratorData) -> dict[str, Any]:
         resource.model_imports = sorted(used & model_names)
         resource.type_imports = sorted(used & input_names)
         if any(m.implementation == "batch_trigger" for m in resource.methods):
-            resource.type_imports = sorted({*resource.type_imports, "BatchTriggerItem", "BatchTriggerOptions"})
+            resource.type_imports = sorted(
+                {*resource.type_imports, "BatchTriggerItem", "BatchTriggerOptions"}
+            )
     kinds = builder.credential_kinds()
     fallback = next(k["constant"] for k in kinds if k["kind"] == "secret_key")
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -915,13 +957,19 @@ def output_files(context: dict[str, Any]) -> list[OutputFile]:
     ]
     files.append(OutputFile(f"{PACKAGE}/models/__init__.py", "models/__init__.py.jinja"))
     for model in context["models"]:
-        files.append(OutputFile(f"{PACKAGE}/models/{model.module}.py", "models/model.py.jinja", {"model": model}))
+        files.append(
+            OutputFile(f"{PACKAGE}/models/{model.module}.py", "models/model.py.jinja", {"model": model})
+        )
     for enum in context["enums"]:
         files.append(OutputFile(f"{PACKAGE}/models/{enum.module}.py", "models/enum.py.jinja", {"enum": enum}))
     files.append(OutputFile(f"{PACKAGE}/resources/__init__.py", "resources/__init__.py.jinja"))
     for resource in context["resources"]:
         files.append(
-            OutputFile(f"{PACKAGE}/resources/{resource.name}.py", "resources/resource.py.jinja", {"resource": resource})
+            OutputFile(
+                f"{PACKAGE}/resources/{resource.name}.py",
+                "resources/resource.py.jinja",
+                {"resource": resource},
+            )
         )
     return files
 
@@ -945,7 +993,19 @@ def format_tree(destination: Path) -> None:
     config = ROOT / "pyproject.toml"
     ruff = [sys.executable, "-m", "ruff"]
     for command in (
-        [*ruff, "check", "--no-cache", "--config", str(config), "--select", "I,F401", "--fix", "--quiet", "--exit-zero", str(destination)],
+        [
+            *ruff,
+            "check",
+            "--no-cache",
+            "--config",
+            str(config),
+            "--select",
+            "I,F401",
+            "--fix",
+            "--quiet",
+            "--exit-zero",
+            str(destination),
+        ],
         [*ruff, "format", "--no-cache", "--config", str(config), "--quiet", str(destination)],
     ):
         result = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -960,14 +1020,13 @@ def credential_matrix(spec: dict[str, Any]) -> str:
     lines = [head, "|---|---|" + "---|" * len(kinds)]
     for resource in builder.resources():
         for method in resource.methods:
-            for route in method.routes:
-                if route.step == "items":
-                    continue
-                marks = " | ".join("yes" if k["kind"] in route.credentials else "—" for k in kinds)
-                http = f"`{route.method} {route.path}`"
-                if method.implementation:
-                    http += " then `POST /api/v3/batches/{batchId}/items`"
-                if not route.credentials:
+            # A hand-written method's routes are steps of one call; other routes are alternatives.
+            rows = [method.routes] if method.implementation else [[route] for route in method.routes]
+            for routes in rows:
+                http = " then ".join(f"`{route.method} {route.path}`" for route in routes)
+                accepted = set(routes[0].credentials)
+                marks = " | ".join("yes" if k["kind"] in accepted else "—" for k in kinds)
+                if not accepted:
                     marks = " | ".join("none needed" for _ in kinds)
                 lines.append(f"| `{method.sdk_name}` | {http} | {marks} |")
     return "\n".join(lines)
@@ -1044,10 +1103,16 @@ def command_check(_: argparse.Namespace) -> int:
             old = OUTPUT / relative
             new = fresh / relative
             if not old.exists() or not new.exists():
-                problems.append(f"{relative}: {'missing from' if not old.exists() else 'not produced for'} generated/")
+                problems.append(
+                    f"{relative}: {'missing from' if not old.exists() else 'not produced for'} generated/"
+                )
             elif old.read_bytes() != new.read_bytes():
                 diff = difflib.unified_diff(
-                    old.read_text().splitlines(), new.read_text().splitlines(), f"generated/{relative}", "regenerated", lineterm=""
+                    old.read_text().splitlines(),
+                    new.read_text().splitlines(),
+                    f"generated/{relative}",
+                    "regenerated",
+                    lineterm="",
                 )
                 problems.append("\n".join(list(diff)[:40]))
     readme = README.read_text(encoding="utf-8")

@@ -35,7 +35,9 @@ def test_the_response_filter_removes_tokens_from_headers_and_bodies() -> None:
     response = {
         "status": {"code": 200, "message": "OK"},
         "headers": {"x-trigger-jwt": [JWT], "Content-Type": ["application/json"]},
-        "body": {"string": json.dumps({"apiKey": REAL_LOOKING_KEY, "note": f"key {REAL_LOOKING_KEY}"}).encode()},
+        "body": {
+            "string": json.dumps({"apiKey": REAL_LOOKING_KEY, "note": f"key {REAL_LOOKING_KEY}"}).encode()
+        },
     }
     cleaned = scrub_response(response)
     text = json.dumps(cleaned, default=lambda b: b.decode())

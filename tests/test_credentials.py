@@ -51,7 +51,9 @@ def test_secret_key_operations_refuse_other_tokens(server: HTTPServer, name: str
         SECRET_KEY_ONLY[name](client)
     error = caught.value
     assert error.operation == name
-    assert re.match(rf"{re.escape(name)} cannot be called with an? (personal|organization) access token;", str(error))
+    assert re.match(
+        rf"{re.escape(name)} cannot be called with an? (personal|organization) access token;", str(error)
+    )
     assert str(error).endswith("it takes secret key.")
     assert isinstance(error, ValueError)
 
@@ -104,7 +106,7 @@ def test_timezones_send_no_authorization(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/api/v1/timezones").respond_with_json({"timezones": ["UTC"]})
     client = client_for(httpserver, secret_key=SECRET_KEY)
     assert client.schedules.timezones().timezones == ["UTC"]
-    (request, _), = httpserver.log
+    ((request, _),) = httpserver.log
     assert "Authorization" not in request.headers
 
 
@@ -120,7 +122,7 @@ def test_timezones_send_no_authorization(httpserver: HTTPServer) -> None:
 def test_envvars_take_every_kind(httpserver: HTTPServer, token: str, operation: Call) -> None:
     httpserver.expect_request("/api/v1/projects/proj_1/envvars/prod").respond_with_json([])
     assert operation(client_for(httpserver, secret_key=token)) == []
-    (request, _), = httpserver.log
+    ((request, _),) = httpserver.log
     assert request.headers["Authorization"] == f"Bearer {token}"
 
 

@@ -60,16 +60,25 @@ def test_status_codes_map_to_error_classes(
     assert str(error) == f"{status}: Something specific"
 
 
-def test_authorization_failures_carry_code_param_and_type(httpserver: HTTPServer, client: TriggerClient) -> None:
+def test_authorization_failures_carry_code_param_and_type(
+    httpserver: HTTPServer, client: TriggerClient
+) -> None:
     body = {"error": "Unauthorized", "code": "unauthorized", "param": "access_token", "type": "authorization"}
     fail_with(httpserver, 403, json.dumps(body))
     with pytest.raises(trigger_dev.PermissionDeniedError) as caught:
         client.runs.replay("r")
-    assert (caught.value.code, caught.value.param, caught.value.type) == ("unauthorized", "access_token", "authorization")
+    assert (caught.value.code, caught.value.param, caught.value.type) == (
+        "unauthorized",
+        "access_token",
+        "authorization",
+    )
 
 
 def test_validation_details_stay_in_the_body(httpserver: HTTPServer, client: TriggerClient) -> None:
-    body = {"error": "Query Error", "details": [{"code": "too_big", "path": ["page[size]"], "message": "too big"}]}
+    body = {
+        "error": "Query Error",
+        "details": [{"code": "too_big", "path": ["page[size]"], "message": "too big"}],
+    }
     fail_with(httpserver, 400, json.dumps(body))
     with pytest.raises(trigger_dev.BadRequestError) as caught:
         client.runs.replay("r")

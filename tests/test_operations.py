@@ -124,7 +124,11 @@ def envvars_client(
     pat_client: TriggerClient,
     oat_client: TriggerClient,
 ) -> TriggerClient:
-    clients = {"secret_key": sk_client, "personal_access_token": pat_client, "organization_access_token": oat_client}
+    clients = {
+        "secret_key": sk_client,
+        "personal_access_token": pat_client,
+        "organization_access_token": oat_client,
+    }
     return clients[request.param]
 
 
@@ -142,7 +146,9 @@ def test_retrieve_env_var(envvars_client: TriggerClient) -> None:
 
 
 def test_create_env_var(envvars_client: TriggerClient) -> None:
-    assert envvars_client.envvars.create("proj_abcdefghijklmnop", "stg", name="LOG_LEVEL", value="debug").success
+    assert envvars_client.envvars.create(
+        "proj_abcdefghijklmnop", "stg", name="LOG_LEVEL", value="debug"
+    ).success
 
 
 def test_upload_env_vars(envvars_client: TriggerClient) -> None:

@@ -21,12 +21,26 @@ RUN_IDS = [f"run_{i:03d}" for i in range(7)]  # newest first, three pages of thr
 
 def run_item(run_id: str) -> dict[str, Any]:
     return {
-        "id": run_id, "status": "COMPLETED", "taskIdentifier": "t",
-        "createdAt": "2025-01-01T00:00:00.000Z", "updatedAt": "2025-01-01T00:00:00.000Z",
-        "isTest": False, "env": {"id": "env_1", "name": "prod"}, "tags": [],
-        "costInCents": 0, "baseCostInCents": 0, "durationMs": 0, "depth": 0, "taskKind": "STANDARD",
-        "isQueued": False, "isExecuting": False, "isWaiting": False, "isCompleted": True,
-        "isFailed": False, "isSuccess": True, "isCancelled": False,
+        "id": run_id,
+        "status": "COMPLETED",
+        "taskIdentifier": "t",
+        "createdAt": "2025-01-01T00:00:00.000Z",
+        "updatedAt": "2025-01-01T00:00:00.000Z",
+        "isTest": False,
+        "env": {"id": "env_1", "name": "prod"},
+        "tags": [],
+        "costInCents": 0,
+        "baseCostInCents": 0,
+        "durationMs": 0,
+        "depth": 0,
+        "taskKind": "STANDARD",
+        "isQueued": False,
+        "isExecuting": False,
+        "isWaiting": False,
+        "isCompleted": True,
+        "isFailed": False,
+        "isSuccess": True,
+        "isCancelled": False,
     }
 
 
@@ -51,9 +65,15 @@ def cursor_pages(request: Request) -> Response:
 
 def schedule_item(number: int) -> dict[str, Any]:
     return {
-        "id": f"sched_{number}", "type": "IMPERATIVE", "task": "t", "active": True,
+        "id": f"sched_{number}",
+        "type": "IMPERATIVE",
+        "task": "t",
+        "active": True,
         "generator": {"type": "CRON", "expression": "0 * * * *", "description": "hourly"},
-        "timezone": "UTC", "nextRun": None, "nextRunEffectiveAt": None, "environments": [],
+        "timezone": "UTC",
+        "nextRun": None,
+        "nextRunEffectiveAt": None,
+        "environments": [],
     }
 
 
@@ -98,10 +118,14 @@ def test_cursor_pages_forward_and_back(client: TriggerClient, httpserver: HTTPSe
     last_request = httpserver.log[-1][0]
     assert "page[before]" not in last_request.args
     # Every request kept the original filters and page size.
-    assert all(r.args["filter[status]"] == "COMPLETED" and r.args["page[size]"] == "3" for r, _ in httpserver.log)
+    assert all(
+        r.args["filter[status]"] == "COMPLETED" and r.args["page[size]"] == "3" for r, _ in httpserver.log
+    )
 
 
-def test_iterating_a_page_yields_every_item_of_every_page(client: TriggerClient, httpserver: HTTPServer) -> None:
+def test_iterating_a_page_yields_every_item_of_every_page(
+    client: TriggerClient, httpserver: HTTPServer
+) -> None:
     assert [run.id for run in client.runs.list(limit=3)] == RUN_IDS
     assert len(httpserver.log) == 3
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
+from werkzeug import Response
 
 import trigger_dev
 from tests.conftest import SECRET_KEY
@@ -68,8 +68,13 @@ def test_defaults_are_four_attempts_with_the_official_backoff(
 def test_a_retried_call_succeeds_with_one_idempotency_key(
     httpserver: HTTPServer, client: TriggerClient, waits: Waits
 ) -> None:
-    respond_in_turn(httpserver, "/api/v1/tasks/t/trigger", json_response(500), json_response(502),
-                    json_response(200, '{"id": "run_1", "isCached": false}'))
+    respond_in_turn(
+        httpserver,
+        "/api/v1/tasks/t/trigger",
+        json_response(500),
+        json_response(502),
+        json_response(200, '{"id": "run_1", "isCached": false}'),
+    )
     assert client.tasks.trigger("t", {"a": 1}).id == "run_1"
     keys = {request.headers["x-trigger-request-idempotency-key"] for request, _ in httpserver.log}
     assert len(httpserver.log) == 3 and len(keys) == 1
@@ -86,7 +91,9 @@ def test_retried_statuses(httpserver: HTTPServer, client: TriggerClient, status:
 
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 405, 413, 415, 422])
-def test_other_client_errors_are_not_retried(httpserver: HTTPServer, client: TriggerClient, status: int) -> None:
+def test_other_client_errors_are_not_retried(
+    httpserver: HTTPServer, client: TriggerClient, status: int
+) -> None:
     httpserver.expect_request("/api/v1/runs/r/replay").respond_with_response(json_response(status))
     with pytest.raises(trigger_dev.ApiError) as caught:
         client.runs.replay("r")
@@ -96,7 +103,8 @@ def test_other_client_errors_are_not_retried(httpserver: HTTPServer, client: Tri
 
 def test_x_should_retry_true_retries_any_status(httpserver: HTTPServer, client: TriggerClient) -> None:
     respond_in_turn(
-        httpserver, "/api/v3/runs/r",
+        httpserver,
+        "/api/v3/runs/r",
         json_response(404, '{"error": "Not found"}', **{"x-should-retry": "true"}),
         json_response(404, '{"error": "Not found"}', **{"x-should-retry": "true"}),
         json_response(200, '{"error": "not a run"}'),
@@ -138,7 +146,13 @@ def test_waits_are_capped_and_can_be_randomized(httpserver: HTTPServer, waits: W
     client = make_client(
         httpserver.url_for(""),
         waits,
-        retry={"max_attempts": 5, "min_timeout_in_ms": 1000, "max_timeout_in_ms": 2000, "factor": 2, "randomize": True},
+        retry={
+            "max_attempts": 5,
+            "min_timeout_in_ms": 1000,
+            "max_timeout_in_ms": 2000,
+            "factor": 2,
+            "randomize": True,
+        },
     )
     httpserver.expect_request("/api/v1/runs/r/replay").respond_with_response(json_response(503))
     with pytest.raises(trigger_dev.InternalServerError):
@@ -153,8 +167,10 @@ def test_rate_limit_reset_in_epoch_milliseconds_sets_the_wait(
 ) -> None:
     reset_ms = int((time.time() + 2.5) * 1000)
     respond_in_turn(
-        httpserver, "/api/v1/runs/r/replay",
-        json_response(429, **{"x-ratelimit-reset": str(reset_ms)}), json_response(200, OK_RUN),
+        httpserver,
+        "/api/v1/runs/r/replay",
+        json_response(429, **{"x-ratelimit-reset": str(reset_ms)}),
+        json_response(200, OK_RUN),
     )
     client.runs.replay("r")
     assert 2.0 < waits[0] <= 2.5
@@ -165,7 +181,8 @@ def test_the_batch_limiters_epoch_seconds_and_retry_after(
 ) -> None:
     reset_s = int(time.time()) + 4
     respond_in_turn(
-        httpserver, "/api/v1/runs/r/replay",
+        httpserver,
+        "/api/v1/runs/r/replay",
         json_response(429, **{"x-ratelimit-reset": str(reset_s), "retry-after": "4"}),
         json_response(200, OK_RUN),
     )
@@ -179,7 +196,10 @@ def test_retry_after_in_seconds_or_as_a_date(
 ) -> None:
     value = email.utils.formatdate(time.time() + 3, usegmt=True) if header == "http-date" else header
     respond_in_turn(
-        httpserver, "/api/v1/runs/r/replay", json_response(429, **{"retry-after": value}), json_response(200, OK_RUN)
+        httpserver,
+        "/api/v1/runs/r/replay",
+        json_response(429, **{"retry-after": value}),
+        json_response(200, OK_RUN),
     )
     client.runs.replay("r")
     assert 1.9 < waits[0] <= 3.0
@@ -198,7 +218,9 @@ def test_a_rate_limit_asking_for_too_long_raises_at_once(
     assert caught.value.message == "Rate limit exceeded"
 
 
-def test_a_rate_limit_without_a_hint_backs_off(httpserver: HTTPServer, client: TriggerClient, waits: Waits) -> None:
+def test_a_rate_limit_without_a_hint_backs_off(
+    httpserver: HTTPServer, client: TriggerClient, waits: Waits
+) -> None:
     respond_in_turn(httpserver, "/api/v1/runs/r/replay", json_response(429), json_response(200, OK_RUN))
     client.runs.replay("r")
     assert waits == [1.0]

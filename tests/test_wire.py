@@ -30,7 +30,7 @@ def client(httpserver: HTTPServer) -> TriggerClient:
 
 
 def only_request(httpserver: HTTPServer) -> Request:
-    (request, _), = httpserver.log
+    ((request, _),) = httpserver.log
     return request
 
 
@@ -146,7 +146,9 @@ def test_a_cached_batch_is_not_streamed_again(httpserver: HTTPServer, client: Tr
     assert len(httpserver.log) == 1
 
 
-def test_an_unsealed_batch_is_streamed_again_then_reported(httpserver: HTTPServer, client: TriggerClient) -> None:
+def test_an_unsealed_batch_is_streamed_again_then_reported(
+    httpserver: HTTPServer, client: TriggerClient
+) -> None:
     httpserver.expect_request("/api/v3/batches").respond_with_json(
         {"id": "batch_1", "runCount": 2, "isCached": False}, status=202
     )
@@ -158,7 +160,9 @@ def test_an_unsealed_batch_is_streamed_again_then_reported(httpserver: HTTPServe
     assert len(httpserver.log) == 4
 
 
-def test_list_filters_are_comma_joined_and_dates_are_epoch_ms(httpserver: HTTPServer, client: TriggerClient) -> None:
+def test_list_filters_are_comma_joined_and_dates_are_epoch_ms(
+    httpserver: HTTPServer, client: TriggerClient
+) -> None:
     httpserver.expect_request("/api/v1/runs").respond_with_json({"data": [], "pagination": {}})
     client.runs.list(
         status=["QUEUED", "EXECUTING"],
@@ -231,7 +235,9 @@ def test_header_injection_is_refused() -> None:
 
 def test_unknown_request_options_are_refused_with_the_valid_ones() -> None:
     client = TriggerClient(secret_key=SECRET_KEY, base_url="http://127.0.0.1:9")
-    with pytest.raises(TypeError, match="no option 'timeout'; valid options are: additional_headers, retry, timeout_in_ms"):
+    with pytest.raises(
+        TypeError, match="no option 'timeout'; valid options are: additional_headers, retry, timeout_in_ms"
+    ):
         client.runs.retrieve("run_1", request_options={"timeout": 5})  # type: ignore[typeddict-unknown-key]
     with pytest.raises(TypeError, match="no option 'attempts'"):
         client.runs.retrieve("run_1", request_options={"retry": {"attempts": 2}})  # type: ignore[typeddict-unknown-key]
@@ -245,7 +251,10 @@ def test_unknown_request_options_are_refused_with_the_valid_ones() -> None:
         (lambda c: c.tasks.trigger("t", options={"tags": [str(i) for i in range(11)]}), "at most 10 items"),
         (lambda c: c.tasks.trigger("t", options={"idempotency_key_ttl": "2 days"}), "idempotency_key_ttl"),
         (lambda c: c.tasks.trigger("t", options={"idempotencyKey": "x"}), "no key 'idempotencyKey'"),
-        (lambda c: c.envvars.list("proj_1", "production"), "must be one of 'dev', 'stg', 'staging', 'prod', 'preview'"),
+        (
+            lambda c: c.envvars.list("proj_1", "production"),
+            "must be one of 'dev', 'stg', 'staging', 'prod', 'preview'",
+        ),
         (lambda c: c.runs.retrieve(""), "cannot be empty"),
         (lambda c: c.tasks.batch_trigger("t", []), "takes 1 to 1000 items"),
         (lambda c: c.tasks.batch_trigger("t", [{"payload": 1, "opts": {}}]), "unknown keys ['opts']"),

@@ -16,10 +16,6 @@ class CredentialKind:
     prefixes: tuple[str, ...]
 
 
-ORGANIZATION_ACCESS_TOKEN = CredentialKind(
-    "organization_access_token", "organization access token", ("tr_oat_",)
-)
-PERSONAL_ACCESS_TOKEN = CredentialKind("personal_access_token", "personal access token", ("tr_pat_",))
 SECRET_KEY = CredentialKind(
     "secret_key",
     "secret key",
@@ -30,11 +26,15 @@ SECRET_KEY = CredentialKind(
         "tr_preview_",
     ),
 )
+PERSONAL_ACCESS_TOKEN = CredentialKind("personal_access_token", "personal access token", ("tr_pat_",))
+ORGANIZATION_ACCESS_TOKEN = CredentialKind(
+    "organization_access_token", "organization access token", ("tr_oat_",)
+)
 
 KINDS: tuple[CredentialKind, ...] = (
-    ORGANIZATION_ACCESS_TOKEN,
-    PERSONAL_ACCESS_TOKEN,
     SECRET_KEY,
+    PERSONAL_ACCESS_TOKEN,
+    ORGANIZATION_ACCESS_TOKEN,
 )
 # A token with none of the known prefixes is treated as this kind (self-hosted installs and
 # future key formats), so the server remains the judge.

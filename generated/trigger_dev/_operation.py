@@ -188,7 +188,7 @@ def _only_with(operation: Operation[Any], names: list[str]) -> str:
 
 
 _LABELS: dict[str, str] = {
-    "organization_access_token": "organization access token",
-    "personal_access_token": "personal access token",
     "secret_key": "secret key",
+    "personal_access_token": "personal access token",
+    "organization_access_token": "organization access token",
 }
