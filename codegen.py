@@ -271,9 +271,16 @@ def text_of(value: Any) -> str:
     return value.get_untrusted_value() if hasattr(value, "get_untrusted_value") else str(value)
 
 
+# Names a generated class body or module uses itself; a field by one of these names would hide it.
+RESERVED_NAMES = frozenset(
+    {"list", "dict", "str", "int", "float", "bool", "datetime", "field", "Any", "from_dict", "to_dict"}
+)
+
+
 def python_name(name: str) -> str:
+    """snake_case of a wire name, with ``_`` added only where the name would not work as is."""
     result = strings.snake_case(name)
-    if keyword.iskeyword(result):
+    if keyword.iskeyword(result) or result in RESERVED_NAMES:
         result += "_"
     if not result.isidentifier():
         raise GenerationError(f"{name!r} gives no Python identifier; set x-python-name")
@@ -573,7 +580,7 @@ class Builder:
             encoder = f"list_of({self.input_type(prop.inner_property, item_raw).table})"
         return ParamView(
             wire=wire,
-            python=raw.get("x-python-name") or str(prop.python_name),
+            python=raw.get("x-python-name") or python_name(wire),
             location="body",
             required=required,
             annotation=annotation,
@@ -739,7 +746,8 @@ def pagination_fields(builder: Builder, routes: list[RouteView]) -> dict[str, st
         envelope = builder.models[route.parse.removeprefix("model_reader(").removesuffix(".from_dict)")]
         pagination = next(p for p in properties_of(envelope) if wire_name(p) == "pagination")
         fields = {
-            wire_name(p): str(p.python_name) for p in properties_of(builder.types.canonical(pagination))
+            wire_name(p): python_name(wire_name(p))
+            for p in properties_of(builder.types.canonical(pagination))
         }
         for wire, key in wanted[route.pagination].items():
             if wire not in fields:
@@ -801,11 +809,11 @@ def model_views(builder: Builder, wanted: set[str]) -> list[ModelView]:
                 annotation += " | None"
             fields.append(
                 FieldView(
-                    python=str(prop.python_name),
+                    python=python_name(wire_name(prop)),
                     wire=wire_name(prop),
                     annotation=annotation,
                     reader=types.reader(prop),
-                    writer=types.writer(prop, f"self.{prop.python_name}"),
+                    writer=types.writer(prop, f"self.{python_name(wire_name(prop))}"),
                     required=bool(prop.required),
                     nullable=nullable,
                     description=text_of(prop.description).strip(),

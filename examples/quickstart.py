@@ -43,6 +43,8 @@ for number, each_page in enumerate(page.iter_pages(), start=1):
     print(f"page {number}: {[run.id for run in each_page.data]}")
 ids = [run.id for run in trigger_dev.runs.list(limit=10)]
 show("runs.list (every item, pages fetched as needed)", ids)
+# The mock serves its one example page for every cursor; the client stops when the server
+# hands back the cursor it was just given, so even a misbehaving server cannot loop it.
 
 run = trigger_dev.runs.retrieve(handle.id)
 show("runs.retrieve", f"{run.id}: {run.status} ({run.task_identifier}, {run.duration_ms} ms)")

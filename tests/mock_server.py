@@ -9,14 +9,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
-import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -29,33 +27,8 @@ HOST = "127.0.0.1"  # never anything else: the mock is for this machine only
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 5.0
 
-# Two Prism bugs (5.14.2, still in 5.16.0) that the spec hits, patched by a preload:
-# 1. While printing example URLs at startup the CLI percent-encodes form-style query parameter names
-#    in place; then `filter[env]` never matches a request (a required one always fails validation,
-#    an optional one is never checked). Put the names back after the printing.
-# 2. An application/x-ndjson body reaches validation as one string, which never matches the item
-#    schema. Validate it line by line instead.
-_PRELOAD = rf"""import {{ createRequire }} from "node:module";
-const require = createRequire({json.dumps(str(MOCK_DIR / "package.json"))});
-const paths = require("@stoplight/prism-cli/dist/util/paths"), createExamplePath = paths.createExamplePath;
-paths.createExamplePath = (operation, ...rest) => {{
-  const query = operation.request?.query ?? [], names = query.map((param) => param.name);
-  try {{ return createExamplePath(operation, ...rest); }}
-  finally {{ query.forEach((param, i) => {{ param.name = names[i]; }}); }}
-}};
-const validators = require("@stoplight/prism-http/dist/validator/validators"), validateBody = validators.validateBody;
-const lineError = (d, i) => ({{ ...d, path: [d.path[0] ?? "body", String(i), ...d.path.slice(1)], message: `${{d.message}} (line ${{i + 1}})` }});
-validators.validateBody = (body, specs, context, mediaType, ...rest) => {{
-  if (typeof body !== "string" || !/^application\/(x-)?ndjson\b/i.test(mediaType ?? "")) return validateBody(body, specs, context, mediaType, ...rest);
-  for (const [i, line] of body.split("\n").filter((line) => line.trim()).entries()) {{
-    let item;
-    try {{ item = JSON.parse(line); }}
-    catch {{ return {{ _tag: "Left", left: [lineError({{ path: [], code: "ndjson", message: "Request body is not JSON", severity: 0 }}, i)] }}; }}
-    const result = validateBody(item, specs, context, mediaType, ...rest);
-    if (result._tag === "Left") return {{ _tag: "Left", left: result.left.map((d) => lineError(d, i)) }};
-  }}
-  return {{ _tag: "Right", right: body }};
-}};"""
+# Fixes for two Prism bugs the spec runs into; see the file for what and why.
+PRELOAD = MOCK_DIR / "prism-preload.mjs"
 
 
 class MockServerError(RuntimeError):
@@ -69,7 +42,7 @@ def ensure_installed() -> None:
 
 def prism_command(spec_path: Path, port: int) -> list[str]:
     return [
-        "node", "--import", "data:text/javascript," + urllib.parse.quote(_PRELOAD),
+        "node", "--import", PRELOAD.as_uri(),
         str(PRISM), "mock", str(spec_path), "--host", HOST, "--port", str(port),
         "--errors",  # a response that breaks the spec is a 500, never a silent pass
         "--no-dynamic",  # serve the documented examples, never generated (faker) data

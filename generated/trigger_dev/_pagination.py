@@ -82,7 +82,7 @@ class CursorPage(Page[T]):
 
     @property
     def next_cursor(self) -> str | None:
-        return self._envelope.pagination.next_ or None
+        return self._envelope.pagination.next or None
 
     @property
     def previous_cursor(self) -> str | None:

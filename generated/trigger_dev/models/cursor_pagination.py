@@ -18,13 +18,13 @@ class CursorPagination:
     """Cursors for neighbouring pages; a key is absent when there is no such page.
 
     Attributes:
-        next_: `next` on the wire.
+        next: `next` on the wire.
         previous: `previous` on the wire.
         additional_properties: Fields the server sent that this version of the SDK does not
             know; kept, and written back by `to_dict`.
     """
 
-    next_: str | None = None
+    next: str | None = None
     previous: str | None = None
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
@@ -33,7 +33,7 @@ class CursorPagination:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
         data = dict(src)
         return cls(
-            next_=optional(data, "next", as_str),
+            next=optional(data, "next", as_str),
             previous=optional(data, "previous", as_str),
             additional_properties=data,
         )
@@ -41,8 +41,8 @@ class CursorPagination:
     def to_dict(self) -> dict[str, Any]:
         """The wire form, unknown fields included."""
         out: dict[str, Any] = dict(self.additional_properties)
-        if self.next_ is not None:
-            out["next"] = self.next_
+        if self.next is not None:
+            out["next"] = self.next
         if self.previous is not None:
             out["previous"] = self.previous
         return out

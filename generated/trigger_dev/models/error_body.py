@@ -32,7 +32,7 @@ class ErrorBody:
         error: What went wrong.
         code: Machine-readable code (authorization failures only).
         param: The offending input (authorization failures only).
-        type_: Error category (authorization failures only).
+        type: Error category (authorization failures only).
         details: Validation issues for bad path, query or header values.
         issues: Validation issues for a bad body on schedule and env-var routes.
         variable_errors: Per-variable problems reported by the env-var routes.
@@ -43,7 +43,7 @@ class ErrorBody:
     error: str
     code: str | None = None
     param: str | None = None
-    type_: str | None = None
+    type: str | None = None
     details: list[Any] | None = None
     issues: list[Any] | None = None
     variable_errors: list[ErrorBodyVariableErrorsItem] | None = None
@@ -57,7 +57,7 @@ class ErrorBody:
             error=required(data, "error", as_str),
             code=optional(data, "code", as_str),
             param=optional(data, "param", as_str),
-            type_=optional(data, "type", as_str),
+            type=optional(data, "type", as_str),
             details=optional(data, "details", _read_details),
             issues=optional(data, "issues", _read_issues),
             variable_errors=optional(data, "variableErrors", _read_variable_errors),
@@ -72,8 +72,8 @@ class ErrorBody:
             out["code"] = self.code
         if self.param is not None:
             out["param"] = self.param
-        if self.type_ is not None:
-            out["type"] = self.type_
+        if self.type is not None:
+            out["type"] = self.type
         if self.details is not None:
             out["details"] = self.details
         if self.issues is not None:

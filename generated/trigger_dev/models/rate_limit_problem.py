@@ -24,7 +24,7 @@ class RateLimitProblem:
     Attributes:
         title: `title` on the wire.
         status: `status` on the wire.
-        type_: URL describing the HTTP status.
+        type: URL describing the HTTP status.
         detail: `detail` on the wire.
         error: Same message as `detail`.
         reset: Unix time in milliseconds at which the bucket refills.
@@ -37,7 +37,7 @@ class RateLimitProblem:
 
     title: str
     status: int
-    type_: str
+    type: str
     detail: str
     error: str
     reset: int | None = None
@@ -53,7 +53,7 @@ class RateLimitProblem:
         return cls(
             title=required(data, "title", as_str),
             status=required(data, "status", as_int),
-            type_=required(data, "type", as_str),
+            type=required(data, "type", as_str),
             detail=required(data, "detail", as_str),
             error=required(data, "error", as_str),
             reset=optional(data, "reset", as_int),
@@ -68,7 +68,7 @@ class RateLimitProblem:
         out: dict[str, Any] = dict(self.additional_properties)
         out["title"] = self.title
         out["status"] = self.status
-        out["type"] = self.type_
+        out["type"] = self.type
         out["detail"] = self.detail
         out["error"] = self.error
         if self.reset is not None:

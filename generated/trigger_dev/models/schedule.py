@@ -24,7 +24,7 @@ from .schedule_environment import ScheduleEnvironment
 from .schedule_generator import ScheduleGenerator
 from .schedule_type import ScheduleType
 
-_read_type_ = enum_reader(ScheduleType)
+_read_type = enum_reader(ScheduleType)
 _read_generator = model_reader(ScheduleGenerator.from_dict)
 _read_next_run = nullable(as_datetime)
 _read_next_run_effective_at = nullable(as_datetime)
@@ -38,7 +38,7 @@ class Schedule:
 
     Attributes:
         id: `id` on the wire.
-        type_: `DECLARATIVE` schedules are defined in task code and synced on deploy; `IMPERATIVE`
+        type: `DECLARATIVE` schedules are defined in task code and synced on deploy; `IMPERATIVE`
             ones are created through the API or dashboard.
         task: `task` on the wire.
         active: `active` on the wire.
@@ -56,7 +56,7 @@ class Schedule:
     """
 
     id: str
-    type_: ScheduleType | str
+    type: ScheduleType | str
     task: str
     active: bool
     generator: ScheduleGenerator
@@ -75,7 +75,7 @@ class Schedule:
         data = dict(src)
         return cls(
             id=required(data, "id", as_str),
-            type_=required(data, "type", _read_type_),
+            type=required(data, "type", _read_type),
             task=required(data, "task", as_str),
             active=required(data, "active", as_bool),
             generator=required(data, "generator", _read_generator),
@@ -93,7 +93,7 @@ class Schedule:
         """The wire form, unknown fields included."""
         out: dict[str, Any] = dict(self.additional_properties)
         out["id"] = self.id
-        out["type"] = str(self.type_)
+        out["type"] = str(self.type)
         out["task"] = self.task
         out["active"] = self.active
         out["generator"] = self.generator.to_dict()

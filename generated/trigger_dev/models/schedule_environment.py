@@ -17,7 +17,7 @@ from .._model_support import (
 )
 from .environment_type import EnvironmentType
 
-_read_type_ = enum_reader(EnvironmentType)
+_read_type = enum_reader(EnvironmentType)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -28,7 +28,7 @@ class ScheduleEnvironment:
 
     Attributes:
         id: `id` on the wire.
-        type_: Kind of environment.
+        type: Kind of environment.
         slug: `slug` on the wire.
         shortcode: `shortcode` on the wire.
         user_name: Owner of a development environment.
@@ -38,7 +38,7 @@ class ScheduleEnvironment:
     """
 
     id: str
-    type_: EnvironmentType | str
+    type: EnvironmentType | str
     slug: str | None = None
     shortcode: str | None = None
     user_name: str | None = None
@@ -51,7 +51,7 @@ class ScheduleEnvironment:
         data = dict(src)
         return cls(
             id=required(data, "id", as_str),
-            type_=required(data, "type", _read_type_),
+            type=required(data, "type", _read_type),
             slug=optional(data, "slug", as_str),
             shortcode=optional(data, "shortcode", as_str),
             user_name=optional(data, "userName", as_str),
@@ -63,7 +63,7 @@ class ScheduleEnvironment:
         """The wire form, unknown fields included."""
         out: dict[str, Any] = dict(self.additional_properties)
         out["id"] = self.id
-        out["type"] = str(self.type_)
+        out["type"] = str(self.type)
         if self.slug is not None:
             out["slug"] = self.slug
         if self.shortcode is not None:

@@ -14,7 +14,7 @@ from .._model_support import (
 )
 from .schedule_generator_type import ScheduleGeneratorType
 
-_read_type_ = enum_reader(ScheduleGeneratorType)
+_read_type = enum_reader(ScheduleGeneratorType)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -22,14 +22,14 @@ class ScheduleGenerator:
     """ScheduleGenerator
 
     Attributes:
-        type_: Kind of generator producing the schedule's run times.
+        type: Kind of generator producing the schedule's run times.
         expression: The cron expression.
         description: The expression in plain English.
         additional_properties: Fields the server sent that this version of the SDK does not
             know; kept, and written back by `to_dict`.
     """
 
-    type_: ScheduleGeneratorType | str
+    type: ScheduleGeneratorType | str
     expression: str
     description: str
     additional_properties: dict[str, Any] = field(default_factory=dict)
@@ -39,7 +39,7 @@ class ScheduleGenerator:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
         data = dict(src)
         return cls(
-            type_=required(data, "type", _read_type_),
+            type=required(data, "type", _read_type),
             expression=required(data, "expression", as_str),
             description=required(data, "description", as_str),
             additional_properties=data,
@@ -48,7 +48,7 @@ class ScheduleGenerator:
     def to_dict(self) -> dict[str, Any]:
         """The wire form, unknown fields included."""
         out: dict[str, Any] = dict(self.additional_properties)
-        out["type"] = str(self.type_)
+        out["type"] = str(self.type)
         out["expression"] = self.expression
         out["description"] = self.description
         return out
