@@ -10,6 +10,8 @@ BASE ?= $(shell git merge-base HEAD main 2>/dev/null || echo HEAD)
 .PHONY: setup generate check test test-replay test-live record demo test-all clean
 
 setup: ## create .venv with the package (editable) and the dev tools; install the mock server
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "make setup needs Python 3.11+ for the generator (PYTHON=$(PYTHON)); the package itself runs on 3.10+"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
@@ -24,6 +26,7 @@ check: ## spec valid, generated/ up to date, lint, types
 	$(PY) -m ruff check codegen.py tests examples noxfile.py generated
 	$(PY) -m ruff format --check codegen.py tests examples noxfile.py
 	$(PY) -m mypy --strict generated/trigger_dev
+	$(PY) -m mypy --strict --python-version 3.11 codegen.py
 
 test: test-replay ## the suite offline from cassettes; in CI also once live against the mock
 ifdef CI

@@ -25,31 +25,29 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import tomllib
 from openapi_python_client import strings
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties import (
-    AnyProperty,
-    BooleanProperty,
-    DateTimeProperty,
-    EnumProperty,
-    FloatProperty,
-    IntProperty,
-    ListProperty,
-    ModelProperty,
-    NoneProperty,
-    StringProperty,
-    UnionProperty,
-)
+from openapi_python_client.parser.properties.any import AnyProperty
+from openapi_python_client.parser.properties.boolean import BooleanProperty
+from openapi_python_client.parser.properties.datetime import DateTimeProperty
+from openapi_python_client.parser.properties.enum_property import EnumProperty
+from openapi_python_client.parser.properties.float import FloatProperty
+from openapi_python_client.parser.properties.int import IntProperty
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.model_property import ModelProperty
+from openapi_python_client.parser.properties.none import NoneProperty
+from openapi_python_client.parser.properties.string import StringProperty
+from openapi_python_client.parser.properties.union import UnionProperty
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent
@@ -77,6 +75,23 @@ RUNTIME_SETTINGS = {
 }
 # Query-string encoders by parameter schema type; body values are sent as JSON as they are.
 QUERY_ENCODERS = {"array": "csv", "boolean": "boolean"}
+# What users may pass for a value with a named encoder (x-sdk-encode), and the checks made
+# on it before encoding (they replace the schema's, which describe the wire form).
+ENCODER_ANNOTATIONS = {
+    "idempotency_key": "str | Sequence[str]",
+    "queue": "str",
+    "delay": "str | datetime.datetime | datetime.timedelta",
+    "epoch_ms": "datetime.datetime | int",
+}
+ENCODER_CHECKS: dict[str, dict[str, Any]] = {
+    "idempotency_key": {"x-accepts": ["string-list"]},
+    "queue": {"type": "string", "minLength": 1},
+    "delay": {"x-accepts": ["datetime", "timedelta"]},
+    "epoch_ms": {"type": ["string", "integer"], "x-accepts": ["datetime"]},
+}
+KEPT_CONSTRAINTS = (
+    "type", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "x-hint",
+)  # fmt: skip
 
 
 class GenerationError(Exception):
@@ -88,7 +103,10 @@ class GenerationError(Exception):
 
 
 def load_spec(path: Path = SPEC) -> dict[str, Any]:
-    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    spec = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    if not isinstance(spec, dict):
+        raise GenerationError(f"{path} is not an OpenAPI document")
+    return spec
 
 
 def parse_spec(spec: dict[str, Any], path: Path = SPEC) -> GeneratorData:
@@ -131,11 +149,6 @@ class Resolver:
             if seen > 20:
                 raise GenerationError(f"reference loop at {ref}")
         return node
-
-    def ref_name(self, node: Any) -> str | None:
-        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            return node["$ref"].rsplit("/", 1)[-1]
-        return None
 
 
 # ---------------------------------------------------------------------------------------
@@ -186,8 +199,8 @@ class TypeMap:
             return str(prop.class_info.name)
         if isinstance(prop, UnionProperty):
             parts: list[str] = []
-            for inner in prop.inner_properties:
-                for part in self.annotation(inner, inbound=inbound).split(" | "):
+            for member in prop.inner_properties:
+                for part in self.annotation(member, inbound=inbound).split(" | "):
                     if part not in parts:
                         parts.append(part)
             if "None" in parts:  # keep None last
@@ -262,7 +275,7 @@ def properties_of(model: ModelProperty) -> list[Any]:
 
 
 def wire_name(prop: Any) -> str:
-    return prop.name.get_untrusted_value()
+    return str(prop.name.get_untrusted_value())
 
 
 def text_of(value: Any) -> str:
@@ -316,6 +329,7 @@ class RouteView:
     pagination: str | None
     parse: str
     result: str
+    envelope: str | None  # the list response model a page reads, for paginated routes
     summary: str
     description: str
     step: str | None
@@ -491,21 +505,20 @@ class Builder:
                 params.extend(self.body_params(request_body["content"][content_type]["schema"], endpoint))
             elif content_type == "application/x-ndjson":
                 body_kind = "ndjson"
-                params.append(
-                    ParamView(
-                        "items",
-                        "items",
-                        "body",
-                        True,
-                        "Sequence[Mapping[str, Any]]",
-                        "One object per line.",
-                        None,
-                        "plain",
-                    )
+                lines = ParamView(
+                    wire="items",
+                    python="items",
+                    location="body",
+                    required=True,
+                    annotation="Sequence[Mapping[str, Any]]",
+                    description="The objects to send, one per line.",
+                    schema=None,
+                    encoder="plain",
                 )
+                params.append(lines)
             else:
                 raise GenerationError(f"{operation_id}: unsupported request body {content_type}")
-        parse, result = self.result_of(operation, endpoint, sdk.get("pagination"))
+        parse, result, envelope = self.result_of(operation, endpoint, sdk.get("pagination"))
         return RouteView(
             constant=strings.snake_case(operation_id).upper(),
             operation_id=operation_id,
@@ -517,6 +530,7 @@ class Builder:
             pagination=sdk.get("pagination"),
             parse=parse,
             result=result,
+            envelope=envelope,
             summary=operation.get("summary", "").strip(),
             description=operation.get("description", "").strip(),
             step=sdk.get("step"),
@@ -533,9 +547,7 @@ class Builder:
         encoder = param.get("x-sdk-encode") or (
             "text" if location == "path" else QUERY_ENCODERS.get(schema.get("type"), "text")
         )
-        annotation = self.types.annotation(parsed, inbound=False)
-        if encoder == "epoch_ms":
-            annotation = "datetime.datetime | int"
+        annotation = ENCODER_ANNOTATIONS.get(encoder) or self.types.annotation(parsed, inbound=False)
         return ParamView(
             wire=wire,
             python=param.get("x-python-name") or python_name(wire),
@@ -565,48 +577,35 @@ class Builder:
         return params
 
     def field_param(self, prop: Any, raw: dict[str, Any], wire: str, required: bool) -> ParamView:
-        encoder = raw.get("x-sdk-encode") or "plain"
-        annotation = self.input_annotation(prop, raw)
-        if raw.get("x-sdk-encode"):
-            pass  # a named encoder knows the wire shape itself
-        elif isinstance(prop, ModelProperty) and not self.types.is_map(prop):
-            encoder = f"nested({self.input_type(prop, raw).table})"
-        elif (
-            isinstance(prop, ListProperty)
-            and isinstance(prop.inner_property, ModelProperty)
-            and not self.types.is_map(prop.inner_property)
-        ):
-            item_raw = self.resolve(raw["items"])
-            encoder = f"list_of({self.input_type(prop.inner_property, item_raw).table})"
+        """A body property, or a key of an options dict, as a Python argument."""
+        encoder = raw.get("x-sdk-encode")
+        annotation = ENCODER_ANNOTATIONS.get(encoder or "")
+        if encoder is None:
+            options = self.options_type(prop, raw)
+            if options is not None:
+                view, is_list = options
+                encoder = f"{'list_of' if is_list else 'nested'}({view.table})"
+                annotation = f"Sequence[{view.name}]" if is_list else view.name
         return ParamView(
             wire=wire,
             python=raw.get("x-python-name") or python_name(wire),
             location="body",
             required=required,
-            annotation=annotation,
+            annotation=annotation or self.types.annotation(prop, inbound=False),
             description=(raw.get("description") or "").strip(),
-            schema=self.constraints(raw, encoder),
-            encoder=encoder,
+            schema=self.constraints(raw, encoder or "plain"),
+            encoder=encoder or "plain",
             default=_default_literal(raw),
         )
 
-    def input_annotation(self, prop: Any, raw: dict[str, Any]) -> str:
-        encoder = raw.get("x-sdk-encode")
-        if encoder == "idempotency_key":
-            return "str | Sequence[str]"
-        if encoder == "queue":
-            return "str"
-        if encoder == "delay":
-            return "str | datetime.datetime | datetime.timedelta"
+    def options_type(self, prop: Any, raw: dict[str, Any]) -> tuple[InputTypeView, bool] | None:
+        """The options dict type of an object (or list of objects) users pass, if it is one."""
         if isinstance(prop, ModelProperty) and not self.types.is_map(prop):
-            return self.input_type(prop, raw).name
-        if (
-            isinstance(prop, ListProperty)
-            and isinstance(prop.inner_property, ModelProperty)
-            and not self.types.is_map(prop.inner_property)
-        ):
-            return f"Sequence[{self.input_type(prop.inner_property, self.resolve(raw['items'])).name}]"
-        return self.types.annotation(prop, inbound=False)
+            return self.input_type(prop, raw), False
+        inner = prop.inner_property if isinstance(prop, ListProperty) else None
+        if isinstance(inner, ModelProperty) and not self.types.is_map(inner):
+            return self.input_type(inner, self.resolve(raw["items"])), True
+        return None
 
     def input_type(self, model: ModelProperty, raw: dict[str, Any]) -> InputTypeView:
         """The TypedDict users pass for an object inside a request body."""
@@ -629,64 +628,41 @@ class Builder:
         self.input_order.append(view)
         return view
 
-    def constraints(self, schema: dict[str, Any], encoder: str) -> dict[str, Any] | None:
+    def constraints(self, schema: dict[str, Any], encoder: str = "plain") -> dict[str, Any] | None:
         """The subset of a schema the runtime checks before sending."""
+        if encoder.startswith("nested("):
+            return None  # the options dict's own fields are checked one by one
+        if encoder.startswith("list_of("):
+            return {"type": "array"}
         schema = self.resolve(schema)
-        keep = (
-            "type",
-            "enum",
-            "minimum",
-            "maximum",
-            "minLength",
-            "maxLength",
-            "pattern",
-            "minItems",
-            "maxItems",
-        )
-        result: dict[str, Any] = {k: schema[k] for k in keep if k in schema}
-        if schema.get("x-hint"):
-            result["x-hint"] = schema["x-hint"]
-        if "items" in schema:
-            items = self.constraints(schema["items"], "plain")
-            if items:
-                result["items"] = items
-        accepts = {
-            "epoch_ms": ["datetime"],
-            "delay": ["datetime", "timedelta"],
-            "idempotency_key": ["string-list"],
-            "csv": [],
-        }.get(encoder)
-        if accepts:
-            result["x-accepts"] = accepts
-        if encoder in ("epoch_ms",):
-            result.pop("type", None)
-            result.pop("pattern", None)
-            result["type"] = ["string", "integer"]
-        if encoder == "queue":
-            result = {"type": "string", "minLength": 1}
-        if encoder.startswith(("nested(", "list_of(")):
-            result = {"type": "array"} if encoder.startswith("list_of(") else {}
-        if "type" in result and isinstance(result["type"], list) and "null" in result["type"]:
-            result["type"] = [t for t in result["type"] if t != "null"]
+        result: dict[str, Any] = {k: schema[k] for k in KEPT_CONSTRAINTS if k in schema}
+        items = self.constraints(schema["items"]) if "items" in schema else None
+        if items:
+            result["items"] = items
+        checks = ENCODER_CHECKS.get(encoder)
+        if checks and "type" in checks:
+            result = {}  # the encoder takes another shape than the wire's
+        result.update(checks or {})
         return result or None
 
     def result_of(
         self, operation: dict[str, Any], endpoint: Endpoint, pagination: str | None
-    ) -> tuple[str, str]:
+    ) -> tuple[str, str, str | None]:
+        """The reader of the success body, the Python result type, and the page envelope."""
         for response in endpoint.responses.patterns:
             codes = response.status_code.range
             if codes is None or not 200 <= codes[0] < 300:
                 continue
-            prop = response.prop
+            prop: Any = response.prop
             if isinstance(prop, NoneProperty):
-                return "lambda _: None", "None"
+                return "lambda _: None", "None", None
             if pagination:
                 model = self.models[str(prop.class_info.name)]
                 data = next(p for p in properties_of(model) if wire_name(p) == "data")
                 item = self.types.annotation(data.inner_property, inbound=True)
                 page = {"cursor": "CursorPage", "page": "OffsetPage"}[pagination]
-                return self.types.reader(prop), f"{page}[{item}]"
-            return self.types.reader(prop), self.types.annotation(prop, inbound=True)
+                return self.types.reader(prop), f"{page}[{item}]", str(prop.class_info.name)
+            return self.types.reader(prop), self.types.annotation(prop, inbound=True), None
         raise GenerationError(f"{operation['operationId']} has no 2xx response")
 
     def complete_method(self, view: MethodView) -> None:
@@ -743,7 +719,7 @@ def pagination_fields(builder: Builder, routes: list[RouteView]) -> dict[str, st
     for route in routes:
         if not route.pagination:
             continue
-        envelope = builder.models[route.parse.removeprefix("model_reader(").removesuffix(".from_dict)")]
+        envelope = builder.models[route.envelope or ""]
         pagination = next(p for p in properties_of(envelope) if wire_name(p) == "pagination")
         fields = {
             wire_name(p): python_name(wire_name(p))
@@ -909,10 +885,15 @@ def make_environment() -> jinja2.Environment:
     return env
 
 
+def package_version() -> str:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return str(pyproject["project"]["version"])
+
+
 def build_context(spec: dict[str, Any], data: GeneratorData) -> dict[str, Any]:
     builder = Builder(spec, data)
     resources = builder.resources()
-    response_roots = []
+    response_roots: list[Any] = []
     for endpoint in builder.endpoints.values():
         response_roots.extend(r.prop for r in endpoint.responses.patterns)
     models = model_views(builder, reachable_models(builder, response_roots))
@@ -931,13 +912,12 @@ def build_context(spec: dict[str, Any], data: GeneratorData) -> dict[str, Any]:
             )
     kinds = builder.credential_kinds()
     fallback = next(k["constant"] for k in kinds if k["kind"] == "secret_key")
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     routes = [route for resource in resources for method in resource.methods for route in method.routes]
     return {
         "api_version": spec["info"]["x-trigger-api-version"],
         "api_title": spec["info"]["title"],
         "default_base_url": spec["servers"][0]["url"],
-        "package_version": pyproject["project"]["version"],
+        "package_version": package_version(),
         "credential_kinds": kinds,
         "fallback_kind": fallback,
         "resources": resources,
@@ -1021,22 +1001,24 @@ def format_tree(destination: Path) -> None:
             raise GenerationError(f"{' '.join(command[2:4])} failed:\n{result.stdout}{result.stderr}")
 
 
-def credential_matrix(spec: dict[str, Any]) -> str:
-    builder = Builder(spec, parse_spec(spec))
-    kinds = builder.credential_kinds()
-    head = "| Python call | HTTP | " + " | ".join(k["label"] for k in kinds) + " |"
-    lines = [head, "|---|---|" + "---|" * len(kinds)]
-    for resource in builder.resources():
+def credential_matrix(context: dict[str, Any]) -> str:
+    """The README table of which credential each call takes, from the operations' security."""
+    kinds = context["credential_kinds"]
+    lines = [
+        "| Python call | HTTP | " + " | ".join(k["label"] for k in kinds) + " |",
+        "|---|---|" + "---|" * len(kinds),
+    ]
+    for resource in context["resources"]:
         for method in resource.methods:
             # A hand-written method's routes are steps of one call; other routes are alternatives.
             rows = [method.routes] if method.implementation else [[route] for route in method.routes]
             for routes in rows:
                 http = " then ".join(f"`{route.method} {route.path}`" for route in routes)
                 accepted = set(routes[0].credentials)
-                marks = " | ".join("yes" if k["kind"] in accepted else "—" for k in kinds)
-                if not accepted:
-                    marks = " | ".join("none needed" for _ in kinds)
-                lines.append(f"| `{method.sdk_name}` | {http} | {marks} |")
+                marks = [
+                    ("yes" if k["kind"] in accepted else "—") if accepted else "none needed" for k in kinds
+                ]
+                lines.append(f"| `{method.sdk_name}` | {http} | {' | '.join(marks)} |")
     return "\n".join(lines)
 
 
@@ -1051,10 +1033,12 @@ def update_readme(text: str, matrix: str) -> str:
 # Commands
 
 
-def generate_into(destination: Path) -> None:
+def generate_into(destination: Path) -> str:
+    """Render the package into ``destination``; returns the README's credential matrix."""
     spec = load_spec()
     context = build_context(spec, parse_spec(spec))
     render(context, destination)
+    return credential_matrix(context)
 
 
 def package_files(root: Path) -> Iterator[Path]:
@@ -1089,10 +1073,10 @@ def sync_tree(source: Path, target: Path) -> list[str]:
 def command_generate(_: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as temporary:
         fresh = Path(temporary)
-        generate_into(fresh)
+        matrix = generate_into(fresh)
         changed = sync_tree(fresh, OUTPUT)
     readme = README.read_text(encoding="utf-8")
-    updated = update_readme(readme, credential_matrix(load_spec()))
+    updated = update_readme(readme, matrix)
     if updated != readme:
         README.write_text(updated, encoding="utf-8")
         changed.append("updated README.md credential matrix")
@@ -1104,7 +1088,7 @@ def command_check(_: argparse.Namespace) -> int:
     problems = []
     with tempfile.TemporaryDirectory() as temporary:
         fresh = Path(temporary)
-        generate_into(fresh)
+        matrix = generate_into(fresh)
         wanted = set(package_files(fresh))
         present = set(package_files(OUTPUT))
         for relative in sorted(wanted | present):
@@ -1124,7 +1108,7 @@ def command_check(_: argparse.Namespace) -> int:
                 )
                 problems.append("\n".join(list(diff)[:40]))
     readme = README.read_text(encoding="utf-8")
-    if update_readme(readme, credential_matrix(load_spec())) != readme:
+    if update_readme(readme, matrix) != readme:
         problems.append("README.md: the credential matrix differs from the spec")
     if problems:
         print("generated/ does not match openapi/ + templates/; run `make generate`:\n", file=sys.stderr)
@@ -1135,7 +1119,8 @@ def command_check(_: argparse.Namespace) -> int:
 
 
 def command_matrix(_: argparse.Namespace) -> int:
-    print(credential_matrix(load_spec()))
+    spec = load_spec()
+    print(credential_matrix(build_context(spec, parse_spec(spec))))
     return 0
 
 
