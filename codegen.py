@@ -155,6 +155,17 @@ class Resolver:
 # Python types and wire conversions of parsed properties
 
 
+# Parsed scalar properties: their Python annotation, and the reader that checks a wire value.
+SCALARS: dict[type, tuple[str, str]] = {
+    StringProperty: ("str", "as_str"),
+    IntProperty: ("int", "as_int"),
+    FloatProperty: ("float", "as_float"),
+    BooleanProperty: ("bool", "as_bool"),
+    DateTimeProperty: ("datetime.datetime", "as_datetime"),
+    AnyProperty: ("Any", "as_any"),
+}
+
+
 @dataclass
 class TypeMap:
     """Python annotations, readers and writers for parsed properties."""
@@ -172,18 +183,8 @@ class TypeMap:
 
     def annotation(self, prop: Any, *, inbound: bool) -> str:
         """The annotation of a value read from the wire (``inbound``) or passed by a user."""
-        if isinstance(prop, StringProperty):
-            return "str"
-        if isinstance(prop, IntProperty):
-            return "int"
-        if isinstance(prop, FloatProperty):
-            return "float"
-        if isinstance(prop, BooleanProperty):
-            return "bool"
-        if isinstance(prop, DateTimeProperty):
-            return "datetime.datetime"
-        if isinstance(prop, AnyProperty):
-            return "Any"
+        if type(prop) in SCALARS:
+            return SCALARS[type(prop)][0]
         if isinstance(prop, NoneProperty):
             return "None"
         if isinstance(prop, EnumProperty):
@@ -211,18 +212,8 @@ class TypeMap:
 
     def reader(self, prop: Any) -> str:
         """An expression for a function reading the wire value of ``prop``."""
-        if isinstance(prop, StringProperty):
-            return "as_str"
-        if isinstance(prop, IntProperty):
-            return "as_int"
-        if isinstance(prop, FloatProperty):
-            return "as_float"
-        if isinstance(prop, BooleanProperty):
-            return "as_bool"
-        if isinstance(prop, DateTimeProperty):
-            return "as_datetime"
-        if isinstance(prop, AnyProperty):
-            return "as_any"
+        if type(prop) in SCALARS:
+            return SCALARS[type(prop)][1]
         if isinstance(prop, EnumProperty):
             return f"enum_reader({prop.class_info.name})"
         if isinstance(prop, ListProperty):

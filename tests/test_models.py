@@ -7,31 +7,11 @@ import json
 
 import pytest
 
+from tests.factories import run_list_item
 from trigger_dev import SchemaError
 from trigger_dev.models import ListRunItem, Run, RunStatus, Schedule
 
-LIST_ITEM = {
-    "id": "run_1",
-    "status": "COMPLETED",
-    "taskIdentifier": "t",
-    "createdAt": "2025-01-01T00:00:00.000Z",
-    "updatedAt": "2025-01-01T00:00:01.000Z",
-    "isTest": False,
-    "env": {"id": "env_1", "name": "prod"},
-    "tags": ["b", "a"],
-    "costInCents": 0,
-    "baseCostInCents": 0,
-    "durationMs": 1200,
-    "depth": 0,
-    "taskKind": "STANDARD",
-    "isQueued": False,
-    "isExecuting": False,
-    "isWaiting": False,
-    "isCompleted": True,
-    "isFailed": False,
-    "isSuccess": True,
-    "isCancelled": False,
-}
+LIST_ITEM = run_list_item()
 
 
 def test_known_enum_values_compare_to_members_and_strings() -> None:

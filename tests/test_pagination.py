@@ -14,34 +14,10 @@ from werkzeug import Request, Response
 
 import trigger_dev
 from tests.conftest import SECRET_KEY
+from tests.factories import run_list_item
 from trigger_dev import TriggerClient
 
 RUN_IDS = [f"run_{i:03d}" for i in range(7)]  # newest first, three pages of three
-
-
-def run_item(run_id: str) -> dict[str, Any]:
-    return {
-        "id": run_id,
-        "status": "COMPLETED",
-        "taskIdentifier": "t",
-        "createdAt": "2025-01-01T00:00:00.000Z",
-        "updatedAt": "2025-01-01T00:00:00.000Z",
-        "isTest": False,
-        "env": {"id": "env_1", "name": "prod"},
-        "tags": [],
-        "costInCents": 0,
-        "baseCostInCents": 0,
-        "durationMs": 0,
-        "depth": 0,
-        "taskKind": "STANDARD",
-        "isQueued": False,
-        "isExecuting": False,
-        "isWaiting": False,
-        "isCompleted": True,
-        "isFailed": False,
-        "isSuccess": True,
-        "isCancelled": False,
-    }
 
 
 def cursor_pages(request: Request) -> Response:
@@ -59,7 +35,7 @@ def cursor_pages(request: Request) -> Response:
         pagination["next"] = f"cur:{RUN_IDS[end - 1]}"
     if start > 0:
         pagination["previous"] = f"cur:{RUN_IDS[start]}"
-    body = {"data": [run_item(i) for i in RUN_IDS[start:end]], "pagination": pagination}
+    body = {"data": [run_list_item(i) for i in RUN_IDS[start:end]], "pagination": pagination}
     return Response(json.dumps(body), content_type="application/json")
 
 
@@ -158,7 +134,7 @@ def test_an_empty_list(httpserver: HTTPServer) -> None:
 
 def test_a_server_repeating_its_cursor_does_not_loop_forever(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/api/v1/runs").respond_with_json(
-        {"data": [run_item("run_a")], "pagination": {"next": "same-cursor"}}
+        {"data": [run_list_item("run_a")], "pagination": {"next": "same-cursor"}}
     )
     client = TriggerClient(secret_key=SECRET_KEY, base_url=httpserver.url_for(""))
     assert [r.id for r in client.runs.list()] == ["run_a", "run_a"]
