@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 import weakref
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -16,6 +19,7 @@ import trigger_dev
 from tests.conftest import SECRET_KEY
 from tests.factories import run_list_item
 from trigger_dev import TriggerClient
+from trigger_dev.models import ListRunItem
 
 RUN_IDS = [f"run_{i:03d}" for i in range(7)]  # newest first, three pages of three
 
@@ -159,3 +163,51 @@ def test_raw_response_of_a_list_parses_to_a_page(client: TriggerClient) -> None:
     page = raw.parse()
     assert isinstance(page, trigger_dev.CursorPage)
     assert ids(page.get_next_page()) == RUN_IDS[3:6]
+
+
+class _ManyPages(BaseHTTPRequestHandler):
+    """1000 cursor pages of the same 100 runs; keeps nothing between requests."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
+    pages, size = 1000, 100
+    items = json.dumps([run_list_item(f"run_{i}") for i in range(size)])
+
+    def do_GET(self) -> None:
+        after = parse_qs(urlsplit(self.path).query).get("page[after]", ["0"])[0]
+        number = int(after)
+        following = f', "next": "{number + 1}"' if number + 1 < self.pages else ""
+        body = f'{{"data": {self.items}, "pagination": {{"previous": "{number}"{following}}}}}'.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def live_items() -> int:
+    gc.collect()
+    return sum(1 for obj in gc.get_objects() if type(obj) is ListRunItem)
+
+
+def test_iterating_100_000_items_keeps_memory_flat() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ManyPages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = TriggerClient(secret_key=SECRET_KEY, base_url=f"http://127.0.0.1:{server.server_address[1]}")
+        count, alive_early = 0, 0
+        for count, _run in enumerate(client.runs.list(limit=100), start=1):
+            if count == 10_000:
+                alive_early = live_items()
+        alive_late = live_items()
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+    assert count == 100_000
+    # Only the page being read (and the first, which the loop's page object holds) is alive.
+    assert alive_early <= 200 and alive_late <= 200, (alive_early, alive_late)

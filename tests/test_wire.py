@@ -265,3 +265,12 @@ def test_bad_input_is_refused_before_sending(httpserver: HTTPServer, call: Any, 
     with pytest.raises((TypeError, ValueError), match=message.replace("[", r"\[").replace("]", r"\]")):
         call(client)
     assert httpserver.log == []
+
+
+def test_module_level_raw_responses(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/v1/timezones").respond_with_json(
+        {"timezones": ["UTC"]}, headers={"x-test": "1"}
+    )
+    trigger_dev.configure(base_url=httpserver.url_for(""))
+    raw = trigger_dev.schedules.with_raw_response.timezones()
+    assert (raw.status_code, raw.headers["x-test"], raw.parse().timezones) == (200, "1", ["UTC"])
