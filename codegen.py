@@ -221,7 +221,7 @@ class TypeMap:
         if isinstance(prop, ModelProperty):
             if self.is_map(prop):
                 return "as_object"
-            return f"model_reader({prop.class_info.name}.from_dict)"
+            return f"{prop.class_info.name}.from_dict"
         if isinstance(prop, UnionProperty):
             inner = [p for p in prop.inner_properties if not isinstance(p, NoneProperty)]
             readers = [self.reader(p) for p in inner]

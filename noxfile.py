@@ -17,6 +17,8 @@ TEST_DEPENDENCIES = (
     "pytest==9.2.0",
     "pytest-recording==0.14.1",
     "pytest-httpserver==1.2.0",
+    "hypothesis==6.170.15",
+    "trustme==1.2.1",
     # 8.2.1 is the first release that loads cassettes safely; 9.x needs Python 3.11.
     "vcrpy==9.4.2; python_version >= '3.11'",
     "vcrpy==8.5.0; python_version < '3.11'",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import enum
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 __all__ = [
@@ -195,14 +195,5 @@ def union_reader(*readers: Reader[Any]) -> Reader[Any]:
             except SchemaError:
                 continue
         raise _fail("a value of one of the allowed types", value)
-
-    return read
-
-
-def model_reader(from_dict: Callable[[Mapping[str, Any]], T]) -> Reader[T]:
-    def read(value: Any) -> T:
-        if not isinstance(value, dict):
-            raise _fail("an object", value)
-        return from_dict(value)
 
     return read

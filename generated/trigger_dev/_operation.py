@@ -151,6 +151,11 @@ def _path_segment(operation: Operation[Any], param: Param, value: Any) -> str:
     text = str(value)
     if not text:
         raise ValueError(f"{operation.name}() argument {param.python!r} cannot be empty")
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+        raise ValueError(
+            f"{operation.name}() argument {param.python!r} contains a control character "
+            f"(such as a line break): {text!r:.80}; ids never do"
+        )
     # Every reserved character is escaped, so a value can never add segments or a query.
     return quote(text, safe="")
 

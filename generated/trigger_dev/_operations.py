@@ -5,7 +5,7 @@ credentials, parameters with their wire names, constraints and encoders, and res
 from __future__ import annotations
 
 from ._encoding import Field, boolean, csv, delay, epoch_ms, idempotency_key, nested, queue, text
-from ._model_support import list_reader, model_reader
+from ._model_support import list_reader
 from ._operation import Operation, Param, Route
 from ._pagination import CursorPage, OffsetPage
 from .models import (
@@ -28,9 +28,19 @@ from .models import (
 
 TRIGGER_TASK_OPTIONS_DEBOUNCE_FIELDS: dict[str, Field] = {
     "key": Field("key", {"type": "string", "maxLength": 512}),
-    "delay": Field("delay", {"type": "string"}),
+    "delay": Field(
+        "delay",
+        {
+            "type": "string",
+            "pattern": "^(\\d+(w|d|hr|h|m|s))+$",
+            "x-hint": 'a duration such as "30s" or "5m"',
+        },
+    ),
     "mode": Field("mode", {"type": "string", "enum": ["leading", "trailing"]}),
-    "max_delay": Field("maxDelay", {"type": "string"}),
+    "max_delay": Field(
+        "maxDelay",
+        {"type": "string", "pattern": "^(\\d+(w|d|hr|h|m|s))+$", "x-hint": 'a duration such as "10m"'},
+    ),
 }
 
 TRIGGER_TASK_OPTIONS_FIELDS: dict[str, Field] = {
@@ -39,9 +49,33 @@ TRIGGER_TASK_OPTIONS_FIELDS: dict[str, Field] = {
     "idempotency_key": Field(
         "idempotencyKey", {"type": "string", "maxLength": 2048, "x-accepts": ["string-list"]}, idempotency_key
     ),
-    "idempotency_key_ttl": Field("idempotencyKeyTTL", {"type": "string", "pattern": "^\\d+[smhd]$"}),
-    "delay": Field("delay", {"type": "string", "x-accepts": ["datetime", "timedelta"]}, delay),
-    "ttl": Field("ttl", {"type": ["string", "integer"], "minimum": 0}),
+    "idempotency_key_ttl": Field(
+        "idempotencyKeyTTL",
+        {
+            "type": "string",
+            "pattern": "^\\d+[smhd]$",
+            "x-hint": 'a whole number and one unit of s, m, h or d, such as "30m" or "7d"',
+        },
+    ),
+    "delay": Field(
+        "delay",
+        {
+            "type": "string",
+            "pattern": "^(\\d+(w|d|hr|h|m|s))+$|^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}",
+            "x-hint": 'a duration such as "1h" or "2h30m" (units w, d, hr, h, m, s) or an ISO 8601 date-time',
+            "x-accepts": ["datetime", "timedelta"],
+        },
+        delay,
+    ),
+    "ttl": Field(
+        "ttl",
+        {
+            "type": ["string", "integer"],
+            "minimum": 0,
+            "pattern": "^(\\d+(w|d|hr|h|m|s))+$",
+            "x-hint": 'a duration such as "10m" or "1h" (units w, d, hr, h, m, s), or whole seconds',
+        },
+    ),
     "tags": Field("tags", {"type": "array", "maxItems": 10, "items": {"type": "string", "maxLength": 128}}),
     "metadata": Field("metadata", {"type": "object"}),
     "max_attempts": Field("maxAttempts", {"type": "integer"}),
@@ -438,7 +472,17 @@ RESCHEDULE_RUN = Route(
     params=(
         Param("runId", "run_id", "path", True, {"type": "string"}, text),
         Param(
-            "delay", "delay", "body", True, {"type": "string", "x-accepts": ["datetime", "timedelta"]}, delay
+            "delay",
+            "delay",
+            "body",
+            True,
+            {
+                "type": "string",
+                "pattern": "^(\\d+(w|d|hr|h|m|s))+$|^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}",
+                "x-hint": 'a duration such as "1h" or "2h30m" (units w, d, hr, h, m, s) or an ISO 8601 date-time',
+                "x-accepts": ["datetime", "timedelta"],
+            },
+            delay,
         ),
     ),
     body="json",
@@ -589,42 +633,42 @@ STREAM_BATCH_ITEMS = Route(
 ENVVARS_LIST: Operation[list[EnvironmentVariable]] = Operation(
     name="envvars.list",
     routes=(LIST_ENV_VARS,),
-    parse=list_reader(model_reader(EnvironmentVariable.from_dict)),
+    parse=list_reader(EnvironmentVariable.from_dict),
     pagination=None,
 )
 
 ENVVARS_CREATE: Operation[SuccessResponse] = Operation(
     name="envvars.create",
     routes=(CREATE_ENV_VAR,),
-    parse=model_reader(SuccessResponse.from_dict),
+    parse=SuccessResponse.from_dict,
     pagination=None,
 )
 
 ENVVARS_UPLOAD: Operation[SuccessResponse] = Operation(
     name="envvars.upload",
     routes=(UPLOAD_ENV_VARS,),
-    parse=model_reader(SuccessResponse.from_dict),
+    parse=SuccessResponse.from_dict,
     pagination=None,
 )
 
 ENVVARS_RETRIEVE: Operation[EnvironmentVariable] = Operation(
     name="envvars.retrieve",
     routes=(RETRIEVE_ENV_VAR,),
-    parse=model_reader(EnvironmentVariable.from_dict),
+    parse=EnvironmentVariable.from_dict,
     pagination=None,
 )
 
 ENVVARS_UPDATE: Operation[SuccessResponse] = Operation(
     name="envvars.update",
     routes=(UPDATE_ENV_VAR,),
-    parse=model_reader(SuccessResponse.from_dict),
+    parse=SuccessResponse.from_dict,
     pagination=None,
 )
 
 ENVVARS_DELETE: Operation[SuccessResponse] = Operation(
     name="envvars.delete",
     routes=(DELETE_ENV_VAR,),
-    parse=model_reader(SuccessResponse.from_dict),
+    parse=SuccessResponse.from_dict,
     pagination=None,
 )
 
@@ -634,109 +678,109 @@ RUNS_LIST: Operation[CursorPage[ListRunItem]] = Operation(
         LIST_RUNS,
         LIST_PROJECT_RUNS,
     ),
-    parse=model_reader(ListRunsResponse.from_dict),
+    parse=ListRunsResponse.from_dict,
     pagination="cursor",
 )
 
 RUNS_RETRIEVE: Operation[Run] = Operation(
     name="runs.retrieve",
     routes=(RETRIEVE_RUN,),
-    parse=model_reader(Run.from_dict),
+    parse=Run.from_dict,
     pagination=None,
 )
 
 RUNS_CANCEL: Operation[RunIdResponse] = Operation(
     name="runs.cancel",
     routes=(CANCEL_RUN,),
-    parse=model_reader(RunIdResponse.from_dict),
+    parse=RunIdResponse.from_dict,
     pagination=None,
 )
 
 RUNS_REPLAY: Operation[RunIdResponse] = Operation(
     name="runs.replay",
     routes=(REPLAY_RUN,),
-    parse=model_reader(RunIdResponse.from_dict),
+    parse=RunIdResponse.from_dict,
     pagination=None,
 )
 
 RUNS_RESCHEDULE: Operation[Run] = Operation(
     name="runs.reschedule",
     routes=(RESCHEDULE_RUN,),
-    parse=model_reader(Run.from_dict),
+    parse=Run.from_dict,
     pagination=None,
 )
 
 SCHEDULES_LIST: Operation[OffsetPage[Schedule]] = Operation(
     name="schedules.list",
     routes=(LIST_SCHEDULES,),
-    parse=model_reader(ListSchedulesResponse.from_dict),
+    parse=ListSchedulesResponse.from_dict,
     pagination="page",
 )
 
 SCHEDULES_CREATE: Operation[Schedule] = Operation(
     name="schedules.create",
     routes=(CREATE_SCHEDULE,),
-    parse=model_reader(Schedule.from_dict),
+    parse=Schedule.from_dict,
     pagination=None,
 )
 
 SCHEDULES_RETRIEVE: Operation[Schedule] = Operation(
     name="schedules.retrieve",
     routes=(RETRIEVE_SCHEDULE,),
-    parse=model_reader(Schedule.from_dict),
+    parse=Schedule.from_dict,
     pagination=None,
 )
 
 SCHEDULES_UPDATE: Operation[Schedule] = Operation(
     name="schedules.update",
     routes=(UPDATE_SCHEDULE,),
-    parse=model_reader(Schedule.from_dict),
+    parse=Schedule.from_dict,
     pagination=None,
 )
 
 SCHEDULES_DELETE: Operation[DeletedSchedule] = Operation(
     name="schedules.delete",
     routes=(DELETE_SCHEDULE,),
-    parse=model_reader(DeletedSchedule.from_dict),
+    parse=DeletedSchedule.from_dict,
     pagination=None,
 )
 
 SCHEDULES_ACTIVATE: Operation[Schedule] = Operation(
     name="schedules.activate",
     routes=(ACTIVATE_SCHEDULE,),
-    parse=model_reader(Schedule.from_dict),
+    parse=Schedule.from_dict,
     pagination=None,
 )
 
 SCHEDULES_DEACTIVATE: Operation[Schedule] = Operation(
     name="schedules.deactivate",
     routes=(DEACTIVATE_SCHEDULE,),
-    parse=model_reader(Schedule.from_dict),
+    parse=Schedule.from_dict,
     pagination=None,
 )
 
 SCHEDULES_TIMEZONES: Operation[Timezones] = Operation(
     name="schedules.timezones",
     routes=(LIST_TIMEZONES,),
-    parse=model_reader(Timezones.from_dict),
+    parse=Timezones.from_dict,
     pagination=None,
 )
 
 TASKS_TRIGGER: Operation[TriggerTaskResponse] = Operation(
     name="tasks.trigger",
     routes=(TRIGGER_TASK,),
-    parse=model_reader(TriggerTaskResponse.from_dict),
+    parse=TriggerTaskResponse.from_dict,
     pagination=None,
 )
 
 TASKS_BATCH_TRIGGER_CREATE: Operation[CreateBatchResponse] = Operation(
     name="tasks.batch_trigger",
     routes=(CREATE_BATCH,),
-    parse=model_reader(CreateBatchResponse.from_dict),
+    parse=CreateBatchResponse.from_dict,
 )
 
 TASKS_BATCH_TRIGGER_ITEMS: Operation[StreamBatchItemsResponse] = Operation(
     name="tasks.batch_trigger",
     routes=(STREAM_BATCH_ITEMS,),
-    parse=model_reader(StreamBatchItemsResponse.from_dict),
+    parse=StreamBatchItemsResponse.from_dict,
 )

@@ -16,11 +16,15 @@ __all__ = ["Response", "Transport", "default_pool_manager"]
 Response = urllib3.BaseHTTPResponse
 
 
+POOL_SIZE = 32
+"""Connections kept open per host: enough for a busy thread pool sharing one client."""
+
+
 def default_pool_manager(ca_bundle: str | None = None) -> urllib3.PoolManager:
     """A pool that verifies TLS certificates, against ``ca_bundle`` when one is given."""
     return urllib3.PoolManager(
         num_pools=4,
-        maxsize=10,
+        maxsize=POOL_SIZE,
         cert_reqs="CERT_REQUIRED",
         ca_certs=ca_bundle,
     )

@@ -49,10 +49,11 @@ class TriggerTaskOptions(TypedDict, total=False):
     (scoped to environment and task)."""
     idempotency_key_ttl: str
     """How long the idempotency key stays valid, such as `10m` or `2d` (default 30 days). The
-    server ignores values it cannot parse."""
+    server ignores values it cannot parse, so the client refuses them."""
     delay: str | datetime.datetime | datetime.timedelta
     """Postpone the start: an ISO 8601 date-time, or a duration such as `1h` or `2h30m`. A past
-    date means no delay; note that an unparsable string is silently ignored."""
+    date means no delay. The server ignores a string it cannot parse, so the client refuses one
+    before sending."""
     ttl: str | int
     """Discard the run if it has not started within this time: a duration string or a number of
     seconds; 0 disables it. Development environments default to `10m`."""

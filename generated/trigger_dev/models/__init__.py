@@ -9,7 +9,6 @@ from .environment_slug import EnvironmentSlug
 from .environment_type import EnvironmentType
 from .environment_variable import EnvironmentVariable
 from .error_body import ErrorBody
-from .error_body_variable_errors_item import ErrorBodyVariableErrorsItem
 from .idempotency_key_scope import IdempotencyKeyScope
 from .list_run_item import ListRunItem
 from .list_runs_response import ListRunsResponse
@@ -37,6 +36,7 @@ from .success_response import SuccessResponse
 from .timezones import Timezones
 from .trigger_function import TriggerFunction
 from .trigger_task_response import TriggerTaskResponse
+from .variable_error import VariableError
 
 __all__ = [
     "DebounceMode",
@@ -55,7 +55,6 @@ __all__ = [
     "DeletedSchedule",
     "EnvironmentVariable",
     "ErrorBody",
-    "ErrorBodyVariableErrorsItem",
     "ListRunItem",
     "ListRunsResponse",
     "ListSchedulesResponse",
@@ -75,4 +74,5 @@ __all__ = [
     "SuccessResponse",
     "Timezones",
     "TriggerTaskResponse",
+    "VariableError",
 ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     as_str,
     optional,
 )
@@ -31,6 +32,8 @@ class CursorPagination:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> CursorPagination:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             next=optional(data, "next", as_str),

@@ -9,18 +9,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     as_any,
     as_str,
     list_reader,
-    model_reader,
     optional,
     required,
 )
-from .error_body_variable_errors_item import ErrorBodyVariableErrorsItem
+from .variable_error import VariableError
 
 _read_details = list_reader(as_any)
 _read_issues = list_reader(as_any)
-_read_variable_errors = list_reader(model_reader(ErrorBodyVariableErrorsItem.from_dict))
+_read_variable_errors = list_reader(VariableError.from_dict)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -46,12 +46,14 @@ class ErrorBody:
     type: str | None = None
     details: list[Any] | None = None
     issues: list[Any] | None = None
-    variable_errors: list[ErrorBodyVariableErrorsItem] | None = None
+    variable_errors: list[VariableError] | None = None
     additional_properties: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> ErrorBody:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             error=required(data, "error", as_str),

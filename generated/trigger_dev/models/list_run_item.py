@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     as_bool,
     as_datetime,
     as_float,
@@ -17,7 +18,6 @@ from .._model_support import (
     as_str,
     enum_reader,
     list_reader,
-    model_reader,
     optional,
     required,
     write_datetime,
@@ -26,7 +26,6 @@ from .run_environment import RunEnvironment
 from .run_status import RunStatus
 
 _read_status = enum_reader(RunStatus)
-_read_env = model_reader(RunEnvironment.from_dict)
 _read_tags = list_reader(as_str)
 
 
@@ -103,6 +102,8 @@ class ListRunItem:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> ListRunItem:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             id=required(data, "id", as_str),
@@ -111,7 +112,7 @@ class ListRunItem:
             created_at=required(data, "createdAt", as_datetime),
             updated_at=required(data, "updatedAt", as_datetime),
             is_test=required(data, "isTest", as_bool),
-            env=required(data, "env", _read_env),
+            env=required(data, "env", RunEnvironment.from_dict),
             tags=required(data, "tags", _read_tags),
             cost_in_cents=required(data, "costInCents", as_float),
             base_cost_in_cents=required(data, "baseCostInCents", as_float),

@@ -8,15 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     list_reader,
-    model_reader,
     required,
 )
 from .cursor_pagination import CursorPagination
 from .list_run_item import ListRunItem
 
-_read_data = list_reader(model_reader(ListRunItem.from_dict))
-_read_pagination = model_reader(CursorPagination.from_dict)
+_read_data = list_reader(ListRunItem.from_dict)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -37,10 +36,12 @@ class ListRunsResponse:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> ListRunsResponse:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             data=required(data, "data", _read_data),
-            pagination=required(data, "pagination", _read_pagination),
+            pagination=required(data, "pagination", CursorPagination.from_dict),
             additional_properties=data,
         )
 

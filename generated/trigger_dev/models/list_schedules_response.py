@@ -8,15 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     list_reader,
-    model_reader,
     required,
 )
 from .offset_pagination import OffsetPagination
 from .schedule import Schedule
 
-_read_data = list_reader(model_reader(Schedule.from_dict))
-_read_pagination = model_reader(OffsetPagination.from_dict)
+_read_data = list_reader(Schedule.from_dict)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -37,10 +36,12 @@ class ListSchedulesResponse:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> ListSchedulesResponse:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             data=required(data, "data", _read_data),
-            pagination=required(data, "pagination", _read_pagination),
+            pagination=required(data, "pagination", OffsetPagination.from_dict),
             additional_properties=data,
         )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     as_int,
     required,
 )
@@ -33,6 +34,8 @@ class OffsetPagination:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> OffsetPagination:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             current_page=required(data, "currentPage", as_int),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     as_int,
     as_str,
     optional,
@@ -49,6 +50,8 @@ class RateLimitProblem:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> RateLimitProblem:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             title=required(data, "title", as_str),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     as_bool,
     as_datetime,
     as_float,
@@ -102,6 +103,8 @@ class RelatedRun:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> RelatedRun:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             id=required(data, "id", as_str),

@@ -8,16 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     list_reader,
-    model_reader,
     optional,
     required,
 )
 from .related_run import RelatedRun
 
-_read_children = list_reader(model_reader(RelatedRun.from_dict))
-_read_root = model_reader(RelatedRun.from_dict)
-_read_parent = model_reader(RelatedRun.from_dict)
+_read_children = list_reader(RelatedRun.from_dict)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -40,11 +38,13 @@ class RelatedRuns:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> RelatedRuns:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             children=required(data, "children", _read_children),
-            root=optional(data, "root", _read_root),
-            parent=optional(data, "parent", _read_parent),
+            root=optional(data, "root", RelatedRun.from_dict),
+            parent=optional(data, "parent", RelatedRun.from_dict),
             additional_properties=data,
         )
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     as_any,
     as_bool,
     as_datetime,
@@ -18,7 +19,6 @@ from .._model_support import (
     as_str,
     enum_reader,
     list_reader,
-    model_reader,
     optional,
     required,
     write_datetime,
@@ -33,9 +33,6 @@ _read_status = enum_reader(RunStatus)
 _read_tags = list_reader(as_str)
 _read_trigger_function = enum_reader(TriggerFunction)
 _read_attempts = list_reader(as_any)
-_read_related_runs = model_reader(RelatedRuns.from_dict)
-_read_error = model_reader(RunError.from_dict)
-_read_schedule = model_reader(RunSchedule.from_dict)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -129,6 +126,8 @@ class Run:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> Run:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             id=required(data, "id", as_str),
@@ -152,7 +151,7 @@ class Run:
             trigger_function=required(data, "triggerFunction", _read_trigger_function),
             attempt_count=required(data, "attemptCount", as_int),
             attempts=required(data, "attempts", _read_attempts),
-            related_runs=required(data, "relatedRuns", _read_related_runs),
+            related_runs=required(data, "relatedRuns", RelatedRuns.from_dict),
             idempotency_key=optional(data, "idempotencyKey", as_str),
             version=optional(data, "version", as_str),
             started_at=optional(data, "startedAt", as_datetime),
@@ -167,8 +166,8 @@ class Run:
             payload_presigned_url=optional(data, "payloadPresignedUrl", as_str),
             output=optional(data, "output", as_any),
             output_presigned_url=optional(data, "outputPresignedUrl", as_str),
-            error=optional(data, "error", _read_error),
-            schedule=optional(data, "schedule", _read_schedule),
+            error=optional(data, "error", RunError.from_dict),
+            schedule=optional(data, "schedule", RunSchedule.from_dict),
             additional_properties=data,
         )
 

@@ -8,14 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     as_str,
-    model_reader,
     optional,
     required,
 )
 from .schedule_generator import ScheduleGenerator
-
-_read_generator = model_reader(ScheduleGenerator.from_dict)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -40,10 +38,12 @@ class RunSchedule:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> RunSchedule:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             id=required(data, "id", as_str),
-            generator=required(data, "generator", _read_generator),
+            generator=required(data, "generator", ScheduleGenerator.from_dict),
             external_id=optional(data, "externalId", as_str),
             deduplication_key=optional(data, "deduplicationKey", as_str),
             additional_properties=data,

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     as_bool,
     as_datetime,
     as_str,
     enum_reader,
     list_reader,
-    model_reader,
     nullable,
     optional,
     required,
@@ -25,10 +25,9 @@ from .schedule_generator import ScheduleGenerator
 from .schedule_type import ScheduleType
 
 _read_type = enum_reader(ScheduleType)
-_read_generator = model_reader(ScheduleGenerator.from_dict)
 _read_next_run = nullable(as_datetime)
 _read_next_run_effective_at = nullable(as_datetime)
-_read_environments = list_reader(model_reader(ScheduleEnvironment.from_dict))
+_read_environments = list_reader(ScheduleEnvironment.from_dict)
 _read_external_id = nullable(as_str)
 
 
@@ -72,13 +71,15 @@ class Schedule:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> Schedule:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             id=required(data, "id", as_str),
             type=required(data, "type", _read_type),
             task=required(data, "task", as_str),
             active=required(data, "active", as_bool),
-            generator=required(data, "generator", _read_generator),
+            generator=required(data, "generator", ScheduleGenerator.from_dict),
             timezone=required(data, "timezone", as_str),
             next_run=required(data, "nextRun", _read_next_run),
             next_run_effective_at=required(data, "nextRunEffectiveAt", _read_next_run_effective_at),

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     as_str,
     enum_reader,
     optional,
@@ -48,6 +49,8 @@ class ScheduleEnvironment:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> ScheduleEnvironment:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             id=required(data, "id", as_str),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     as_str,
     enum_reader,
     required,
@@ -37,6 +38,8 @@ class ScheduleGenerator:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> ScheduleGenerator:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             type=required(data, "type", _read_type),

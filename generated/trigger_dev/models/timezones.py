@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._model_support import (
+    SchemaError,
     as_str,
     list_reader,
     required,
@@ -32,6 +33,8 @@ class Timezones:
     @classmethod
     def from_dict(cls, src: Mapping[str, Any]) -> Timezones:
         """Read the wire form; raises `SchemaError` naming the field that does not fit."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
         data = dict(src)
         return cls(
             timezones=required(data, "timezones", _read_timezones),
