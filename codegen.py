@@ -64,6 +64,7 @@ CONTENT_TYPE_OVERRIDES = {"application/x-ndjson": "application/json"}
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 RUNTIME_SETTINGS = {
     "default_timeout_in_ms": 60_000,
+    "default_connect_timeout_in_ms": 10_000,
     "max_server_wait_seconds": 60,
     "retry_defaults": {
         "max_attempts": 4,

@@ -3,11 +3,13 @@ and never turns one logical trigger into two runs."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -135,3 +137,32 @@ def test_a_non_http_answer_is_a_connection_error() -> None:
 
     with fault_server(garbage) as server, pytest.raises(trigger_dev.ApiConnectionError):
         client_for(server.url, retry={"max_attempts": 1}).runs.replay("r")
+
+
+@pytest.fixture
+def full_backlog_url() -> Iterator[str]:
+    """A listener that never accepts, its queue filled: new connections get no answer at all."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        fillers = []
+        for _ in range(4):
+            filler = socket.socket()
+            filler.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                filler.connect(("127.0.0.1", port))
+            fillers.append(filler)
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            for filler in fillers:
+                filler.close()
+
+
+def test_a_connection_that_cannot_be_opened_times_out_on_its_own_clock(full_backlog_url: str) -> None:
+    client = client_for(full_backlog_url, connect_timeout_in_ms=100, timeout_in_ms=60_000)
+    started = time.monotonic()
+    with pytest.raises(trigger_dev.ApiTimeoutError, match="Could not connect within 0.1 s"):
+        client.runs.replay("r")
+    assert time.monotonic() - started < 2  # three attempts of 0.1 s, not of the 60 s read timeout

@@ -236,8 +236,9 @@ def test_a_refused_connection_is_retried_then_reported(waits: Waits) -> None:
     client = make_client(f"http://127.0.0.1:{free_port()}", waits)
     with pytest.raises(trigger_dev.ApiConnectionError) as caught:
         client.runs.replay("r")
+    assert not isinstance(caught.value, trigger_dev.ApiTimeoutError)
     assert caught.value.status is None
-    assert "Connection" in str(caught.value)
+    assert "refused" in str(caught.value).lower()
     assert waits == [1.0, 1.6, 2.56]
 
 
@@ -253,7 +254,7 @@ def silent_server() -> Iterator[str]:
 def test_a_timeout_is_retried_then_reported(silent_server: str, waits: Waits) -> None:
     client = make_client(silent_server, waits, timeout_in_ms=50, retry={"max_attempts": 2})
     started = time.monotonic()
-    with pytest.raises(trigger_dev.ApiTimeoutError, match="timed out after 0.05 s"):
+    with pytest.raises(trigger_dev.ApiTimeoutError, match="timed out after 0.05 s without an answer"):
         client.runs.replay("r")
     assert len(waits) == 1
     assert time.monotonic() - started < 5

@@ -236,7 +236,8 @@ def test_header_injection_is_refused() -> None:
 def test_unknown_request_options_are_refused_with_the_valid_ones() -> None:
     client = TriggerClient(secret_key=SECRET_KEY, base_url="http://127.0.0.1:9")
     with pytest.raises(
-        TypeError, match="no option 'timeout'; valid options are: additional_headers, retry, timeout_in_ms"
+        TypeError,
+        match="no option 'timeout'; valid options are: additional_headers, connect_timeout_in_ms, retry, timeout_in_ms",
     ):
         client.runs.retrieve("run_1", request_options={"timeout": 5})  # type: ignore[typeddict-unknown-key]
     with pytest.raises(TypeError, match="no option 'attempts'"):

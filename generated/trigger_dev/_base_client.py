@@ -118,7 +118,9 @@ class SyncAPIClient:
         while True:
             started = time.monotonic()
             try:
-                response = self._transport.send(method, url, headers, body, options.timeout_in_ms)
+                response = self._transport.send(
+                    method, url, headers, body, options.connect_timeout_in_ms, options.timeout_in_ms
+                )
             except ApiConnectionError as exc:
                 if not policy.can_retry(attempt):
                     raise

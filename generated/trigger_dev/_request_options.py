@@ -12,6 +12,7 @@ from ._retry import RetryPolicy
 __all__ = ["RequestOptions", "ResolvedOptions", "RetryOptions"]
 
 DEFAULT_TIMEOUT_IN_MS = 60000
+DEFAULT_CONNECT_TIMEOUT_IN_MS = 10000
 
 
 class RetryOptions(TypedDict, total=False):
@@ -34,7 +35,10 @@ class RequestOptions(TypedDict, total=False):
 
     retry: RetryOptions
     timeout_in_ms: int
-    """Time allowed for each attempt (connecting and each read), in milliseconds."""
+    """Longest wait for the server to answer, and between two reads of the body, in each
+    attempt (milliseconds). A timed-out attempt is retried like a failed one."""
+    connect_timeout_in_ms: int
+    """Longest wait to open a connection, in each attempt (milliseconds)."""
     additional_headers: Mapping[str, str]
     """Extra request headers; they cannot replace Authorization or the API version."""
 
@@ -42,6 +46,7 @@ class RequestOptions(TypedDict, total=False):
 _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "retry": (Mapping,),
     "timeout_in_ms": (int, float),
+    "connect_timeout_in_ms": (int, float),
     "additional_headers": (Mapping,),
 }
 _RETRY_TYPES: dict[str, tuple[type, ...]] = {
@@ -59,6 +64,7 @@ _RESERVED_HEADERS = frozenset({"authorization", "x-trigger-api-version", "conten
 class ResolvedOptions:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     timeout_in_ms: float = DEFAULT_TIMEOUT_IN_MS
+    connect_timeout_in_ms: float = DEFAULT_CONNECT_TIMEOUT_IN_MS
     additional_headers: tuple[tuple[str, str], ...] = ()
 
     def merged(self, options: RequestOptions | None) -> ResolvedOptions:
@@ -72,18 +78,21 @@ class ResolvedOptions:
             _check_keys(retry, _RETRY_TYPES, 'request_options["retry"]')
             result = replace(result, retry=result.retry.updated(**retry))
         if "timeout_in_ms" in options:
-            timeout = options["timeout_in_ms"]
-            if isinstance(timeout, bool) or timeout <= 0:
-                raise ValueError(
-                    f'request_options["timeout_in_ms"] must be a positive number of '
-                    f"milliseconds, got {timeout!r}"
-                )
-            result = replace(result, timeout_in_ms=timeout)
+            result = replace(result, timeout_in_ms=_milliseconds(options["timeout_in_ms"], "timeout_in_ms"))
+        if "connect_timeout_in_ms" in options:
+            connect = _milliseconds(options["connect_timeout_in_ms"], "connect_timeout_in_ms")
+            result = replace(result, connect_timeout_in_ms=connect)
         if "additional_headers" in options:
             extra = dict(result.additional_headers)
             extra.update(_checked_headers(options["additional_headers"]))
             result = replace(result, additional_headers=tuple(extra.items()))
         return result
+
+
+def _milliseconds(value: float, key: str) -> float:
+    if value <= 0:
+        raise ValueError(f"request_options[{key!r}] must be a positive number of milliseconds, got {value!r}")
+    return value
 
 
 def _check_keys(options: Mapping[str, Any], types: Mapping[str, tuple[type, ...]], where: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import urllib3
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 
@@ -40,9 +41,10 @@ class Transport:
         url: str,
         headers: Mapping[str, str],
         body: bytes | None,
-        timeout_in_ms: float,
+        connect_timeout_in_ms: float,
+        read_timeout_in_ms: float,
     ) -> Response:
-        seconds = timeout_in_ms / 1000
+        connect, read = connect_timeout_in_ms / 1000, read_timeout_in_ms / 1000
         try:
             return self._pool.request(
                 method,
@@ -53,12 +55,16 @@ class Transport:
                 # credential is never replayed to another address.
                 retries=False,
                 redirect=False,
-                timeout=urllib3.Timeout(connect=seconds, read=seconds),
+                timeout=urllib3.Timeout(connect=connect, read=read),
                 preload_content=True,
                 decode_content=True,
             )
-        except Urllib3TimeoutError as exc:
-            raise ApiTimeoutError(f"Request timed out after {seconds:g} s ({type(exc).__name__}).") from None
+        except NewConnectionError as exc:  # refused, unreachable, DNS: a subclass of the timeout below
+            raise ApiConnectionError(f"Connection error: {_reason(exc)}") from None
+        except ConnectTimeoutError:
+            raise ApiTimeoutError(f"Could not connect within {connect:g} s.") from None
+        except Urllib3TimeoutError:
+            raise ApiTimeoutError(f"Request timed out after {read:g} s without an answer.") from None
         except Urllib3Error as exc:
             raise ApiConnectionError(f"Connection error: {_reason(exc)}") from None
 
