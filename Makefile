@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 BASE ?= $(shell git merge-base HEAD main 2>/dev/null || echo HEAD)
 
-.PHONY: setup generate check test test-replay test-live record demo test-all clean
+.PHONY: setup generate check test test-replay test-live record demo diff test-all clean
 
 setup: ## create .venv with the package (editable) and the dev tools; install the mock server
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -23,10 +23,10 @@ generate: ## regenerate generated/ and the README's credential matrix from opena
 check: ## spec valid, generated/ up to date, lint, types
 	$(PY) -m openapi_spec_validator openapi/trigger.yaml
 	$(PY) codegen.py check
-	$(PY) -m ruff check codegen.py tests examples noxfile.py generated
-	$(PY) -m ruff format --check codegen.py tests examples noxfile.py
+	$(PY) -m ruff check codegen.py tools tests examples noxfile.py generated
+	$(PY) -m ruff format --check codegen.py tools tests examples noxfile.py
 	$(PY) -m mypy --strict generated/trigger_dev
-	$(PY) -m mypy --strict --python-version 3.11 codegen.py
+	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py tools/spec_diff.py
 
 test: test-replay ## the suite offline from cassettes; in CI also once live against the mock
 ifdef CI
@@ -44,6 +44,9 @@ record: ## re-record every cassette against the Prism mock (filters secrets befo
 
 demo: ## run examples/quickstart.py against the local mock
 	$(PY) tests/mock_server.py -- $(PY) examples/quickstart.py
+
+diff: ## what the spec change since BASE (default: merge base with main) does to the wire and to Python users
+	$(PY) codegen.py diff --base $(BASE) $(DIFF_ARGS)
 
 test-all: ## the suite on every CPython 3.10-3.13 on this machine
 	$(PY) -m nox

@@ -11,6 +11,7 @@ written to `generated/` only when its content changed.
     python codegen.py generate        write generated/ and the README's credential table
     python codegen.py check           fail when generated/ or the README is not what the spec gives
     python codegen.py matrix          print the credential matrix (Markdown)
+    python codegen.py diff ...        what a spec change does to the wire and to Python users
 """
 
 from __future__ import annotations
@@ -1025,10 +1026,10 @@ def update_readme(text: str, matrix: str) -> str:
 # Commands
 
 
-def generate_into(destination: Path) -> str:
+def generate_into(destination: Path, spec_path: Path = SPEC) -> str:
     """Render the package into ``destination``; returns the README's credential matrix."""
-    spec = load_spec()
-    context = build_context(spec, parse_spec(spec))
+    spec = load_spec(spec_path)
+    context = build_context(spec, parse_spec(spec, spec_path))
     render(context, destination)
     return credential_matrix(context)
 
@@ -1116,12 +1117,25 @@ def command_matrix(_: argparse.Namespace) -> int:
     return 0
 
 
+def command_diff(argv: list[str]) -> int:
+    from tools import spec_diff
+
+    def generate_package(spec: Path, destination: Path) -> None:
+        generate_into(destination, spec)
+
+    return spec_diff.main(argv, generate=generate_package)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["diff"]:  # its own options; see tools/spec_diff.py
+        return command_diff(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("generate", help="write generated/ from the spec").set_defaults(run=command_generate)
     commands.add_parser("check", help="fail when generated/ is stale").set_defaults(run=command_check)
     commands.add_parser("matrix", help="print the credential matrix").set_defaults(run=command_matrix)
+    commands.add_parser("diff", help="classify the API changes between two revisions (see diff --help)")
     args = parser.parse_args(argv)
     try:
         return args.run(args) if args.command else command_generate(args)
