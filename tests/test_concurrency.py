@@ -8,22 +8,20 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tests.conftest import SECRET_KEY
+from tests.local_server import JsonHandler, serving
 from trigger_dev import TriggerClient
 
 THREADS = 16
 CALLS = 2000
 
 
-class _Echo(BaseHTTPRequestHandler):
+class _Echo(JsonHandler):
     """Answers a replay with the run id it was asked about, and counts connections."""
 
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
     lock = threading.Lock()
     connections = 0
     open_now = 0
@@ -43,28 +41,14 @@ class _Echo(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         run_id = self.path.split("/")[4]
-        body = json.dumps({"id": f"replay-of-{run_id}"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_json(json.dumps({"id": f"replay-of-{run_id}"}))
 
 
 @pytest.fixture
 def echo_url() -> Iterator[str]:
     _Echo.connections = _Echo.open_now = _Echo.most_open = 0
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    thread.join(timeout=5)
-    server.server_close()
+    with serving(_Echo) as url:
+        yield url
 
 
 def test_sixteen_threads_share_one_client(echo_url: str) -> None:

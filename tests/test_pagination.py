@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
-import threading
 import weakref
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +16,7 @@ from werkzeug import Request, Response
 import trigger_dev
 from tests.conftest import SECRET_KEY
 from tests.factories import run_list_item
+from tests.local_server import JsonHandler, serving
 from trigger_dev import TriggerClient
 from trigger_dev.models import ListRunItem
 
@@ -165,11 +164,9 @@ def test_raw_response_of_a_list_parses_to_a_page(client: TriggerClient) -> None:
     assert ids(page.get_next_page()) == RUN_IDS[3:6]
 
 
-class _ManyPages(BaseHTTPRequestHandler):
+class _ManyPages(JsonHandler):
     """1000 cursor pages of the same 100 runs; keeps nothing between requests."""
 
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body go out as separate writes
     pages, size = 1000, 100
     items = json.dumps([run_list_item(f"run_{i}") for i in range(size)])
 
@@ -177,15 +174,7 @@ class _ManyPages(BaseHTTPRequestHandler):
         after = parse_qs(urlsplit(self.path).query).get("page[after]", ["0"])[0]
         number = int(after)
         following = f', "next": "{number + 1}"' if number + 1 < self.pages else ""
-        body = f'{{"data": {self.items}, "pagination": {{"previous": "{number}"{following}}}}}'.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_json(f'{{"data": {self.items}, "pagination": {{"previous": "{number}"{following}}}}}')
 
 
 def live_items() -> int:
@@ -194,20 +183,13 @@ def live_items() -> int:
 
 
 def test_iterating_100_000_items_keeps_memory_flat() -> None:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ManyPages)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        client = TriggerClient(secret_key=SECRET_KEY, base_url=f"http://127.0.0.1:{server.server_address[1]}")
+    with serving(_ManyPages) as url:
+        client = TriggerClient(secret_key=SECRET_KEY, base_url=url)
         count, alive_early = 0, 0
         for count, _run in enumerate(client.runs.list(limit=100), start=1):
             if count == 10_000:
                 alive_early = live_items()
         alive_late = live_items()
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
     assert count == 100_000
     # Only the page being read (and the first, which the loop's page object holds) is alive.
     assert alive_early <= 200 and alive_late <= 200, (alive_early, alive_late)

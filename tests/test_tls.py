@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import ssl
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,20 +13,13 @@ import urllib3
 
 import trigger_dev
 from tests.conftest import SECRET_KEY
+from tests.local_server import JsonHandler, serving
 from trigger_dev import TriggerClient
 
 
-class _Replay(BaseHTTPRequestHandler):
+class _Replay(JsonHandler):
     def do_POST(self) -> None:
-        body = json.dumps({"id": "run_2"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
+        self.send_json(json.dumps({"id": "run_2"}))
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +32,8 @@ def https_url(ca: trustme.CA) -> Iterator[str]:
     """An HTTPS server on 127.0.0.1 whose certificate only the throwaway CA vouches for."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ca.issue_cert("127.0.0.1").configure_cert(context)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Replay)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"https://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    thread.join(timeout=5)
-    server.server_close()
+    with serving(_Replay, tls=context) as url:
+        yield url
 
 
 @pytest.fixture
