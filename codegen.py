@@ -223,7 +223,7 @@ class TypeMap:
         if isinstance(prop, ModelProperty):
             if self.is_map(prop):
                 return "as_object"
-            return f"{prop.class_info.name}.from_dict"
+            return f"{prop.class_info.name}._from_wire"
         if isinstance(prop, UnionProperty):
             inner = [p for p in prop.inner_properties if not isinstance(p, NoneProperty)]
             readers = [self.reader(p) for p in inner]
@@ -279,7 +279,7 @@ def text_of(value: Any) -> str:
 
 # Names a generated class body or module uses itself; a field by one of these names would hide it.
 RESERVED_NAMES = frozenset(
-    {"list", "dict", "str", "int", "float", "bool", "datetime", "field", "Any", "from_dict", "to_dict"}
+    {"list", "dict", "str", "int", "float", "bool", "datetime", "Any", "wire", "from_dict", "to_dict", "additional_properties"}
 )
 
 

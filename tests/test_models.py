@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -53,19 +54,27 @@ def test_missing_and_null_optional_fields_read_as_none() -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "where"),
+    ("change", "read", "where"),
     [
-        ({"id": 5}, "id: expected a string"),
-        ({"createdAt": "yesterday"}, "createdAt: expected an ISO 8601 date-time"),
-        ({"env": {"name": "prod"}}, "env.id: required field is missing"),
-        ({"tags": ["a", 3]}, "tags[1]: expected a string"),
-        ({"isTest": "no"}, "isTest: expected a boolean"),
+        ({"id": 5}, lambda item: item.id, "ListRunItem.id: expected a string"),
+        (
+            {"createdAt": "yesterday"},
+            lambda item: item.created_at,
+            "ListRunItem.createdAt: expected an ISO 8601 date-time",
+        ),
+        ({"env": {"name": "prod"}}, lambda item: item.env, "ListRunItem.env.id: required field is missing"),
+        ({"tags": ["a", 3]}, lambda item: item.tags, "ListRunItem.tags[1]: expected a string"),
+        ({"isTest": "no"}, lambda item: item.is_test, "ListRunItem.isTest: expected a boolean"),
     ],
 )
-def test_a_body_that_breaks_the_schema_names_the_field(change: dict[str, object], where: str) -> None:
+def test_a_field_that_breaks_the_schema_is_named_when_read(
+    change: dict[str, object], read: Callable[[ListRunItem], object], where: str
+) -> None:
+    item = ListRunItem.from_dict({**LIST_ITEM, **change})
     with pytest.raises(SchemaError) as caught:
-        ListRunItem.from_dict({**LIST_ITEM, **change})
+        read(item)
     assert str(caught.value).startswith(where)
+    assert item.task_identifier == "t"  # the other fields still read
 
 
 def test_a_missing_required_field_is_reported() -> None:

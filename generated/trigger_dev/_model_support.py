@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 import enum
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeVar
 
 __all__ = [
+    "Model",
     "SchemaError",
     "StrEnum",
     "as_any",
@@ -30,6 +31,7 @@ __all__ = [
 
 T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
+ModelT = TypeVar("ModelT", bound="Model")
 Reader = Callable[[Any], T]
 
 
@@ -44,6 +46,96 @@ class SchemaError(Exception):
     def __str__(self) -> str:
         where = ".".join(self.path).replace(".[", "[")
         return f"{where}: {self.message}" if where else self.message
+
+
+class Model:
+    """The base of every result type: a decoded JSON object, read field by field on access.
+
+    Reading a response only checks that it is an object with the required fields; each field
+    is converted (and its type checked) the first time it is read, so a page of a hundred
+    runs costs little more than decoding its JSON.
+    """
+
+    __slots__ = ("_cache", "_data")
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset()
+    _KNOWN: ClassVar[frozenset[str]] = frozenset()
+    _data: dict[str, Any]
+    _cache: dict[str, Any] | None
+
+    @classmethod
+    def from_dict(cls: type[ModelT], src: Mapping[str, Any]) -> ModelT:
+        """Read the wire form (copied); `SchemaError` when it is not an object with the
+        required fields."""
+        if not isinstance(src, Mapping):
+            raise SchemaError(f"expected an object, got {type(src).__name__}")
+        return cls._from_wire(dict(src))
+
+    @classmethod
+    def _from_wire(cls: type[ModelT], data: Any) -> ModelT:
+        # A decoded JSON object is wrapped as it is: nothing else holds it.
+        if type(data) is not dict:
+            raise _fail("an object", data)
+        if not data.keys() >= cls._REQUIRED:
+            raise SchemaError("required field is missing", [min(cls._REQUIRED - data.keys())])
+        model = object.__new__(cls)
+        model._data = data
+        model._cache = None
+        return model
+
+    def _read(self, key: str, reader: Reader[T], optional: bool = False) -> T:
+        """The field ``key`` converted by ``reader``; conversions that build objects are cached."""
+        cache = self._cache
+        if cache is not None and key in cache:
+            return cache[key]  # type: ignore[no-any-return]
+        value = self._data.get(key)
+        if value is None and optional:
+            return None  # type: ignore[return-value]
+        try:
+            result = reader(value)
+        except SchemaError as exc:
+            exc.path.insert(0, f"{type(self).__name__}.{key}")
+            raise
+        if reader not in _CHEAP_READERS:
+            if cache is None:
+                self._cache = cache = {}
+            cache[key] = result
+        return result
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the server sent that this version of the SDK does not know."""
+        return {k: _copy(v) for k, v in self._data.items() if k not in self._KNOWN}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The wire form, unknown fields included (a copy)."""
+        return {k: _copy(v) for k, v in self._data.items()}
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._data == other._data
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        fields = []
+        for name in dir(type(self)):
+            if isinstance(getattr(type(self), name, None), property) and name != "additional_properties":
+                try:
+                    value = getattr(self, name)
+                except SchemaError:
+                    value = "<unreadable>"
+                if value is not None:
+                    fields.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(fields)})"
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
 
 
 class StrEnum(str, enum.Enum):
@@ -197,3 +289,7 @@ def union_reader(*readers: Reader[Any]) -> Reader[Any]:
         raise _fail("a value of one of the allowed types", value)
 
     return read
+
+
+# Readers that build no new object: re-running them is cheaper than caching their result.
+_CHEAP_READERS: frozenset[Reader[Any]] = frozenset({as_any, as_str, as_int, as_float, as_bool, as_object})

@@ -633,42 +633,42 @@ STREAM_BATCH_ITEMS = Route(
 ENVVARS_LIST: Operation[list[EnvironmentVariable]] = Operation(
     name="envvars.list",
     routes=(LIST_ENV_VARS,),
-    parse=list_reader(EnvironmentVariable.from_dict),
+    parse=list_reader(EnvironmentVariable._from_wire),
     pagination=None,
 )
 
 ENVVARS_CREATE: Operation[SuccessResponse] = Operation(
     name="envvars.create",
     routes=(CREATE_ENV_VAR,),
-    parse=SuccessResponse.from_dict,
+    parse=SuccessResponse._from_wire,
     pagination=None,
 )
 
 ENVVARS_UPLOAD: Operation[SuccessResponse] = Operation(
     name="envvars.upload",
     routes=(UPLOAD_ENV_VARS,),
-    parse=SuccessResponse.from_dict,
+    parse=SuccessResponse._from_wire,
     pagination=None,
 )
 
 ENVVARS_RETRIEVE: Operation[EnvironmentVariable] = Operation(
     name="envvars.retrieve",
     routes=(RETRIEVE_ENV_VAR,),
-    parse=EnvironmentVariable.from_dict,
+    parse=EnvironmentVariable._from_wire,
     pagination=None,
 )
 
 ENVVARS_UPDATE: Operation[SuccessResponse] = Operation(
     name="envvars.update",
     routes=(UPDATE_ENV_VAR,),
-    parse=SuccessResponse.from_dict,
+    parse=SuccessResponse._from_wire,
     pagination=None,
 )
 
 ENVVARS_DELETE: Operation[SuccessResponse] = Operation(
     name="envvars.delete",
     routes=(DELETE_ENV_VAR,),
-    parse=SuccessResponse.from_dict,
+    parse=SuccessResponse._from_wire,
     pagination=None,
 )
 
@@ -678,109 +678,109 @@ RUNS_LIST: Operation[CursorPage[ListRunItem]] = Operation(
         LIST_RUNS,
         LIST_PROJECT_RUNS,
     ),
-    parse=ListRunsResponse.from_dict,
+    parse=ListRunsResponse._from_wire,
     pagination="cursor",
 )
 
 RUNS_RETRIEVE: Operation[Run] = Operation(
     name="runs.retrieve",
     routes=(RETRIEVE_RUN,),
-    parse=Run.from_dict,
+    parse=Run._from_wire,
     pagination=None,
 )
 
 RUNS_CANCEL: Operation[RunIdResponse] = Operation(
     name="runs.cancel",
     routes=(CANCEL_RUN,),
-    parse=RunIdResponse.from_dict,
+    parse=RunIdResponse._from_wire,
     pagination=None,
 )
 
 RUNS_REPLAY: Operation[RunIdResponse] = Operation(
     name="runs.replay",
     routes=(REPLAY_RUN,),
-    parse=RunIdResponse.from_dict,
+    parse=RunIdResponse._from_wire,
     pagination=None,
 )
 
 RUNS_RESCHEDULE: Operation[Run] = Operation(
     name="runs.reschedule",
     routes=(RESCHEDULE_RUN,),
-    parse=Run.from_dict,
+    parse=Run._from_wire,
     pagination=None,
 )
 
 SCHEDULES_LIST: Operation[OffsetPage[Schedule]] = Operation(
     name="schedules.list",
     routes=(LIST_SCHEDULES,),
-    parse=ListSchedulesResponse.from_dict,
+    parse=ListSchedulesResponse._from_wire,
     pagination="page",
 )
 
 SCHEDULES_CREATE: Operation[Schedule] = Operation(
     name="schedules.create",
     routes=(CREATE_SCHEDULE,),
-    parse=Schedule.from_dict,
+    parse=Schedule._from_wire,
     pagination=None,
 )
 
 SCHEDULES_RETRIEVE: Operation[Schedule] = Operation(
     name="schedules.retrieve",
     routes=(RETRIEVE_SCHEDULE,),
-    parse=Schedule.from_dict,
+    parse=Schedule._from_wire,
     pagination=None,
 )
 
 SCHEDULES_UPDATE: Operation[Schedule] = Operation(
     name="schedules.update",
     routes=(UPDATE_SCHEDULE,),
-    parse=Schedule.from_dict,
+    parse=Schedule._from_wire,
     pagination=None,
 )
 
 SCHEDULES_DELETE: Operation[DeletedSchedule] = Operation(
     name="schedules.delete",
     routes=(DELETE_SCHEDULE,),
-    parse=DeletedSchedule.from_dict,
+    parse=DeletedSchedule._from_wire,
     pagination=None,
 )
 
 SCHEDULES_ACTIVATE: Operation[Schedule] = Operation(
     name="schedules.activate",
     routes=(ACTIVATE_SCHEDULE,),
-    parse=Schedule.from_dict,
+    parse=Schedule._from_wire,
     pagination=None,
 )
 
 SCHEDULES_DEACTIVATE: Operation[Schedule] = Operation(
     name="schedules.deactivate",
     routes=(DEACTIVATE_SCHEDULE,),
-    parse=Schedule.from_dict,
+    parse=Schedule._from_wire,
     pagination=None,
 )
 
 SCHEDULES_TIMEZONES: Operation[Timezones] = Operation(
     name="schedules.timezones",
     routes=(LIST_TIMEZONES,),
-    parse=Timezones.from_dict,
+    parse=Timezones._from_wire,
     pagination=None,
 )
 
 TASKS_TRIGGER: Operation[TriggerTaskResponse] = Operation(
     name="tasks.trigger",
     routes=(TRIGGER_TASK,),
-    parse=TriggerTaskResponse.from_dict,
+    parse=TriggerTaskResponse._from_wire,
     pagination=None,
 )
 
 TASKS_BATCH_TRIGGER_CREATE: Operation[CreateBatchResponse] = Operation(
     name="tasks.batch_trigger",
     routes=(CREATE_BATCH,),
-    parse=CreateBatchResponse.from_dict,
+    parse=CreateBatchResponse._from_wire,
 )
 
 TASKS_BATCH_TRIGGER_ITEMS: Operation[StreamBatchItemsResponse] = Operation(
     name="tasks.batch_trigger",
     routes=(STREAM_BATCH_ITEMS,),
-    parse=StreamBatchItemsResponse.from_dict,
+    parse=StreamBatchItemsResponse._from_wire,
 )

@@ -4,58 +4,62 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_bool,
     as_int,
     as_str,
-    optional,
-    required,
 )
 
 
-@dataclass(slots=True, kw_only=True)
-class CreateBatchResponse:
+class CreateBatchResponse(Model):
     """CreateBatchResponse
 
-    Attributes:
-        id: Id of the batch.
-        run_count: `runCount` on the wire.
-        is_cached: True when the batch already existed; do not stream items then.
-        idempotency_key: `idempotencyKey` on the wire.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    id: str
-    run_count: int
-    is_cached: bool
-    idempotency_key: str | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id", "runCount", "isCached"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["id", "runCount", "isCached", "idempotencyKey"])
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> CreateBatchResponse:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            id=required(data, "id", as_str),
-            run_count=required(data, "runCount", as_int),
-            is_cached=required(data, "isCached", as_bool),
-            idempotency_key=optional(data, "idempotencyKey", as_str),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        id: str,
+        run_count: int,
+        is_cached: bool,
+        idempotency_key: str | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["id"] = id
+        wire["runCount"] = run_count
+        wire["isCached"] = is_cached
+        if idempotency_key is not None:
+            wire["idempotencyKey"] = idempotency_key
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["id"] = self.id
-        out["runCount"] = self.run_count
-        out["isCached"] = self.is_cached
-        if self.idempotency_key is not None:
-            out["idempotencyKey"] = self.idempotency_key
-        return out
+    @property
+    def id(self) -> str:
+        """Id of the batch."""
+        return self._read("id", as_str)
+
+    @property
+    def run_count(self) -> int:
+        """`runCount` on the wire."""
+        return self._read("runCount", as_int)
+
+    @property
+    def is_cached(self) -> bool:
+        """True when the batch already existed; do not stream items then."""
+        return self._read("isCached", as_bool)
+
+    @property
+    def idempotency_key(self) -> str | None:
+        """`idempotencyKey` on the wire."""
+        return self._read("idempotencyKey", as_str, optional=True)

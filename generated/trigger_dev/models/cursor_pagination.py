@@ -4,48 +4,47 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_str,
-    optional,
 )
 
 
-@dataclass(slots=True, kw_only=True)
-class CursorPagination:
+class CursorPagination(Model):
     """Cursors for neighbouring pages; a key is absent when there is no such page.
 
-    Attributes:
-        next: `next` on the wire.
-        previous: `previous` on the wire.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    next: str | None = None
-    previous: str | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset([])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["next", "previous"])
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> CursorPagination:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            next=optional(data, "next", as_str),
-            previous=optional(data, "previous", as_str),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        next: str | None = None,
+        previous: str | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        if next is not None:
+            wire["next"] = next
+        if previous is not None:
+            wire["previous"] = previous
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        if self.next is not None:
-            out["next"] = self.next
-        if self.previous is not None:
-            out["previous"] = self.previous
-        return out
+    @property
+    def next(self) -> str | None:
+        """`next` on the wire."""
+        return self._read("next", as_str, optional=True)
+
+    @property
+    def previous(self) -> str | None:
+        """`previous` on the wire."""
+        return self._read("previous", as_str, optional=True)

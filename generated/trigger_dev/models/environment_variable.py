@@ -4,51 +4,53 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_bool,
     as_str,
-    required,
 )
 
 
-@dataclass(slots=True, kw_only=True)
-class EnvironmentVariable:
+class EnvironmentVariable(Model):
     """EnvironmentVariable
 
-    Attributes:
-        name: `name` on the wire.
-        value: The value, or `<redacted>` for secret variables.
-        is_secret: `isSecret` on the wire.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    name: str
-    value: str
-    is_secret: bool
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["name", "value", "isSecret"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["name", "value", "isSecret"])
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> EnvironmentVariable:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            name=required(data, "name", as_str),
-            value=required(data, "value", as_str),
-            is_secret=required(data, "isSecret", as_bool),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        name: str,
+        value: str,
+        is_secret: bool,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["name"] = name
+        wire["value"] = value
+        wire["isSecret"] = is_secret
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["name"] = self.name
-        out["value"] = self.value
-        out["isSecret"] = self.is_secret
-        return out
+    @property
+    def name(self) -> str:
+        """`name` on the wire."""
+        return self._read("name", as_str)
+
+    @property
+    def value(self) -> str:
+        """The value, or `<redacted>` for secret variables."""
+        return self._read("value", as_str)
+
+    @property
+    def is_secret(self) -> bool:
+        """`isSecret` on the wire."""
+        return self._read("isSecret", as_bool)

@@ -5,81 +5,96 @@ for some failures."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_any,
     as_str,
     list_reader,
-    optional,
-    required,
 )
 from .variable_error import VariableError
 
 _read_details = list_reader(as_any)
 _read_issues = list_reader(as_any)
-_read_variable_errors = list_reader(VariableError.from_dict)
+_read_variable_errors = list_reader(VariableError._from_wire)
 
 
-@dataclass(slots=True, kw_only=True)
-class ErrorBody:
+class ErrorBody(Model):
     """Error reply of a route. `error` is always a human-readable string; the other keys appear
     only for some failures.
 
-    Attributes:
-        error: What went wrong.
-        code: Machine-readable code (authorization failures only).
-        param: The offending input (authorization failures only).
-        type: Error category (authorization failures only).
-        details: Validation issues for bad path, query or header values.
-        issues: Validation issues for a bad body on schedule and env-var routes.
-        variable_errors: Per-variable problems reported by the env-var routes.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    error: str
-    code: str | None = None
-    param: str | None = None
-    type: str | None = None
-    details: list[Any] | None = None
-    issues: list[Any] | None = None
-    variable_errors: list[VariableError] | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["error"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(
+        ["error", "code", "param", "type", "details", "issues", "variableErrors"]
+    )
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> ErrorBody:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            error=required(data, "error", as_str),
-            code=optional(data, "code", as_str),
-            param=optional(data, "param", as_str),
-            type=optional(data, "type", as_str),
-            details=optional(data, "details", _read_details),
-            issues=optional(data, "issues", _read_issues),
-            variable_errors=optional(data, "variableErrors", _read_variable_errors),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        error: str,
+        code: str | None = None,
+        param: str | None = None,
+        type: str | None = None,
+        details: list[Any] | None = None,
+        issues: list[Any] | None = None,
+        variable_errors: list[VariableError] | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["error"] = error
+        if code is not None:
+            wire["code"] = code
+        if param is not None:
+            wire["param"] = param
+        if type is not None:
+            wire["type"] = type
+        if details is not None:
+            wire["details"] = details
+        if issues is not None:
+            wire["issues"] = issues
+        if variable_errors is not None:
+            wire["variableErrors"] = [item.to_dict() for item in variable_errors]
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["error"] = self.error
-        if self.code is not None:
-            out["code"] = self.code
-        if self.param is not None:
-            out["param"] = self.param
-        if self.type is not None:
-            out["type"] = self.type
-        if self.details is not None:
-            out["details"] = self.details
-        if self.issues is not None:
-            out["issues"] = self.issues
-        if self.variable_errors is not None:
-            out["variableErrors"] = [item.to_dict() for item in self.variable_errors]
-        return out
+    @property
+    def error(self) -> str:
+        """What went wrong."""
+        return self._read("error", as_str)
+
+    @property
+    def code(self) -> str | None:
+        """Machine-readable code (authorization failures only)."""
+        return self._read("code", as_str, optional=True)
+
+    @property
+    def param(self) -> str | None:
+        """The offending input (authorization failures only)."""
+        return self._read("param", as_str, optional=True)
+
+    @property
+    def type(self) -> str | None:
+        """Error category (authorization failures only)."""
+        return self._read("type", as_str, optional=True)
+
+    @property
+    def details(self) -> list[Any] | None:
+        """Validation issues for bad path, query or header values."""
+        return self._read("details", _read_details, optional=True)
+
+    @property
+    def issues(self) -> list[Any] | None:
+        """Validation issues for a bad body on schedule and env-var routes."""
+        return self._read("issues", _read_issues, optional=True)
+
+    @property
+    def variable_errors(self) -> list[VariableError] | None:
+        """Per-variable problems reported by the env-var routes."""
+        return self._read("variableErrors", _read_variable_errors, optional=True)

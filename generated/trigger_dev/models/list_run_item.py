@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_bool,
     as_datetime,
     as_float,
@@ -18,8 +17,6 @@ from .._model_support import (
     as_str,
     enum_reader,
     list_reader,
-    optional,
-    required,
     write_datetime,
 )
 from .run_environment import RunEnvironment
@@ -29,154 +26,291 @@ _read_status = enum_reader(RunStatus)
 _read_tags = list_reader(as_str)
 
 
-@dataclass(slots=True, kw_only=True)
-class ListRunItem:
+class ListRunItem(Model):
     """ListRunItem
 
-    Attributes:
-        id: `id` on the wire.
-        status: Status of a run as reported when the `x-trigger-api-version: 2025-07-16` header is
-            sent (older header values yield a legacy set of names).
-        task_identifier: `taskIdentifier` on the wire.
-        created_at: `createdAt` on the wire.
-        updated_at: `updatedAt` on the wire.
-        is_test: `isTest` on the wire.
-        env: `env` on the wire.
-        tags: `tags` on the wire.
-        cost_in_cents: `costInCents` on the wire.
-        base_cost_in_cents: `baseCostInCents` on the wire.
-        duration_ms: `durationMs` on the wire.
-        depth: `depth` on the wire.
-        task_kind: Kind of task, for example `STANDARD`.
-        is_queued: `isQueued` on the wire.
-        is_executing: `isExecuting` on the wire.
-        is_waiting: `isWaiting` on the wire.
-        is_completed: `isCompleted` on the wire.
-        is_failed: `isFailed` on the wire.
-        is_success: `isSuccess` on the wire.
-        is_cancelled: `isCancelled` on the wire.
-        idempotency_key: Stored key (for SDK-triggered runs usually a hash).
-        version: `version` on the wire.
-        started_at: `startedAt` on the wire.
-        finished_at: `finishedAt` on the wire.
-        delayed_until: `delayedUntil` on the wire.
-        expired_at: `expiredAt` on the wire.
-        ttl: `ttl` on the wire.
-        metadata: `metadata` on the wire.
-        region: `region` on the wire.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    id: str
-    status: RunStatus | str
-    task_identifier: str
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    is_test: bool
-    env: RunEnvironment
-    tags: list[str]
-    cost_in_cents: float
-    base_cost_in_cents: float
-    duration_ms: float
-    depth: int
-    task_kind: str
-    is_queued: bool
-    is_executing: bool
-    is_waiting: bool
-    is_completed: bool
-    is_failed: bool
-    is_success: bool
-    is_cancelled: bool
-    idempotency_key: str | None = None
-    version: str | None = None
-    started_at: datetime.datetime | None = None
-    finished_at: datetime.datetime | None = None
-    delayed_until: datetime.datetime | None = None
-    expired_at: datetime.datetime | None = None
-    ttl: str | None = None
-    metadata: dict[str, Any] | None = None
-    region: str | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(
+        [
+            "id",
+            "status",
+            "taskIdentifier",
+            "createdAt",
+            "updatedAt",
+            "isTest",
+            "env",
+            "tags",
+            "costInCents",
+            "baseCostInCents",
+            "durationMs",
+            "depth",
+            "taskKind",
+            "isQueued",
+            "isExecuting",
+            "isWaiting",
+            "isCompleted",
+            "isFailed",
+            "isSuccess",
+            "isCancelled",
+        ]
+    )
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(
+        [
+            "id",
+            "status",
+            "taskIdentifier",
+            "createdAt",
+            "updatedAt",
+            "isTest",
+            "env",
+            "tags",
+            "costInCents",
+            "baseCostInCents",
+            "durationMs",
+            "depth",
+            "taskKind",
+            "isQueued",
+            "isExecuting",
+            "isWaiting",
+            "isCompleted",
+            "isFailed",
+            "isSuccess",
+            "isCancelled",
+            "idempotencyKey",
+            "version",
+            "startedAt",
+            "finishedAt",
+            "delayedUntil",
+            "expiredAt",
+            "ttl",
+            "metadata",
+            "region",
+        ]
+    )
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> ListRunItem:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            id=required(data, "id", as_str),
-            status=required(data, "status", _read_status),
-            task_identifier=required(data, "taskIdentifier", as_str),
-            created_at=required(data, "createdAt", as_datetime),
-            updated_at=required(data, "updatedAt", as_datetime),
-            is_test=required(data, "isTest", as_bool),
-            env=required(data, "env", RunEnvironment.from_dict),
-            tags=required(data, "tags", _read_tags),
-            cost_in_cents=required(data, "costInCents", as_float),
-            base_cost_in_cents=required(data, "baseCostInCents", as_float),
-            duration_ms=required(data, "durationMs", as_float),
-            depth=required(data, "depth", as_int),
-            task_kind=required(data, "taskKind", as_str),
-            is_queued=required(data, "isQueued", as_bool),
-            is_executing=required(data, "isExecuting", as_bool),
-            is_waiting=required(data, "isWaiting", as_bool),
-            is_completed=required(data, "isCompleted", as_bool),
-            is_failed=required(data, "isFailed", as_bool),
-            is_success=required(data, "isSuccess", as_bool),
-            is_cancelled=required(data, "isCancelled", as_bool),
-            idempotency_key=optional(data, "idempotencyKey", as_str),
-            version=optional(data, "version", as_str),
-            started_at=optional(data, "startedAt", as_datetime),
-            finished_at=optional(data, "finishedAt", as_datetime),
-            delayed_until=optional(data, "delayedUntil", as_datetime),
-            expired_at=optional(data, "expiredAt", as_datetime),
-            ttl=optional(data, "ttl", as_str),
-            metadata=optional(data, "metadata", as_object),
-            region=optional(data, "region", as_str),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        id: str,
+        status: RunStatus | str,
+        task_identifier: str,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+        is_test: bool,
+        env: RunEnvironment,
+        tags: list[str],
+        cost_in_cents: float,
+        base_cost_in_cents: float,
+        duration_ms: float,
+        depth: int,
+        task_kind: str,
+        is_queued: bool,
+        is_executing: bool,
+        is_waiting: bool,
+        is_completed: bool,
+        is_failed: bool,
+        is_success: bool,
+        is_cancelled: bool,
+        idempotency_key: str | None = None,
+        version: str | None = None,
+        started_at: datetime.datetime | None = None,
+        finished_at: datetime.datetime | None = None,
+        delayed_until: datetime.datetime | None = None,
+        expired_at: datetime.datetime | None = None,
+        ttl: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        region: str | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["id"] = id
+        wire["status"] = str(status)
+        wire["taskIdentifier"] = task_identifier
+        wire["createdAt"] = write_datetime(created_at)
+        wire["updatedAt"] = write_datetime(updated_at)
+        wire["isTest"] = is_test
+        wire["env"] = env.to_dict()
+        wire["tags"] = tags
+        wire["costInCents"] = cost_in_cents
+        wire["baseCostInCents"] = base_cost_in_cents
+        wire["durationMs"] = duration_ms
+        wire["depth"] = depth
+        wire["taskKind"] = task_kind
+        wire["isQueued"] = is_queued
+        wire["isExecuting"] = is_executing
+        wire["isWaiting"] = is_waiting
+        wire["isCompleted"] = is_completed
+        wire["isFailed"] = is_failed
+        wire["isSuccess"] = is_success
+        wire["isCancelled"] = is_cancelled
+        if idempotency_key is not None:
+            wire["idempotencyKey"] = idempotency_key
+        if version is not None:
+            wire["version"] = version
+        if started_at is not None:
+            wire["startedAt"] = write_datetime(started_at)
+        if finished_at is not None:
+            wire["finishedAt"] = write_datetime(finished_at)
+        if delayed_until is not None:
+            wire["delayedUntil"] = write_datetime(delayed_until)
+        if expired_at is not None:
+            wire["expiredAt"] = write_datetime(expired_at)
+        if ttl is not None:
+            wire["ttl"] = ttl
+        if metadata is not None:
+            wire["metadata"] = metadata
+        if region is not None:
+            wire["region"] = region
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["id"] = self.id
-        out["status"] = str(self.status)
-        out["taskIdentifier"] = self.task_identifier
-        out["createdAt"] = write_datetime(self.created_at)
-        out["updatedAt"] = write_datetime(self.updated_at)
-        out["isTest"] = self.is_test
-        out["env"] = self.env.to_dict()
-        out["tags"] = self.tags
-        out["costInCents"] = self.cost_in_cents
-        out["baseCostInCents"] = self.base_cost_in_cents
-        out["durationMs"] = self.duration_ms
-        out["depth"] = self.depth
-        out["taskKind"] = self.task_kind
-        out["isQueued"] = self.is_queued
-        out["isExecuting"] = self.is_executing
-        out["isWaiting"] = self.is_waiting
-        out["isCompleted"] = self.is_completed
-        out["isFailed"] = self.is_failed
-        out["isSuccess"] = self.is_success
-        out["isCancelled"] = self.is_cancelled
-        if self.idempotency_key is not None:
-            out["idempotencyKey"] = self.idempotency_key
-        if self.version is not None:
-            out["version"] = self.version
-        if self.started_at is not None:
-            out["startedAt"] = write_datetime(self.started_at)
-        if self.finished_at is not None:
-            out["finishedAt"] = write_datetime(self.finished_at)
-        if self.delayed_until is not None:
-            out["delayedUntil"] = write_datetime(self.delayed_until)
-        if self.expired_at is not None:
-            out["expiredAt"] = write_datetime(self.expired_at)
-        if self.ttl is not None:
-            out["ttl"] = self.ttl
-        if self.metadata is not None:
-            out["metadata"] = self.metadata
-        if self.region is not None:
-            out["region"] = self.region
-        return out
+    @property
+    def id(self) -> str:
+        """`id` on the wire."""
+        return self._read("id", as_str)
+
+    @property
+    def status(self) -> RunStatus | str:
+        """Status of a run as reported when the `x-trigger-api-version: 2025-07-16` header is sent
+        (older header values yield a legacy set of names)."""
+        return self._read("status", _read_status)
+
+    @property
+    def task_identifier(self) -> str:
+        """`taskIdentifier` on the wire."""
+        return self._read("taskIdentifier", as_str)
+
+    @property
+    def created_at(self) -> datetime.datetime:
+        """`createdAt` on the wire."""
+        return self._read("createdAt", as_datetime)
+
+    @property
+    def updated_at(self) -> datetime.datetime:
+        """`updatedAt` on the wire."""
+        return self._read("updatedAt", as_datetime)
+
+    @property
+    def is_test(self) -> bool:
+        """`isTest` on the wire."""
+        return self._read("isTest", as_bool)
+
+    @property
+    def env(self) -> RunEnvironment:
+        """`env` on the wire."""
+        return self._read("env", RunEnvironment._from_wire)
+
+    @property
+    def tags(self) -> list[str]:
+        """`tags` on the wire."""
+        return self._read("tags", _read_tags)
+
+    @property
+    def cost_in_cents(self) -> float:
+        """`costInCents` on the wire."""
+        return self._read("costInCents", as_float)
+
+    @property
+    def base_cost_in_cents(self) -> float:
+        """`baseCostInCents` on the wire."""
+        return self._read("baseCostInCents", as_float)
+
+    @property
+    def duration_ms(self) -> float:
+        """`durationMs` on the wire."""
+        return self._read("durationMs", as_float)
+
+    @property
+    def depth(self) -> int:
+        """`depth` on the wire."""
+        return self._read("depth", as_int)
+
+    @property
+    def task_kind(self) -> str:
+        """Kind of task, for example `STANDARD`."""
+        return self._read("taskKind", as_str)
+
+    @property
+    def is_queued(self) -> bool:
+        """`isQueued` on the wire."""
+        return self._read("isQueued", as_bool)
+
+    @property
+    def is_executing(self) -> bool:
+        """`isExecuting` on the wire."""
+        return self._read("isExecuting", as_bool)
+
+    @property
+    def is_waiting(self) -> bool:
+        """`isWaiting` on the wire."""
+        return self._read("isWaiting", as_bool)
+
+    @property
+    def is_completed(self) -> bool:
+        """`isCompleted` on the wire."""
+        return self._read("isCompleted", as_bool)
+
+    @property
+    def is_failed(self) -> bool:
+        """`isFailed` on the wire."""
+        return self._read("isFailed", as_bool)
+
+    @property
+    def is_success(self) -> bool:
+        """`isSuccess` on the wire."""
+        return self._read("isSuccess", as_bool)
+
+    @property
+    def is_cancelled(self) -> bool:
+        """`isCancelled` on the wire."""
+        return self._read("isCancelled", as_bool)
+
+    @property
+    def idempotency_key(self) -> str | None:
+        """Stored key (for SDK-triggered runs usually a hash)."""
+        return self._read("idempotencyKey", as_str, optional=True)
+
+    @property
+    def version(self) -> str | None:
+        """`version` on the wire."""
+        return self._read("version", as_str, optional=True)
+
+    @property
+    def started_at(self) -> datetime.datetime | None:
+        """`startedAt` on the wire."""
+        return self._read("startedAt", as_datetime, optional=True)
+
+    @property
+    def finished_at(self) -> datetime.datetime | None:
+        """`finishedAt` on the wire."""
+        return self._read("finishedAt", as_datetime, optional=True)
+
+    @property
+    def delayed_until(self) -> datetime.datetime | None:
+        """`delayedUntil` on the wire."""
+        return self._read("delayedUntil", as_datetime, optional=True)
+
+    @property
+    def expired_at(self) -> datetime.datetime | None:
+        """`expiredAt` on the wire."""
+        return self._read("expiredAt", as_datetime, optional=True)
+
+    @property
+    def ttl(self) -> str | None:
+        """`ttl` on the wire."""
+        return self._read("ttl", as_str, optional=True)
+
+    @property
+    def metadata(self) -> dict[str, Any] | None:
+        """`metadata` on the wire."""
+        return self._read("metadata", as_object, optional=True)
+
+    @property
+    def region(self) -> str | None:
+        """`region` on the wire."""
+        return self._read("region", as_str, optional=True)

@@ -4,50 +4,49 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     list_reader,
-    required,
 )
 from .cursor_pagination import CursorPagination
 from .list_run_item import ListRunItem
 
-_read_data = list_reader(ListRunItem.from_dict)
+_read_data = list_reader(ListRunItem._from_wire)
 
 
-@dataclass(slots=True, kw_only=True)
-class ListRunsResponse:
+class ListRunsResponse(Model):
     """ListRunsResponse
 
-    Attributes:
-        data: `data` on the wire.
-        pagination: Cursors for neighbouring pages; a key is absent when there is no such page.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    data: list[ListRunItem]
-    pagination: CursorPagination
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["data", "pagination"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["data", "pagination"])
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> ListRunsResponse:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            data=required(data, "data", _read_data),
-            pagination=required(data, "pagination", CursorPagination.from_dict),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        data: list[ListRunItem],
+        pagination: CursorPagination,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["data"] = [item.to_dict() for item in data]
+        wire["pagination"] = pagination.to_dict()
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["data"] = [item.to_dict() for item in self.data]
-        out["pagination"] = self.pagination.to_dict()
-        return out
+    @property
+    def data(self) -> list[ListRunItem]:
+        """`data` on the wire."""
+        return self._read("data", _read_data)
+
+    @property
+    def pagination(self) -> CursorPagination:
+        """Cursors for neighbouring pages; a key is absent when there is no such page."""
+        return self._read("pagination", CursorPagination._from_wire)

@@ -4,50 +4,52 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_int,
-    required,
 )
 
 
-@dataclass(slots=True, kw_only=True)
-class OffsetPagination:
+class OffsetPagination(Model):
     """OffsetPagination
 
-    Attributes:
-        current_page: `currentPage` on the wire.
-        total_pages: `totalPages` on the wire.
-        count: Total number of schedules.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    current_page: int
-    total_pages: int
-    count: int
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["currentPage", "totalPages", "count"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["currentPage", "totalPages", "count"])
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> OffsetPagination:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            current_page=required(data, "currentPage", as_int),
-            total_pages=required(data, "totalPages", as_int),
-            count=required(data, "count", as_int),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        current_page: int,
+        total_pages: int,
+        count: int,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["currentPage"] = current_page
+        wire["totalPages"] = total_pages
+        wire["count"] = count
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["currentPage"] = self.current_page
-        out["totalPages"] = self.total_pages
-        out["count"] = self.count
-        return out
+    @property
+    def current_page(self) -> int:
+        """`currentPage` on the wire."""
+        return self._read("currentPage", as_int)
+
+    @property
+    def total_pages(self) -> int:
+        """`totalPages` on the wire."""
+        return self._read("totalPages", as_int)
+
+    @property
+    def count(self) -> int:
+        """Total number of schedules."""
+        return self._read("count", as_int)

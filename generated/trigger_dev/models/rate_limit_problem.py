@@ -5,81 +5,102 @@ any Authorization header (401). The rate-limit fields are only present on 429.""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_int,
     as_str,
-    optional,
-    required,
 )
 
 
-@dataclass(slots=True, kw_only=True)
-class RateLimitProblem:
+class RateLimitProblem(Model):
     """RFC 7807 style body sent by the API gateway's limiter, both for a 429 and for a request
     without any Authorization header (401). The rate-limit fields are only present on 429.
 
-    Attributes:
-        title: `title` on the wire.
-        status: `status` on the wire.
-        type: URL describing the HTTP status.
-        detail: `detail` on the wire.
-        error: Same message as `detail`.
-        reset: Unix time in milliseconds at which the bucket refills.
-        limit: Capacity of the bucket.
-        remaining: Tokens left in the bucket.
-        seconds_until_reset: Seconds until the bucket refills.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    title: str
-    status: int
-    type: str
-    detail: str
-    error: str
-    reset: int | None = None
-    limit: int | None = None
-    remaining: int | None = None
-    seconds_until_reset: int | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["title", "status", "type", "detail", "error"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(
+        ["title", "status", "type", "detail", "error", "reset", "limit", "remaining", "secondsUntilReset"]
+    )
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> RateLimitProblem:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            title=required(data, "title", as_str),
-            status=required(data, "status", as_int),
-            type=required(data, "type", as_str),
-            detail=required(data, "detail", as_str),
-            error=required(data, "error", as_str),
-            reset=optional(data, "reset", as_int),
-            limit=optional(data, "limit", as_int),
-            remaining=optional(data, "remaining", as_int),
-            seconds_until_reset=optional(data, "secondsUntilReset", as_int),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        title: str,
+        status: int,
+        type: str,
+        detail: str,
+        error: str,
+        reset: int | None = None,
+        limit: int | None = None,
+        remaining: int | None = None,
+        seconds_until_reset: int | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["title"] = title
+        wire["status"] = status
+        wire["type"] = type
+        wire["detail"] = detail
+        wire["error"] = error
+        if reset is not None:
+            wire["reset"] = reset
+        if limit is not None:
+            wire["limit"] = limit
+        if remaining is not None:
+            wire["remaining"] = remaining
+        if seconds_until_reset is not None:
+            wire["secondsUntilReset"] = seconds_until_reset
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["title"] = self.title
-        out["status"] = self.status
-        out["type"] = self.type
-        out["detail"] = self.detail
-        out["error"] = self.error
-        if self.reset is not None:
-            out["reset"] = self.reset
-        if self.limit is not None:
-            out["limit"] = self.limit
-        if self.remaining is not None:
-            out["remaining"] = self.remaining
-        if self.seconds_until_reset is not None:
-            out["secondsUntilReset"] = self.seconds_until_reset
-        return out
+    @property
+    def title(self) -> str:
+        """`title` on the wire."""
+        return self._read("title", as_str)
+
+    @property
+    def status(self) -> int:
+        """`status` on the wire."""
+        return self._read("status", as_int)
+
+    @property
+    def type(self) -> str:
+        """URL describing the HTTP status."""
+        return self._read("type", as_str)
+
+    @property
+    def detail(self) -> str:
+        """`detail` on the wire."""
+        return self._read("detail", as_str)
+
+    @property
+    def error(self) -> str:
+        """Same message as `detail`."""
+        return self._read("error", as_str)
+
+    @property
+    def reset(self) -> int | None:
+        """Unix time in milliseconds at which the bucket refills."""
+        return self._read("reset", as_int, optional=True)
+
+    @property
+    def limit(self) -> int | None:
+        """Capacity of the bucket."""
+        return self._read("limit", as_int, optional=True)
+
+    @property
+    def remaining(self) -> int | None:
+        """Tokens left in the bucket."""
+        return self._read("remaining", as_int, optional=True)
+
+    @property
+    def seconds_until_reset(self) -> int | None:
+        """Seconds until the bucket refills."""
+        return self._read("secondsUntilReset", as_int, optional=True)

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_bool,
     as_datetime,
     as_float,
@@ -18,8 +17,6 @@ from .._model_support import (
     as_str,
     enum_reader,
     list_reader,
-    optional,
-    required,
     write_datetime,
 )
 from .run_status import RunStatus
@@ -30,155 +27,291 @@ _read_tags = list_reader(as_str)
 _read_trigger_function = enum_reader(TriggerFunction)
 
 
-@dataclass(slots=True, kw_only=True)
-class RelatedRun:
+class RelatedRun(Model):
     """The fields shared by every run object; used for parent, root and child runs.
 
-    Attributes:
-        id: `id` on the wire.
-        task_identifier: `taskIdentifier` on the wire.
-        status: Status of a run as reported when the `x-trigger-api-version: 2025-07-16` header is
-            sent (older header values yield a legacy set of names).
-        created_at: `createdAt` on the wire.
-        updated_at: `updatedAt` on the wire.
-        cost_in_cents: `costInCents` on the wire.
-        base_cost_in_cents: `baseCostInCents` on the wire.
-        duration_ms: `durationMs` on the wire.
-        is_test: `isTest` on the wire.
-        depth: `depth` on the wire.
-        tags: `tags` on the wire.
-        is_queued: `isQueued` on the wire.
-        is_executing: `isExecuting` on the wire.
-        is_waiting: `isWaiting` on the wire.
-        is_completed: `isCompleted` on the wire.
-        is_failed: `isFailed` on the wire.
-        is_success: `isSuccess` on the wire.
-        is_cancelled: `isCancelled` on the wire.
-        trigger_function: How the run was started.
-        idempotency_key: `idempotencyKey` on the wire.
-        version: `version` on the wire.
-        started_at: `startedAt` on the wire.
-        finished_at: `finishedAt` on the wire.
-        expired_at: `expiredAt` on the wire.
-        delayed_until: `delayedUntil` on the wire.
-        ttl: `ttl` on the wire.
-        batch_id: `batchId` on the wire.
-        metadata: `metadata` on the wire.
-        region: `region` on the wire.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    id: str
-    task_identifier: str
-    status: RunStatus | str
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    cost_in_cents: float
-    base_cost_in_cents: float
-    duration_ms: float
-    is_test: bool
-    depth: int
-    tags: list[str]
-    is_queued: bool
-    is_executing: bool
-    is_waiting: bool
-    is_completed: bool
-    is_failed: bool
-    is_success: bool
-    is_cancelled: bool
-    trigger_function: TriggerFunction | str
-    idempotency_key: str | None = None
-    version: str | None = None
-    started_at: datetime.datetime | None = None
-    finished_at: datetime.datetime | None = None
-    expired_at: datetime.datetime | None = None
-    delayed_until: datetime.datetime | None = None
-    ttl: str | None = None
-    batch_id: str | None = None
-    metadata: dict[str, Any] | None = None
-    region: str | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(
+        [
+            "id",
+            "taskIdentifier",
+            "status",
+            "createdAt",
+            "updatedAt",
+            "costInCents",
+            "baseCostInCents",
+            "durationMs",
+            "isTest",
+            "depth",
+            "tags",
+            "isQueued",
+            "isExecuting",
+            "isWaiting",
+            "isCompleted",
+            "isFailed",
+            "isSuccess",
+            "isCancelled",
+            "triggerFunction",
+        ]
+    )
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(
+        [
+            "id",
+            "taskIdentifier",
+            "status",
+            "createdAt",
+            "updatedAt",
+            "costInCents",
+            "baseCostInCents",
+            "durationMs",
+            "isTest",
+            "depth",
+            "tags",
+            "isQueued",
+            "isExecuting",
+            "isWaiting",
+            "isCompleted",
+            "isFailed",
+            "isSuccess",
+            "isCancelled",
+            "triggerFunction",
+            "idempotencyKey",
+            "version",
+            "startedAt",
+            "finishedAt",
+            "expiredAt",
+            "delayedUntil",
+            "ttl",
+            "batchId",
+            "metadata",
+            "region",
+        ]
+    )
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> RelatedRun:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            id=required(data, "id", as_str),
-            task_identifier=required(data, "taskIdentifier", as_str),
-            status=required(data, "status", _read_status),
-            created_at=required(data, "createdAt", as_datetime),
-            updated_at=required(data, "updatedAt", as_datetime),
-            cost_in_cents=required(data, "costInCents", as_float),
-            base_cost_in_cents=required(data, "baseCostInCents", as_float),
-            duration_ms=required(data, "durationMs", as_float),
-            is_test=required(data, "isTest", as_bool),
-            depth=required(data, "depth", as_int),
-            tags=required(data, "tags", _read_tags),
-            is_queued=required(data, "isQueued", as_bool),
-            is_executing=required(data, "isExecuting", as_bool),
-            is_waiting=required(data, "isWaiting", as_bool),
-            is_completed=required(data, "isCompleted", as_bool),
-            is_failed=required(data, "isFailed", as_bool),
-            is_success=required(data, "isSuccess", as_bool),
-            is_cancelled=required(data, "isCancelled", as_bool),
-            trigger_function=required(data, "triggerFunction", _read_trigger_function),
-            idempotency_key=optional(data, "idempotencyKey", as_str),
-            version=optional(data, "version", as_str),
-            started_at=optional(data, "startedAt", as_datetime),
-            finished_at=optional(data, "finishedAt", as_datetime),
-            expired_at=optional(data, "expiredAt", as_datetime),
-            delayed_until=optional(data, "delayedUntil", as_datetime),
-            ttl=optional(data, "ttl", as_str),
-            batch_id=optional(data, "batchId", as_str),
-            metadata=optional(data, "metadata", as_object),
-            region=optional(data, "region", as_str),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        id: str,
+        task_identifier: str,
+        status: RunStatus | str,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+        cost_in_cents: float,
+        base_cost_in_cents: float,
+        duration_ms: float,
+        is_test: bool,
+        depth: int,
+        tags: list[str],
+        is_queued: bool,
+        is_executing: bool,
+        is_waiting: bool,
+        is_completed: bool,
+        is_failed: bool,
+        is_success: bool,
+        is_cancelled: bool,
+        trigger_function: TriggerFunction | str,
+        idempotency_key: str | None = None,
+        version: str | None = None,
+        started_at: datetime.datetime | None = None,
+        finished_at: datetime.datetime | None = None,
+        expired_at: datetime.datetime | None = None,
+        delayed_until: datetime.datetime | None = None,
+        ttl: str | None = None,
+        batch_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        region: str | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["id"] = id
+        wire["taskIdentifier"] = task_identifier
+        wire["status"] = str(status)
+        wire["createdAt"] = write_datetime(created_at)
+        wire["updatedAt"] = write_datetime(updated_at)
+        wire["costInCents"] = cost_in_cents
+        wire["baseCostInCents"] = base_cost_in_cents
+        wire["durationMs"] = duration_ms
+        wire["isTest"] = is_test
+        wire["depth"] = depth
+        wire["tags"] = tags
+        wire["isQueued"] = is_queued
+        wire["isExecuting"] = is_executing
+        wire["isWaiting"] = is_waiting
+        wire["isCompleted"] = is_completed
+        wire["isFailed"] = is_failed
+        wire["isSuccess"] = is_success
+        wire["isCancelled"] = is_cancelled
+        wire["triggerFunction"] = str(trigger_function)
+        if idempotency_key is not None:
+            wire["idempotencyKey"] = idempotency_key
+        if version is not None:
+            wire["version"] = version
+        if started_at is not None:
+            wire["startedAt"] = write_datetime(started_at)
+        if finished_at is not None:
+            wire["finishedAt"] = write_datetime(finished_at)
+        if expired_at is not None:
+            wire["expiredAt"] = write_datetime(expired_at)
+        if delayed_until is not None:
+            wire["delayedUntil"] = write_datetime(delayed_until)
+        if ttl is not None:
+            wire["ttl"] = ttl
+        if batch_id is not None:
+            wire["batchId"] = batch_id
+        if metadata is not None:
+            wire["metadata"] = metadata
+        if region is not None:
+            wire["region"] = region
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["id"] = self.id
-        out["taskIdentifier"] = self.task_identifier
-        out["status"] = str(self.status)
-        out["createdAt"] = write_datetime(self.created_at)
-        out["updatedAt"] = write_datetime(self.updated_at)
-        out["costInCents"] = self.cost_in_cents
-        out["baseCostInCents"] = self.base_cost_in_cents
-        out["durationMs"] = self.duration_ms
-        out["isTest"] = self.is_test
-        out["depth"] = self.depth
-        out["tags"] = self.tags
-        out["isQueued"] = self.is_queued
-        out["isExecuting"] = self.is_executing
-        out["isWaiting"] = self.is_waiting
-        out["isCompleted"] = self.is_completed
-        out["isFailed"] = self.is_failed
-        out["isSuccess"] = self.is_success
-        out["isCancelled"] = self.is_cancelled
-        out["triggerFunction"] = str(self.trigger_function)
-        if self.idempotency_key is not None:
-            out["idempotencyKey"] = self.idempotency_key
-        if self.version is not None:
-            out["version"] = self.version
-        if self.started_at is not None:
-            out["startedAt"] = write_datetime(self.started_at)
-        if self.finished_at is not None:
-            out["finishedAt"] = write_datetime(self.finished_at)
-        if self.expired_at is not None:
-            out["expiredAt"] = write_datetime(self.expired_at)
-        if self.delayed_until is not None:
-            out["delayedUntil"] = write_datetime(self.delayed_until)
-        if self.ttl is not None:
-            out["ttl"] = self.ttl
-        if self.batch_id is not None:
-            out["batchId"] = self.batch_id
-        if self.metadata is not None:
-            out["metadata"] = self.metadata
-        if self.region is not None:
-            out["region"] = self.region
-        return out
+    @property
+    def id(self) -> str:
+        """`id` on the wire."""
+        return self._read("id", as_str)
+
+    @property
+    def task_identifier(self) -> str:
+        """`taskIdentifier` on the wire."""
+        return self._read("taskIdentifier", as_str)
+
+    @property
+    def status(self) -> RunStatus | str:
+        """Status of a run as reported when the `x-trigger-api-version: 2025-07-16` header is sent
+        (older header values yield a legacy set of names)."""
+        return self._read("status", _read_status)
+
+    @property
+    def created_at(self) -> datetime.datetime:
+        """`createdAt` on the wire."""
+        return self._read("createdAt", as_datetime)
+
+    @property
+    def updated_at(self) -> datetime.datetime:
+        """`updatedAt` on the wire."""
+        return self._read("updatedAt", as_datetime)
+
+    @property
+    def cost_in_cents(self) -> float:
+        """`costInCents` on the wire."""
+        return self._read("costInCents", as_float)
+
+    @property
+    def base_cost_in_cents(self) -> float:
+        """`baseCostInCents` on the wire."""
+        return self._read("baseCostInCents", as_float)
+
+    @property
+    def duration_ms(self) -> float:
+        """`durationMs` on the wire."""
+        return self._read("durationMs", as_float)
+
+    @property
+    def is_test(self) -> bool:
+        """`isTest` on the wire."""
+        return self._read("isTest", as_bool)
+
+    @property
+    def depth(self) -> int:
+        """`depth` on the wire."""
+        return self._read("depth", as_int)
+
+    @property
+    def tags(self) -> list[str]:
+        """`tags` on the wire."""
+        return self._read("tags", _read_tags)
+
+    @property
+    def is_queued(self) -> bool:
+        """`isQueued` on the wire."""
+        return self._read("isQueued", as_bool)
+
+    @property
+    def is_executing(self) -> bool:
+        """`isExecuting` on the wire."""
+        return self._read("isExecuting", as_bool)
+
+    @property
+    def is_waiting(self) -> bool:
+        """`isWaiting` on the wire."""
+        return self._read("isWaiting", as_bool)
+
+    @property
+    def is_completed(self) -> bool:
+        """`isCompleted` on the wire."""
+        return self._read("isCompleted", as_bool)
+
+    @property
+    def is_failed(self) -> bool:
+        """`isFailed` on the wire."""
+        return self._read("isFailed", as_bool)
+
+    @property
+    def is_success(self) -> bool:
+        """`isSuccess` on the wire."""
+        return self._read("isSuccess", as_bool)
+
+    @property
+    def is_cancelled(self) -> bool:
+        """`isCancelled` on the wire."""
+        return self._read("isCancelled", as_bool)
+
+    @property
+    def trigger_function(self) -> TriggerFunction | str:
+        """How the run was started."""
+        return self._read("triggerFunction", _read_trigger_function)
+
+    @property
+    def idempotency_key(self) -> str | None:
+        """`idempotencyKey` on the wire."""
+        return self._read("idempotencyKey", as_str, optional=True)
+
+    @property
+    def version(self) -> str | None:
+        """`version` on the wire."""
+        return self._read("version", as_str, optional=True)
+
+    @property
+    def started_at(self) -> datetime.datetime | None:
+        """`startedAt` on the wire."""
+        return self._read("startedAt", as_datetime, optional=True)
+
+    @property
+    def finished_at(self) -> datetime.datetime | None:
+        """`finishedAt` on the wire."""
+        return self._read("finishedAt", as_datetime, optional=True)
+
+    @property
+    def expired_at(self) -> datetime.datetime | None:
+        """`expiredAt` on the wire."""
+        return self._read("expiredAt", as_datetime, optional=True)
+
+    @property
+    def delayed_until(self) -> datetime.datetime | None:
+        """`delayedUntil` on the wire."""
+        return self._read("delayedUntil", as_datetime, optional=True)
+
+    @property
+    def ttl(self) -> str | None:
+        """`ttl` on the wire."""
+        return self._read("ttl", as_str, optional=True)
+
+    @property
+    def batch_id(self) -> str | None:
+        """`batchId` on the wire."""
+        return self._read("batchId", as_str, optional=True)
+
+    @property
+    def metadata(self) -> dict[str, Any] | None:
+        """`metadata` on the wire."""
+        return self._read("metadata", as_object, optional=True)
+
+    @property
+    def region(self) -> str | None:
+        """`region` on the wire."""
+        return self._read("region", as_str, optional=True)

@@ -4,56 +4,57 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     list_reader,
-    optional,
-    required,
 )
 from .related_run import RelatedRun
 
-_read_children = list_reader(RelatedRun.from_dict)
+_read_children = list_reader(RelatedRun._from_wire)
 
 
-@dataclass(slots=True, kw_only=True)
-class RelatedRuns:
+class RelatedRuns(Model):
     """RelatedRuns
 
-    Attributes:
-        children: `children` on the wire.
-        root: The fields shared by every run object; used for parent, root and child runs.
-        parent: The fields shared by every run object; used for parent, root and child runs.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    children: list[RelatedRun]
-    root: RelatedRun | None = None
-    parent: RelatedRun | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["children"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["children", "root", "parent"])
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> RelatedRuns:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            children=required(data, "children", _read_children),
-            root=optional(data, "root", RelatedRun.from_dict),
-            parent=optional(data, "parent", RelatedRun.from_dict),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        children: list[RelatedRun],
+        root: RelatedRun | None = None,
+        parent: RelatedRun | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["children"] = [item.to_dict() for item in children]
+        if root is not None:
+            wire["root"] = root.to_dict()
+        if parent is not None:
+            wire["parent"] = parent.to_dict()
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["children"] = [item.to_dict() for item in self.children]
-        if self.root is not None:
-            out["root"] = self.root.to_dict()
-        if self.parent is not None:
-            out["parent"] = self.parent.to_dict()
-        return out
+    @property
+    def children(self) -> list[RelatedRun]:
+        """`children` on the wire."""
+        return self._read("children", _read_children)
+
+    @property
+    def root(self) -> RelatedRun | None:
+        """The fields shared by every run object; used for parent, root and child runs."""
+        return self._read("root", RelatedRun._from_wire, optional=True)
+
+    @property
+    def parent(self) -> RelatedRun | None:
+        """The fields shared by every run object; used for parent, root and child runs."""
+        return self._read("parent", RelatedRun._from_wire, optional=True)

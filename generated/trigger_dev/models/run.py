@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_any,
     as_bool,
     as_datetime,
@@ -19,8 +18,6 @@ from .._model_support import (
     as_str,
     enum_reader,
     list_reader,
-    optional,
-    required,
     write_datetime,
 )
 from .related_runs import RelatedRuns
@@ -35,197 +32,372 @@ _read_trigger_function = enum_reader(TriggerFunction)
 _read_attempts = list_reader(as_any)
 
 
-@dataclass(slots=True, kw_only=True)
-class Run:
+class Run(Model):
     """A single run with its inputs, results and relatives.
 
-    Attributes:
-        id: `id` on the wire.
-        task_identifier: `taskIdentifier` on the wire.
-        status: Status of a run as reported when the `x-trigger-api-version: 2025-07-16` header is
-            sent (older header values yield a legacy set of names).
-        created_at: `createdAt` on the wire.
-        updated_at: `updatedAt` on the wire.
-        cost_in_cents: `costInCents` on the wire.
-        base_cost_in_cents: `baseCostInCents` on the wire.
-        duration_ms: `durationMs` on the wire.
-        is_test: `isTest` on the wire.
-        depth: `depth` on the wire.
-        tags: `tags` on the wire.
-        is_queued: `isQueued` on the wire.
-        is_executing: `isExecuting` on the wire.
-        is_waiting: `isWaiting` on the wire.
-        is_completed: `isCompleted` on the wire.
-        is_failed: `isFailed` on the wire.
-        is_success: `isSuccess` on the wire.
-        is_cancelled: `isCancelled` on the wire.
-        trigger_function: How the run was started.
-        attempt_count: Number of attempts made so far.
-        attempts: Always empty; kept only for compatibility. Use `attemptCount`.
-        related_runs: `relatedRuns` on the wire.
-        idempotency_key: The key as the user gave it when known, otherwise the stored key.
-        version: `version` on the wire.
-        started_at: `startedAt` on the wire.
-        finished_at: `finishedAt` on the wire.
-        expired_at: `expiredAt` on the wire.
-        delayed_until: `delayedUntil` on the wire.
-        ttl: `ttl` on the wire.
-        batch_id: `batchId` on the wire.
-        metadata: `metadata` on the wire.
-        region: `region` on the wire.
-        payload: The run's input; absent when it was offloaded to object storage.
-        payload_presigned_url: Download URL of an offloaded payload.
-        output: The run's result; only for completed runs whose output was not offloaded.
-        output_presigned_url: Download URL of an offloaded output.
-        error: `error` on the wire.
-        schedule: The schedule that started the run.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    id: str
-    task_identifier: str
-    status: RunStatus | str
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-    cost_in_cents: float
-    base_cost_in_cents: float
-    duration_ms: float
-    is_test: bool
-    depth: int
-    tags: list[str]
-    is_queued: bool
-    is_executing: bool
-    is_waiting: bool
-    is_completed: bool
-    is_failed: bool
-    is_success: bool
-    is_cancelled: bool
-    trigger_function: TriggerFunction | str
-    attempt_count: int
-    attempts: list[Any]
-    related_runs: RelatedRuns
-    idempotency_key: str | None = None
-    version: str | None = None
-    started_at: datetime.datetime | None = None
-    finished_at: datetime.datetime | None = None
-    expired_at: datetime.datetime | None = None
-    delayed_until: datetime.datetime | None = None
-    ttl: str | None = None
-    batch_id: str | None = None
-    metadata: dict[str, Any] | None = None
-    region: str | None = None
-    payload: Any | None = None
-    payload_presigned_url: str | None = None
-    output: Any | None = None
-    output_presigned_url: str | None = None
-    error: RunError | None = None
-    schedule: RunSchedule | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(
+        [
+            "id",
+            "taskIdentifier",
+            "status",
+            "createdAt",
+            "updatedAt",
+            "costInCents",
+            "baseCostInCents",
+            "durationMs",
+            "isTest",
+            "depth",
+            "tags",
+            "isQueued",
+            "isExecuting",
+            "isWaiting",
+            "isCompleted",
+            "isFailed",
+            "isSuccess",
+            "isCancelled",
+            "triggerFunction",
+            "attemptCount",
+            "attempts",
+            "relatedRuns",
+        ]
+    )
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(
+        [
+            "id",
+            "taskIdentifier",
+            "status",
+            "createdAt",
+            "updatedAt",
+            "costInCents",
+            "baseCostInCents",
+            "durationMs",
+            "isTest",
+            "depth",
+            "tags",
+            "isQueued",
+            "isExecuting",
+            "isWaiting",
+            "isCompleted",
+            "isFailed",
+            "isSuccess",
+            "isCancelled",
+            "triggerFunction",
+            "attemptCount",
+            "attempts",
+            "relatedRuns",
+            "idempotencyKey",
+            "version",
+            "startedAt",
+            "finishedAt",
+            "expiredAt",
+            "delayedUntil",
+            "ttl",
+            "batchId",
+            "metadata",
+            "region",
+            "payload",
+            "payloadPresignedUrl",
+            "output",
+            "outputPresignedUrl",
+            "error",
+            "schedule",
+        ]
+    )
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> Run:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            id=required(data, "id", as_str),
-            task_identifier=required(data, "taskIdentifier", as_str),
-            status=required(data, "status", _read_status),
-            created_at=required(data, "createdAt", as_datetime),
-            updated_at=required(data, "updatedAt", as_datetime),
-            cost_in_cents=required(data, "costInCents", as_float),
-            base_cost_in_cents=required(data, "baseCostInCents", as_float),
-            duration_ms=required(data, "durationMs", as_float),
-            is_test=required(data, "isTest", as_bool),
-            depth=required(data, "depth", as_int),
-            tags=required(data, "tags", _read_tags),
-            is_queued=required(data, "isQueued", as_bool),
-            is_executing=required(data, "isExecuting", as_bool),
-            is_waiting=required(data, "isWaiting", as_bool),
-            is_completed=required(data, "isCompleted", as_bool),
-            is_failed=required(data, "isFailed", as_bool),
-            is_success=required(data, "isSuccess", as_bool),
-            is_cancelled=required(data, "isCancelled", as_bool),
-            trigger_function=required(data, "triggerFunction", _read_trigger_function),
-            attempt_count=required(data, "attemptCount", as_int),
-            attempts=required(data, "attempts", _read_attempts),
-            related_runs=required(data, "relatedRuns", RelatedRuns.from_dict),
-            idempotency_key=optional(data, "idempotencyKey", as_str),
-            version=optional(data, "version", as_str),
-            started_at=optional(data, "startedAt", as_datetime),
-            finished_at=optional(data, "finishedAt", as_datetime),
-            expired_at=optional(data, "expiredAt", as_datetime),
-            delayed_until=optional(data, "delayedUntil", as_datetime),
-            ttl=optional(data, "ttl", as_str),
-            batch_id=optional(data, "batchId", as_str),
-            metadata=optional(data, "metadata", as_object),
-            region=optional(data, "region", as_str),
-            payload=optional(data, "payload", as_any),
-            payload_presigned_url=optional(data, "payloadPresignedUrl", as_str),
-            output=optional(data, "output", as_any),
-            output_presigned_url=optional(data, "outputPresignedUrl", as_str),
-            error=optional(data, "error", RunError.from_dict),
-            schedule=optional(data, "schedule", RunSchedule.from_dict),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        id: str,
+        task_identifier: str,
+        status: RunStatus | str,
+        created_at: datetime.datetime,
+        updated_at: datetime.datetime,
+        cost_in_cents: float,
+        base_cost_in_cents: float,
+        duration_ms: float,
+        is_test: bool,
+        depth: int,
+        tags: list[str],
+        is_queued: bool,
+        is_executing: bool,
+        is_waiting: bool,
+        is_completed: bool,
+        is_failed: bool,
+        is_success: bool,
+        is_cancelled: bool,
+        trigger_function: TriggerFunction | str,
+        attempt_count: int,
+        attempts: list[Any],
+        related_runs: RelatedRuns,
+        idempotency_key: str | None = None,
+        version: str | None = None,
+        started_at: datetime.datetime | None = None,
+        finished_at: datetime.datetime | None = None,
+        expired_at: datetime.datetime | None = None,
+        delayed_until: datetime.datetime | None = None,
+        ttl: str | None = None,
+        batch_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        region: str | None = None,
+        payload: Any | None = None,
+        payload_presigned_url: str | None = None,
+        output: Any | None = None,
+        output_presigned_url: str | None = None,
+        error: RunError | None = None,
+        schedule: RunSchedule | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["id"] = id
+        wire["taskIdentifier"] = task_identifier
+        wire["status"] = str(status)
+        wire["createdAt"] = write_datetime(created_at)
+        wire["updatedAt"] = write_datetime(updated_at)
+        wire["costInCents"] = cost_in_cents
+        wire["baseCostInCents"] = base_cost_in_cents
+        wire["durationMs"] = duration_ms
+        wire["isTest"] = is_test
+        wire["depth"] = depth
+        wire["tags"] = tags
+        wire["isQueued"] = is_queued
+        wire["isExecuting"] = is_executing
+        wire["isWaiting"] = is_waiting
+        wire["isCompleted"] = is_completed
+        wire["isFailed"] = is_failed
+        wire["isSuccess"] = is_success
+        wire["isCancelled"] = is_cancelled
+        wire["triggerFunction"] = str(trigger_function)
+        wire["attemptCount"] = attempt_count
+        wire["attempts"] = attempts
+        wire["relatedRuns"] = related_runs.to_dict()
+        if idempotency_key is not None:
+            wire["idempotencyKey"] = idempotency_key
+        if version is not None:
+            wire["version"] = version
+        if started_at is not None:
+            wire["startedAt"] = write_datetime(started_at)
+        if finished_at is not None:
+            wire["finishedAt"] = write_datetime(finished_at)
+        if expired_at is not None:
+            wire["expiredAt"] = write_datetime(expired_at)
+        if delayed_until is not None:
+            wire["delayedUntil"] = write_datetime(delayed_until)
+        if ttl is not None:
+            wire["ttl"] = ttl
+        if batch_id is not None:
+            wire["batchId"] = batch_id
+        if metadata is not None:
+            wire["metadata"] = metadata
+        if region is not None:
+            wire["region"] = region
+        if payload is not None:
+            wire["payload"] = payload
+        if payload_presigned_url is not None:
+            wire["payloadPresignedUrl"] = payload_presigned_url
+        if output is not None:
+            wire["output"] = output
+        if output_presigned_url is not None:
+            wire["outputPresignedUrl"] = output_presigned_url
+        if error is not None:
+            wire["error"] = error.to_dict()
+        if schedule is not None:
+            wire["schedule"] = schedule.to_dict()
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["id"] = self.id
-        out["taskIdentifier"] = self.task_identifier
-        out["status"] = str(self.status)
-        out["createdAt"] = write_datetime(self.created_at)
-        out["updatedAt"] = write_datetime(self.updated_at)
-        out["costInCents"] = self.cost_in_cents
-        out["baseCostInCents"] = self.base_cost_in_cents
-        out["durationMs"] = self.duration_ms
-        out["isTest"] = self.is_test
-        out["depth"] = self.depth
-        out["tags"] = self.tags
-        out["isQueued"] = self.is_queued
-        out["isExecuting"] = self.is_executing
-        out["isWaiting"] = self.is_waiting
-        out["isCompleted"] = self.is_completed
-        out["isFailed"] = self.is_failed
-        out["isSuccess"] = self.is_success
-        out["isCancelled"] = self.is_cancelled
-        out["triggerFunction"] = str(self.trigger_function)
-        out["attemptCount"] = self.attempt_count
-        out["attempts"] = self.attempts
-        out["relatedRuns"] = self.related_runs.to_dict()
-        if self.idempotency_key is not None:
-            out["idempotencyKey"] = self.idempotency_key
-        if self.version is not None:
-            out["version"] = self.version
-        if self.started_at is not None:
-            out["startedAt"] = write_datetime(self.started_at)
-        if self.finished_at is not None:
-            out["finishedAt"] = write_datetime(self.finished_at)
-        if self.expired_at is not None:
-            out["expiredAt"] = write_datetime(self.expired_at)
-        if self.delayed_until is not None:
-            out["delayedUntil"] = write_datetime(self.delayed_until)
-        if self.ttl is not None:
-            out["ttl"] = self.ttl
-        if self.batch_id is not None:
-            out["batchId"] = self.batch_id
-        if self.metadata is not None:
-            out["metadata"] = self.metadata
-        if self.region is not None:
-            out["region"] = self.region
-        if self.payload is not None:
-            out["payload"] = self.payload
-        if self.payload_presigned_url is not None:
-            out["payloadPresignedUrl"] = self.payload_presigned_url
-        if self.output is not None:
-            out["output"] = self.output
-        if self.output_presigned_url is not None:
-            out["outputPresignedUrl"] = self.output_presigned_url
-        if self.error is not None:
-            out["error"] = self.error.to_dict()
-        if self.schedule is not None:
-            out["schedule"] = self.schedule.to_dict()
-        return out
+    @property
+    def id(self) -> str:
+        """`id` on the wire."""
+        return self._read("id", as_str)
+
+    @property
+    def task_identifier(self) -> str:
+        """`taskIdentifier` on the wire."""
+        return self._read("taskIdentifier", as_str)
+
+    @property
+    def status(self) -> RunStatus | str:
+        """Status of a run as reported when the `x-trigger-api-version: 2025-07-16` header is sent
+        (older header values yield a legacy set of names)."""
+        return self._read("status", _read_status)
+
+    @property
+    def created_at(self) -> datetime.datetime:
+        """`createdAt` on the wire."""
+        return self._read("createdAt", as_datetime)
+
+    @property
+    def updated_at(self) -> datetime.datetime:
+        """`updatedAt` on the wire."""
+        return self._read("updatedAt", as_datetime)
+
+    @property
+    def cost_in_cents(self) -> float:
+        """`costInCents` on the wire."""
+        return self._read("costInCents", as_float)
+
+    @property
+    def base_cost_in_cents(self) -> float:
+        """`baseCostInCents` on the wire."""
+        return self._read("baseCostInCents", as_float)
+
+    @property
+    def duration_ms(self) -> float:
+        """`durationMs` on the wire."""
+        return self._read("durationMs", as_float)
+
+    @property
+    def is_test(self) -> bool:
+        """`isTest` on the wire."""
+        return self._read("isTest", as_bool)
+
+    @property
+    def depth(self) -> int:
+        """`depth` on the wire."""
+        return self._read("depth", as_int)
+
+    @property
+    def tags(self) -> list[str]:
+        """`tags` on the wire."""
+        return self._read("tags", _read_tags)
+
+    @property
+    def is_queued(self) -> bool:
+        """`isQueued` on the wire."""
+        return self._read("isQueued", as_bool)
+
+    @property
+    def is_executing(self) -> bool:
+        """`isExecuting` on the wire."""
+        return self._read("isExecuting", as_bool)
+
+    @property
+    def is_waiting(self) -> bool:
+        """`isWaiting` on the wire."""
+        return self._read("isWaiting", as_bool)
+
+    @property
+    def is_completed(self) -> bool:
+        """`isCompleted` on the wire."""
+        return self._read("isCompleted", as_bool)
+
+    @property
+    def is_failed(self) -> bool:
+        """`isFailed` on the wire."""
+        return self._read("isFailed", as_bool)
+
+    @property
+    def is_success(self) -> bool:
+        """`isSuccess` on the wire."""
+        return self._read("isSuccess", as_bool)
+
+    @property
+    def is_cancelled(self) -> bool:
+        """`isCancelled` on the wire."""
+        return self._read("isCancelled", as_bool)
+
+    @property
+    def trigger_function(self) -> TriggerFunction | str:
+        """How the run was started."""
+        return self._read("triggerFunction", _read_trigger_function)
+
+    @property
+    def attempt_count(self) -> int:
+        """Number of attempts made so far."""
+        return self._read("attemptCount", as_int)
+
+    @property
+    def attempts(self) -> list[Any]:
+        """Always empty; kept only for compatibility. Use `attemptCount`."""
+        return self._read("attempts", _read_attempts)
+
+    @property
+    def related_runs(self) -> RelatedRuns:
+        """`relatedRuns` on the wire."""
+        return self._read("relatedRuns", RelatedRuns._from_wire)
+
+    @property
+    def idempotency_key(self) -> str | None:
+        """The key as the user gave it when known, otherwise the stored key."""
+        return self._read("idempotencyKey", as_str, optional=True)
+
+    @property
+    def version(self) -> str | None:
+        """`version` on the wire."""
+        return self._read("version", as_str, optional=True)
+
+    @property
+    def started_at(self) -> datetime.datetime | None:
+        """`startedAt` on the wire."""
+        return self._read("startedAt", as_datetime, optional=True)
+
+    @property
+    def finished_at(self) -> datetime.datetime | None:
+        """`finishedAt` on the wire."""
+        return self._read("finishedAt", as_datetime, optional=True)
+
+    @property
+    def expired_at(self) -> datetime.datetime | None:
+        """`expiredAt` on the wire."""
+        return self._read("expiredAt", as_datetime, optional=True)
+
+    @property
+    def delayed_until(self) -> datetime.datetime | None:
+        """`delayedUntil` on the wire."""
+        return self._read("delayedUntil", as_datetime, optional=True)
+
+    @property
+    def ttl(self) -> str | None:
+        """`ttl` on the wire."""
+        return self._read("ttl", as_str, optional=True)
+
+    @property
+    def batch_id(self) -> str | None:
+        """`batchId` on the wire."""
+        return self._read("batchId", as_str, optional=True)
+
+    @property
+    def metadata(self) -> dict[str, Any] | None:
+        """`metadata` on the wire."""
+        return self._read("metadata", as_object, optional=True)
+
+    @property
+    def region(self) -> str | None:
+        """`region` on the wire."""
+        return self._read("region", as_str, optional=True)
+
+    @property
+    def payload(self) -> Any | None:
+        """The run's input; absent when it was offloaded to object storage."""
+        return self._read("payload", as_any, optional=True)
+
+    @property
+    def payload_presigned_url(self) -> str | None:
+        """Download URL of an offloaded payload."""
+        return self._read("payloadPresignedUrl", as_str, optional=True)
+
+    @property
+    def output(self) -> Any | None:
+        """The run's result; only for completed runs whose output was not offloaded."""
+        return self._read("output", as_any, optional=True)
+
+    @property
+    def output_presigned_url(self) -> str | None:
+        """Download URL of an offloaded output."""
+        return self._read("outputPresignedUrl", as_str, optional=True)
+
+    @property
+    def error(self) -> RunError | None:
+        """`error` on the wire."""
+        return self._read("error", RunError._from_wire, optional=True)
+
+    @property
+    def schedule(self) -> RunSchedule | None:
+        """The schedule that started the run."""
+        return self._read("schedule", RunSchedule._from_wire, optional=True)

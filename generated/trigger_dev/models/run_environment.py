@@ -4,52 +4,53 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_str,
-    optional,
-    required,
 )
 
 
-@dataclass(slots=True, kw_only=True)
-class RunEnvironment:
+class RunEnvironment(Model):
     """RunEnvironment
 
-    Attributes:
-        id: `id` on the wire.
-        name: Slug of the environment.
-        user: Owner of a development environment.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    id: str
-    name: str
-    user: str | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id", "name"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["id", "name", "user"])
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> RunEnvironment:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            id=required(data, "id", as_str),
-            name=required(data, "name", as_str),
-            user=optional(data, "user", as_str),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        id: str,
+        name: str,
+        user: str | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["id"] = id
+        wire["name"] = name
+        if user is not None:
+            wire["user"] = user
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["id"] = self.id
-        out["name"] = self.name
-        if self.user is not None:
-            out["user"] = self.user
-        return out
+    @property
+    def id(self) -> str:
+        """`id` on the wire."""
+        return self._read("id", as_str)
+
+    @property
+    def name(self) -> str:
+        """Slug of the environment."""
+        return self._read("name", as_str)
+
+    @property
+    def user(self) -> str | None:
+        """Owner of a development environment."""
+        return self._read("user", as_str, optional=True)

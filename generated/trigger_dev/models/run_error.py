@@ -4,53 +4,54 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_str,
-    optional,
-    required,
 )
 
 
-@dataclass(slots=True, kw_only=True)
-class RunError:
+class RunError(Model):
     """RunError
 
-    Attributes:
-        message: `message` on the wire.
-        name: `name` on the wire.
-        stack_trace: `stackTrace` on the wire.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    message: str
-    name: str | None = None
-    stack_trace: str | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["message"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["message", "name", "stackTrace"])
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> RunError:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            message=required(data, "message", as_str),
-            name=optional(data, "name", as_str),
-            stack_trace=optional(data, "stackTrace", as_str),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        message: str,
+        name: str | None = None,
+        stack_trace: str | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["message"] = message
+        if name is not None:
+            wire["name"] = name
+        if stack_trace is not None:
+            wire["stackTrace"] = stack_trace
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["message"] = self.message
-        if self.name is not None:
-            out["name"] = self.name
-        if self.stack_trace is not None:
-            out["stackTrace"] = self.stack_trace
-        return out
+    @property
+    def message(self) -> str:
+        """`message` on the wire."""
+        return self._read("message", as_str)
+
+    @property
+    def name(self) -> str | None:
+        """`name` on the wire."""
+        return self._read("name", as_str, optional=True)
+
+    @property
+    def stack_trace(self) -> str | None:
+        """`stackTrace` on the wire."""
+        return self._read("stackTrace", as_str, optional=True)

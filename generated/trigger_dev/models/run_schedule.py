@@ -4,58 +4,62 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_str,
-    optional,
-    required,
 )
 from .schedule_generator import ScheduleGenerator
 
 
-@dataclass(slots=True, kw_only=True)
-class RunSchedule:
+class RunSchedule(Model):
     """The schedule that started the run.
 
-    Attributes:
-        id: `id` on the wire.
-        generator: `generator` on the wire.
-        external_id: `externalId` on the wire.
-        deduplication_key: `deduplicationKey` on the wire.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    id: str
-    generator: ScheduleGenerator
-    external_id: str | None = None
-    deduplication_key: str | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id", "generator"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["id", "generator", "externalId", "deduplicationKey"])
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> RunSchedule:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            id=required(data, "id", as_str),
-            generator=required(data, "generator", ScheduleGenerator.from_dict),
-            external_id=optional(data, "externalId", as_str),
-            deduplication_key=optional(data, "deduplicationKey", as_str),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        id: str,
+        generator: ScheduleGenerator,
+        external_id: str | None = None,
+        deduplication_key: str | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["id"] = id
+        wire["generator"] = generator.to_dict()
+        if external_id is not None:
+            wire["externalId"] = external_id
+        if deduplication_key is not None:
+            wire["deduplicationKey"] = deduplication_key
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["id"] = self.id
-        out["generator"] = self.generator.to_dict()
-        if self.external_id is not None:
-            out["externalId"] = self.external_id
-        if self.deduplication_key is not None:
-            out["deduplicationKey"] = self.deduplication_key
-        return out
+    @property
+    def id(self) -> str:
+        """`id` on the wire."""
+        return self._read("id", as_str)
+
+    @property
+    def generator(self) -> ScheduleGenerator:
+        """`generator` on the wire."""
+        return self._read("generator", ScheduleGenerator._from_wire)
+
+    @property
+    def external_id(self) -> str | None:
+        """`externalId` on the wire."""
+        return self._read("externalId", as_str, optional=True)
+
+    @property
+    def deduplication_key(self) -> str | None:
+        """`deduplicationKey` on the wire."""
+        return self._read("deduplicationKey", as_str, optional=True)

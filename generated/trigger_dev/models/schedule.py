@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_bool,
     as_datetime,
     as_str,
     enum_reader,
     list_reader,
     nullable,
-    optional,
-    required,
     write_datetime,
 )
 from .schedule_environment import ScheduleEnvironment
@@ -27,87 +24,145 @@ from .schedule_type import ScheduleType
 _read_type = enum_reader(ScheduleType)
 _read_next_run = nullable(as_datetime)
 _read_next_run_effective_at = nullable(as_datetime)
-_read_environments = list_reader(ScheduleEnvironment.from_dict)
+_read_environments = list_reader(ScheduleEnvironment._from_wire)
 _read_external_id = nullable(as_str)
 
 
-@dataclass(slots=True, kw_only=True)
-class Schedule:
+class Schedule(Model):
     """Schedule
 
-    Attributes:
-        id: `id` on the wire.
-        type: `DECLARATIVE` schedules are defined in task code and synced on deploy; `IMPERATIVE`
-            ones are created through the API or dashboard.
-        task: `task` on the wire.
-        active: `active` on the wire.
-        generator: `generator` on the wire.
-        timezone: IANA time zone the cron expression is evaluated in.
-        next_run: Next nominal cron time, or null when none is coming.
-        next_run_effective_at: Next actual run time once the window is applied, or null.
-        environments: `environments` on the wire.
-        deduplication_key: Present only when it was chosen by the user.
-        external_id: Caller's own reference; absent or null when not set.
-        window: Spread applied to each run time, normalised (for example `30m`, `2h`, `50%`); absent
-            when not set.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    id: str
-    type: ScheduleType | str
-    task: str
-    active: bool
-    generator: ScheduleGenerator
-    timezone: str
-    next_run: datetime.datetime | None
-    next_run_effective_at: datetime.datetime | None
-    environments: list[ScheduleEnvironment]
-    deduplication_key: str | None = None
-    external_id: str | None = None
-    window: str | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(
+        [
+            "id",
+            "type",
+            "task",
+            "active",
+            "generator",
+            "timezone",
+            "nextRun",
+            "nextRunEffectiveAt",
+            "environments",
+        ]
+    )
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(
+        [
+            "id",
+            "type",
+            "task",
+            "active",
+            "generator",
+            "timezone",
+            "nextRun",
+            "nextRunEffectiveAt",
+            "environments",
+            "deduplicationKey",
+            "externalId",
+            "window",
+        ]
+    )
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> Schedule:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            id=required(data, "id", as_str),
-            type=required(data, "type", _read_type),
-            task=required(data, "task", as_str),
-            active=required(data, "active", as_bool),
-            generator=required(data, "generator", ScheduleGenerator.from_dict),
-            timezone=required(data, "timezone", as_str),
-            next_run=required(data, "nextRun", _read_next_run),
-            next_run_effective_at=required(data, "nextRunEffectiveAt", _read_next_run_effective_at),
-            environments=required(data, "environments", _read_environments),
-            deduplication_key=optional(data, "deduplicationKey", as_str),
-            external_id=optional(data, "externalId", _read_external_id),
-            window=optional(data, "window", as_str),
-            additional_properties=data,
+    def __init__(
+        self,
+        *,
+        id: str,
+        type: ScheduleType | str,
+        task: str,
+        active: bool,
+        generator: ScheduleGenerator,
+        timezone: str,
+        next_run: datetime.datetime | None,
+        next_run_effective_at: datetime.datetime | None,
+        environments: list[ScheduleEnvironment],
+        deduplication_key: str | None = None,
+        external_id: str | None = None,
+        window: str | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["id"] = id
+        wire["type"] = str(type)
+        wire["task"] = task
+        wire["active"] = active
+        wire["generator"] = generator.to_dict()
+        wire["timezone"] = timezone
+        wire["nextRun"] = None if next_run is None else write_datetime(next_run)
+        wire["nextRunEffectiveAt"] = (
+            None if next_run_effective_at is None else write_datetime(next_run_effective_at)
         )
+        wire["environments"] = [item.to_dict() for item in environments]
+        if deduplication_key is not None:
+            wire["deduplicationKey"] = deduplication_key
+        if external_id is not None:
+            wire["externalId"] = external_id
+        if window is not None:
+            wire["window"] = window
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["id"] = self.id
-        out["type"] = str(self.type)
-        out["task"] = self.task
-        out["active"] = self.active
-        out["generator"] = self.generator.to_dict()
-        out["timezone"] = self.timezone
-        out["nextRun"] = None if self.next_run is None else write_datetime(self.next_run)
-        out["nextRunEffectiveAt"] = (
-            None if self.next_run_effective_at is None else write_datetime(self.next_run_effective_at)
-        )
-        out["environments"] = [item.to_dict() for item in self.environments]
-        if self.deduplication_key is not None:
-            out["deduplicationKey"] = self.deduplication_key
-        if self.external_id is not None:
-            out["externalId"] = self.external_id
-        if self.window is not None:
-            out["window"] = self.window
-        return out
+    @property
+    def id(self) -> str:
+        """`id` on the wire."""
+        return self._read("id", as_str)
+
+    @property
+    def type(self) -> ScheduleType | str:
+        """`DECLARATIVE` schedules are defined in task code and synced on deploy; `IMPERATIVE` ones
+        are created through the API or dashboard."""
+        return self._read("type", _read_type)
+
+    @property
+    def task(self) -> str:
+        """`task` on the wire."""
+        return self._read("task", as_str)
+
+    @property
+    def active(self) -> bool:
+        """`active` on the wire."""
+        return self._read("active", as_bool)
+
+    @property
+    def generator(self) -> ScheduleGenerator:
+        """`generator` on the wire."""
+        return self._read("generator", ScheduleGenerator._from_wire)
+
+    @property
+    def timezone(self) -> str:
+        """IANA time zone the cron expression is evaluated in."""
+        return self._read("timezone", as_str)
+
+    @property
+    def next_run(self) -> datetime.datetime | None:
+        """Next nominal cron time, or null when none is coming."""
+        return self._read("nextRun", _read_next_run)
+
+    @property
+    def next_run_effective_at(self) -> datetime.datetime | None:
+        """Next actual run time once the window is applied, or null."""
+        return self._read("nextRunEffectiveAt", _read_next_run_effective_at)
+
+    @property
+    def environments(self) -> list[ScheduleEnvironment]:
+        """`environments` on the wire."""
+        return self._read("environments", _read_environments)
+
+    @property
+    def deduplication_key(self) -> str | None:
+        """Present only when it was chosen by the user."""
+        return self._read("deduplicationKey", as_str, optional=True)
+
+    @property
+    def external_id(self) -> str | None:
+        """Caller's own reference; absent or null when not set."""
+        return self._read("externalId", _read_external_id, optional=True)
+
+    @property
+    def window(self) -> str | None:
+        """Spread applied to each run time, normalised (for example `30m`, `2h`, `50%`); absent
+        when not set."""
+        return self._read("window", as_str, optional=True)

@@ -6,73 +6,85 @@ keys depend on the endpoint (list adds `slug`, `userName`, `branchName`; create 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_str,
     enum_reader,
-    optional,
-    required,
 )
 from .environment_type import EnvironmentType
 
 _read_type = enum_reader(EnvironmentType)
 
 
-@dataclass(slots=True, kw_only=True)
-class ScheduleEnvironment:
+class ScheduleEnvironment(Model):
     """Environment a schedule has an instance in. Only `id` and `type` are always present; the
     other keys depend on the endpoint (list adds `slug`, `userName`, `branchName`; create and
     update add `shortcode`, `userName`).
 
-    Attributes:
-        id: `id` on the wire.
-        type: Kind of environment.
-        slug: `slug` on the wire.
-        shortcode: `shortcode` on the wire.
-        user_name: Owner of a development environment.
-        branch_name: Branch of a preview environment.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    id: str
-    type: EnvironmentType | str
-    slug: str | None = None
-    shortcode: str | None = None
-    user_name: str | None = None
-    branch_name: str | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id", "type"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(
+        ["id", "type", "slug", "shortcode", "userName", "branchName"]
+    )
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> ScheduleEnvironment:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            id=required(data, "id", as_str),
-            type=required(data, "type", _read_type),
-            slug=optional(data, "slug", as_str),
-            shortcode=optional(data, "shortcode", as_str),
-            user_name=optional(data, "userName", as_str),
-            branch_name=optional(data, "branchName", as_str),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        id: str,
+        type: EnvironmentType | str,
+        slug: str | None = None,
+        shortcode: str | None = None,
+        user_name: str | None = None,
+        branch_name: str | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["id"] = id
+        wire["type"] = str(type)
+        if slug is not None:
+            wire["slug"] = slug
+        if shortcode is not None:
+            wire["shortcode"] = shortcode
+        if user_name is not None:
+            wire["userName"] = user_name
+        if branch_name is not None:
+            wire["branchName"] = branch_name
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["id"] = self.id
-        out["type"] = str(self.type)
-        if self.slug is not None:
-            out["slug"] = self.slug
-        if self.shortcode is not None:
-            out["shortcode"] = self.shortcode
-        if self.user_name is not None:
-            out["userName"] = self.user_name
-        if self.branch_name is not None:
-            out["branchName"] = self.branch_name
-        return out
+    @property
+    def id(self) -> str:
+        """`id` on the wire."""
+        return self._read("id", as_str)
+
+    @property
+    def type(self) -> EnvironmentType | str:
+        """Kind of environment."""
+        return self._read("type", _read_type)
+
+    @property
+    def slug(self) -> str | None:
+        """`slug` on the wire."""
+        return self._read("slug", as_str, optional=True)
+
+    @property
+    def shortcode(self) -> str | None:
+        """`shortcode` on the wire."""
+        return self._read("shortcode", as_str, optional=True)
+
+    @property
+    def user_name(self) -> str | None:
+        """Owner of a development environment."""
+        return self._read("userName", as_str, optional=True)
+
+    @property
+    def branch_name(self) -> str | None:
+        """Branch of a preview environment."""
+        return self._read("branchName", as_str, optional=True)

@@ -4,54 +4,56 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_str,
     enum_reader,
-    required,
 )
 from .schedule_generator_type import ScheduleGeneratorType
 
 _read_type = enum_reader(ScheduleGeneratorType)
 
 
-@dataclass(slots=True, kw_only=True)
-class ScheduleGenerator:
+class ScheduleGenerator(Model):
     """ScheduleGenerator
 
-    Attributes:
-        type: Kind of generator producing the schedule's run times.
-        expression: The cron expression.
-        description: The expression in plain English.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    type: ScheduleGeneratorType | str
-    expression: str
-    description: str
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["type", "expression", "description"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["type", "expression", "description"])
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> ScheduleGenerator:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            type=required(data, "type", _read_type),
-            expression=required(data, "expression", as_str),
-            description=required(data, "description", as_str),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        type: ScheduleGeneratorType | str,
+        expression: str,
+        description: str,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["type"] = str(type)
+        wire["expression"] = expression
+        wire["description"] = description
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["type"] = str(self.type)
-        out["expression"] = self.expression
-        out["description"] = self.description
-        return out
+    @property
+    def type(self) -> ScheduleGeneratorType | str:
+        """Kind of generator producing the schedule's run times."""
+        return self._read("type", _read_type)
+
+    @property
+    def expression(self) -> str:
+        """The cron expression."""
+        return self._read("expression", as_str)
+
+    @property
+    def description(self) -> str:
+        """The expression in plain English."""
+        return self._read("description", as_str)

@@ -4,67 +4,79 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_bool,
     as_int,
     as_str,
-    optional,
-    required,
 )
 
 
-@dataclass(slots=True, kw_only=True)
-class StreamBatchItemsResponse:
+class StreamBatchItemsResponse(Model):
     """StreamBatchItemsResponse
 
-    Attributes:
-        id: `id` on the wire.
-        items_accepted: `itemsAccepted` on the wire.
-        items_deduplicated: `itemsDeduplicated` on the wire.
-        sealed: True once all announced items have arrived.
-        enqueued_count: `enqueuedCount` on the wire.
-        expected_count: `expectedCount` on the wire.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    id: str
-    items_accepted: int
-    items_deduplicated: int
-    sealed: bool
-    enqueued_count: int | None = None
-    expected_count: int | None = None
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id", "itemsAccepted", "itemsDeduplicated", "sealed"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(
+        ["id", "itemsAccepted", "itemsDeduplicated", "sealed", "enqueuedCount", "expectedCount"]
+    )
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> StreamBatchItemsResponse:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            id=required(data, "id", as_str),
-            items_accepted=required(data, "itemsAccepted", as_int),
-            items_deduplicated=required(data, "itemsDeduplicated", as_int),
-            sealed=required(data, "sealed", as_bool),
-            enqueued_count=optional(data, "enqueuedCount", as_int),
-            expected_count=optional(data, "expectedCount", as_int),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        id: str,
+        items_accepted: int,
+        items_deduplicated: int,
+        sealed: bool,
+        enqueued_count: int | None = None,
+        expected_count: int | None = None,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["id"] = id
+        wire["itemsAccepted"] = items_accepted
+        wire["itemsDeduplicated"] = items_deduplicated
+        wire["sealed"] = sealed
+        if enqueued_count is not None:
+            wire["enqueuedCount"] = enqueued_count
+        if expected_count is not None:
+            wire["expectedCount"] = expected_count
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["id"] = self.id
-        out["itemsAccepted"] = self.items_accepted
-        out["itemsDeduplicated"] = self.items_deduplicated
-        out["sealed"] = self.sealed
-        if self.enqueued_count is not None:
-            out["enqueuedCount"] = self.enqueued_count
-        if self.expected_count is not None:
-            out["expectedCount"] = self.expected_count
-        return out
+    @property
+    def id(self) -> str:
+        """`id` on the wire."""
+        return self._read("id", as_str)
+
+    @property
+    def items_accepted(self) -> int:
+        """`itemsAccepted` on the wire."""
+        return self._read("itemsAccepted", as_int)
+
+    @property
+    def items_deduplicated(self) -> int:
+        """`itemsDeduplicated` on the wire."""
+        return self._read("itemsDeduplicated", as_int)
+
+    @property
+    def sealed(self) -> bool:
+        """True once all announced items have arrived."""
+        return self._read("sealed", as_bool)
+
+    @property
+    def enqueued_count(self) -> int | None:
+        """`enqueuedCount` on the wire."""
+        return self._read("enqueuedCount", as_int, optional=True)
+
+    @property
+    def expected_count(self) -> int | None:
+        """`expectedCount` on the wire."""
+        return self._read("expectedCount", as_int, optional=True)

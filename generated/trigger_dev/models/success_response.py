@@ -4,42 +4,38 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_bool,
-    required,
 )
 
 
-@dataclass(slots=True, kw_only=True)
-class SuccessResponse:
+class SuccessResponse(Model):
     """SuccessResponse
 
-    Attributes:
-        success: `success` on the wire.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    success: bool
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["success"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["success"])
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> SuccessResponse:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            success=required(data, "success", as_bool),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        success: bool,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["success"] = success
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["success"] = self.success
-        return out
+    @property
+    def success(self) -> bool:
+        """`success` on the wire."""
+        return self._read("success", as_bool)

@@ -4,47 +4,46 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_bool,
     as_str,
-    required,
 )
 
 
-@dataclass(slots=True, kw_only=True)
-class TriggerTaskResponse:
+class TriggerTaskResponse(Model):
     """TriggerTaskResponse
 
-    Attributes:
-        id: Id of the run.
-        is_cached: True when an existing run matched the idempotency key.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    id: str
-    is_cached: bool
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id", "isCached"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["id", "isCached"])
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> TriggerTaskResponse:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            id=required(data, "id", as_str),
-            is_cached=required(data, "isCached", as_bool),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        id: str,
+        is_cached: bool,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["id"] = id
+        wire["isCached"] = is_cached
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["id"] = self.id
-        out["isCached"] = self.is_cached
-        return out
+    @property
+    def id(self) -> str:
+        """Id of the run."""
+        return self._read("id", as_str)
+
+    @property
+    def is_cached(self) -> bool:
+        """True when an existing run matched the idempotency key."""
+        return self._read("isCached", as_bool)

@@ -4,46 +4,45 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .._model_support import (
-    SchemaError,
+    Model,
     as_str,
-    required,
 )
 
 
-@dataclass(slots=True, kw_only=True)
-class VariableError:
+class VariableError(Model):
     """A problem with one variable of an env-var request.
 
-    Attributes:
-        key: Name of the variable.
-        error: What is wrong with it.
-        additional_properties: Fields the server sent that this version of the SDK does not
-            know; kept, and written back by `to_dict`.
+    Fields are read from the wire form when first accessed: a value of the wrong type raises
+    `SchemaError` naming the field then. Fields the server added that this SDK does not know
+    are kept in `additional_properties` and in `to_dict()`.
     """
 
-    key: str
-    error: str
-    additional_properties: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ()
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["key", "error"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["key", "error"])
 
-    @classmethod
-    def from_dict(cls, src: Mapping[str, Any]) -> VariableError:
-        """Read the wire form; raises `SchemaError` naming the field that does not fit."""
-        if not isinstance(src, Mapping):
-            raise SchemaError(f"expected an object, got {type(src).__name__}")
-        data = dict(src)
-        return cls(
-            key=required(data, "key", as_str),
-            error=required(data, "error", as_str),
-            additional_properties=data,
-        )
+    def __init__(
+        self,
+        *,
+        key: str,
+        error: str,
+        additional_properties: Mapping[str, Any] | None = None,
+    ) -> None:
+        wire: dict[str, Any] = dict(additional_properties or {})
+        wire["key"] = key
+        wire["error"] = error
+        self._data = wire
+        self._cache = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included."""
-        out: dict[str, Any] = dict(self.additional_properties)
-        out["key"] = self.key
-        out["error"] = self.error
-        return out
+    @property
+    def key(self) -> str:
+        """Name of the variable."""
+        return self._read("key", as_str)
+
+    @property
+    def error(self) -> str:
+        """What is wrong with it."""
+        return self._read("error", as_str)
