@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 BASE ?= $(shell git merge-base HEAD main 2>/dev/null || echo HEAD)
 
-.PHONY: setup generate check test test-replay test-live record demo diff test-all clean
+.PHONY: setup generate check test test-replay test-live record demo diff bench test-all clean
 
 setup: ## create .venv with the package (editable) and the dev tools; install the mock server
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -26,7 +26,7 @@ check: ## spec valid, generated/ up to date, lint, types
 	$(PY) -m ruff check codegen.py tools tests examples noxfile.py generated
 	$(PY) -m ruff format --check codegen.py tools tests examples noxfile.py
 	$(PY) -m mypy --strict generated/trigger_dev
-	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py tools/spec_diff.py
+	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py tools/spec_diff.py tools/bench/bench.py
 
 test: test-replay ## the suite offline from cassettes; in CI also once live against the mock
 ifdef CI
@@ -47,6 +47,9 @@ demo: ## run examples/quickstart.py against the local mock
 
 diff: ## what the spec change since BASE (default: merge base with main) does to the wire and to Python users
 	$(PY) codegen.py diff --base $(BASE) $(DIFF_ARGS)
+
+bench: ## client overhead, pagination throughput, import time and memory against raw urllib3 (prints figures)
+	$(PY) tools/bench/bench.py
 
 test-all: ## the suite on every CPython 3.10-3.13 on this machine
 	$(PY) -m nox

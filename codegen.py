@@ -279,7 +279,20 @@ def text_of(value: Any) -> str:
 
 # Names a generated class body or module uses itself; a field by one of these names would hide it.
 RESERVED_NAMES = frozenset(
-    {"list", "dict", "str", "int", "float", "bool", "datetime", "Any", "wire", "from_dict", "to_dict", "additional_properties"}
+    {
+        "list",
+        "dict",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "datetime",
+        "Any",
+        "wire",
+        "from_dict",
+        "to_dict",
+        "additional_properties",
+    }
 )
 
 

@@ -51,6 +51,13 @@ def test_every_request_carries_the_api_version_and_identifies_the_sdk(
     assert "Content-Type" not in request.headers  # no body, no content type
 
 
+def test_reads_carry_no_request_idempotency_key(httpserver: HTTPServer, client: TriggerClient) -> None:
+    httpserver.expect_request("/api/v3/runs/run_1").respond_with_json({})
+    with pytest.raises(trigger_dev.ApiSchemaValidationError):
+        client.runs.retrieve("run_1")
+    assert "x-trigger-request-idempotency-key" not in only_request(httpserver).headers
+
+
 def test_bodies_carry_content_length_and_plain_json(httpserver: HTTPServer, client: TriggerClient) -> None:
     httpserver.expect_request("/api/v1/tasks/t/trigger", method="POST").respond_with_json(
         {"id": "run_1", "isCached": False}

@@ -8,7 +8,9 @@ handle = trigger_dev.tasks.trigger("my-task", {"hello": "world"})
 run = trigger_dev.runs.retrieve(handle.id)
 """
 
-from . import models, types
+from typing import TYPE_CHECKING, Any
+
+from . import _logging  # noqa: F401  (importing it applies TRIGGER_LOG)
 from ._client import (
     TriggerClient,
     configure,
@@ -35,11 +37,41 @@ from ._exceptions import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ._model_support import SchemaError
-from ._pagination import CursorPage, NoSuchPageError, OffsetPage, Page
-from ._raw_response import RawResponse
-from ._request_options import RequestOptions, RetryOptions
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from . import models, types
+    from ._model_support import SchemaError
+    from ._pagination import CursorPage, NoSuchPageError, OffsetPage, Page
+    from ._raw_response import RawResponse
+    from ._request_options import RequestOptions, RetryOptions
+
+# Loaded on first use rather than at import: the models and types (about forty modules) and
+# the client core, which the first TriggerClient loads anyway.
+_LAZY = {
+    "models": ".models",
+    "types": ".types",
+    "SchemaError": "._model_support",
+    "CursorPage": "._pagination",
+    "NoSuchPageError": "._pagination",
+    "OffsetPage": "._pagination",
+    "Page": "._pagination",
+    "RawResponse": "._raw_response",
+    "RequestOptions": "._request_options",
+    "RetryOptions": "._request_options",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    module = importlib.import_module(_LAZY[name], __name__)
+    value = module if name in ("models", "types") else getattr(module, name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "APIError",

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -54,7 +55,6 @@ class SyncAPIClient:
         )
         self._sleep = sleep
         self._fixed_headers = {
-            "Accept": "application/json",
             "Accept-Encoding": "gzip",
             "User-Agent": USER_AGENT,
             "x-trigger-api-version": API_VERSION,
@@ -76,8 +76,10 @@ class SyncAPIClient:
             headers["Authorization"] = self.credential.authorization
         if prepared.content_type is not None:
             headers["Content-Type"] = prepared.content_type
-        # One key for every attempt of this call, so the server can tell a retry from a new call.
-        headers["x-trigger-request-idempotency-key"] = str(uuid.uuid4())
+        if route.method != "GET":
+            # One key for every attempt of this call, so the server can tell a retry of a
+            # trigger from a new one. Reads have nothing to de-duplicate.
+            headers["x-trigger-request-idempotency-key"] = str(uuid.uuid4())
 
         url = self.base_url + prepared.path
         response = self._send_with_retries(operation.name, route.method, url, headers, prepared.body, options)
@@ -128,14 +130,16 @@ class SyncAPIClient:
                 self._log_retry(name, attempt, policy.max_attempts, type(exc).__name__, wait)
             else:
                 status = response.status
-                logger.debug(
-                    "%s %s -> %d in %.0f ms (attempt %d)",
-                    method,
-                    _path_of(url),
-                    status,
-                    (time.monotonic() - started) * 1000,
-                    attempt,
-                )
+                if logger.isEnabledFor(logging.DEBUG):
+                    elapsed_ms = (time.monotonic() - started) * 1000
+                    logger.debug(
+                        "%s %s -> %d in %.0f ms (attempt %d)",
+                        method,
+                        _path_of(url),
+                        status,
+                        elapsed_ms,
+                        attempt,
+                    )
                 if 200 <= status < 300:
                     return response
                 error_wait = policy.wait_after_status(status, response.headers, attempt)

@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import os
 import threading
+from functools import cached_property
 from types import TracebackType
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import urllib3
 
-from ._base_client import DEFAULT_BASE_URL, SyncAPIClient
-from ._credentials import credential_from
-from ._request_options import RequestOptions, ResolvedOptions
-from .resources.envvars import Envvars
-from .resources.runs import Runs
-from .resources.schedules import Schedules
-from .resources.tasks import Tasks
+if TYPE_CHECKING:
+    from ._base_client import SyncAPIClient
+    from ._request_options import RequestOptions
+    from .resources.envvars import Envvars
+    from .resources.runs import Runs
+    from .resources.schedules import Schedules
+    from .resources.tasks import Tasks
 
 __all__ = [
     "TriggerClient",
@@ -46,11 +47,6 @@ class TriggerClient:
             and pool sizing; the client then does not create one.
     """
 
-    envvars: Envvars
-    runs: Runs
-    schedules: Schedules
-    tasks: Tasks
-
     def __init__(
         self,
         *,
@@ -61,17 +57,47 @@ class TriggerClient:
         ca_bundle: str | None = None,
         pool_manager: urllib3.PoolManager | None = None,
     ) -> None:
-        self._client = SyncAPIClient(
+        # Imported here rather than at the top: `import trigger_dev` stays cheap, and the
+        # client core loads with the first client.
+        from ._base_client import DEFAULT_BASE_URL, SyncAPIClient
+        from ._credentials import credential_from
+        from ._request_options import ResolvedOptions
+
+        self._client: SyncAPIClient = SyncAPIClient(
             credential=credential_from(secret_key, access_token),
             base_url=base_url or os.environ.get("TRIGGER_API_URL") or DEFAULT_BASE_URL,
             options=ResolvedOptions().merged(request_options),
             pool_manager=pool_manager,
             ca_bundle=ca_bundle,
         )
-        self.envvars = Envvars(self._client)
-        self.runs = Runs(self._client)
-        self.schedules = Schedules(self._client)
-        self.tasks = Tasks(self._client)
+
+    @cached_property
+    def envvars(self) -> Envvars:
+        """Manage the environment variables of a project environment."""
+        from .resources.envvars import Envvars
+
+        return Envvars(self._client)
+
+    @cached_property
+    def runs(self) -> Runs:
+        """List, inspect, cancel, replay and reschedule runs."""
+        from .resources.runs import Runs
+
+        return Runs(self._client)
+
+    @cached_property
+    def schedules(self) -> Schedules:
+        """Manage cron schedules attached to scheduled tasks."""
+        from .resources.schedules import Schedules
+
+        return Schedules(self._client)
+
+    @cached_property
+    def tasks(self) -> Tasks:
+        """Start task runs, one at a time or in batches."""
+        from .resources.tasks import Tasks
+
+        return Tasks(self._client)
 
     @property
     def base_url(self) -> str:
@@ -152,7 +178,7 @@ class _DefaultNamespace:
         return f"<trigger_dev.{self._name} of the default client>"
 
 
-envvars = cast(Envvars, _DefaultNamespace("envvars"))
-runs = cast(Runs, _DefaultNamespace("runs"))
-schedules = cast(Schedules, _DefaultNamespace("schedules"))
-tasks = cast(Tasks, _DefaultNamespace("tasks"))
+envvars = cast("Envvars", _DefaultNamespace("envvars"))
+runs = cast("Runs", _DefaultNamespace("runs"))
+schedules = cast("Schedules", _DefaultNamespace("schedules"))
+tasks = cast("Tasks", _DefaultNamespace("tasks"))

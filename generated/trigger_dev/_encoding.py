@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._idempotency import idempotency_fields
 from ._operation import Encoder, plain
-from ._validation import Schema, validate
+from ._validation import Check, Schema, compile_schema
 
 __all__ = [
     "Field",
@@ -82,6 +82,10 @@ class Field:
     wire: str
     schema: Schema | None = None
     encode: Encoder = plain
+    check: Check | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "check", compile_schema(self.schema) if self.schema else None)
 
 
 def to_wire(value: Any, fields: Mapping[str, Field], where: str) -> dict[str, Any]:
@@ -90,14 +94,14 @@ def to_wire(value: Any, fields: Mapping[str, Field], where: str) -> dict[str, An
         raise TypeError(f"{where} must be a dict, got {type(value).__name__}")
     wire: dict[str, Any] = {}
     for key, item in value.items():
-        field = fields.get(key)
-        if field is None:
+        known = fields.get(key)
+        if known is None:
             raise TypeError(f"{where} has no key {key!r}; valid keys are: {', '.join(sorted(fields))}")
         if item is None:
             continue
-        if field.schema is not None:
-            validate(item, field.schema, f"{where}[{key!r}]")
-        wire.update(field.encode(field.wire, item))
+        if known.check is not None:
+            known.check(item, lambda key=key: f"{where}[{key!r}]")  # type: ignore[misc]
+        wire.update(known.encode(known.wire, item))
     return wire
 
 
@@ -127,6 +131,8 @@ def _aware(value: datetime.datetime, wire: str) -> datetime.datetime:
 
 
 def _scalar_text(value: Any) -> str:
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     value = getattr(value, "value", value)  # enum members

@@ -5,6 +5,7 @@ arguments become a request. The tables themselves are generated into ``_operatio
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
@@ -12,7 +13,7 @@ from urllib.parse import quote, urlencode
 
 from ._credentials import Credential
 from ._exceptions import AuthMethodError
-from ._validation import Schema, validate
+from ._validation import Check, Schema, compile_schema
 
 __all__ = ["Operation", "Param", "PreparedRequest", "Route", "prepare_request", "select_route"]
 
@@ -34,6 +35,11 @@ class Param:
     required: bool = False
     schema: Schema | None = None
     encode: Encoder = plain
+    check: Check | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Compiled once here, so a call runs only the checks its schema needs.
+        object.__setattr__(self, "check", compile_schema(self.schema) if self.schema else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +80,10 @@ class PreparedRequest:
 
 def select_route(operation: Operation[Any], credential: Credential | None, args: Mapping[str, Any]) -> Route:
     """The route for this credential, or `AuthMethodError` saying what would work."""
-    if len(operation.routes) == 1 and not operation.routes[0].credentials:
-        return operation.routes[0]
+    if len(operation.routes) == 1:
+        only = operation.routes[0]
+        if not only.credentials or (credential is not None and credential.kind.key in only.credentials):
+            return only
     if credential is None:
         raise AuthMethodError(
             f"{operation.name} needs a credential ({_kinds_text(operation)}) and none is "
@@ -124,8 +132,8 @@ def prepare_request(operation: Operation[Any], route: Route, args: Mapping[str, 
             if param.required:
                 raise TypeError(f"{operation.name}() is missing the required argument {param.python!r}")
             continue
-        if param.schema is not None:
-            validate(value, param.schema, f"{operation.name}() argument {param.python!r}")
+        if param.check is not None:
+            param.check(value, lambda param=param: f"{operation.name}() argument {param.python!r}")  # type: ignore[misc]
         try:
             fields = param.encode(param.wire, value)
         except (TypeError, ValueError) as exc:
@@ -151,13 +159,19 @@ def _path_segment(operation: Operation[Any], param: Param, value: Any) -> str:
     text = str(value)
     if not text:
         raise ValueError(f"{operation.name}() argument {param.python!r} cannot be empty")
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+    if _PLAIN_SEGMENT.fullmatch(text):
+        return text  # ids such as run_1234 need no escaping
+    if _CONTROL_CHARACTER.search(text):
         raise ValueError(
             f"{operation.name}() argument {param.python!r} contains a control character "
             f"(such as a line break): {text!r:.80}; ids never do"
         )
     # Every reserved character is escaped, so a value can never add segments or a query.
     return quote(text, safe="")
+
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_.~-]+")
 
 
 def _json_bytes(operation: Operation[Any], body: Any) -> bytes:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 from collections.abc import Mapping
@@ -83,6 +82,8 @@ def requested_wait(headers: Mapping[str, str], now: float | None = None) -> floa
     if retry_after:
         seconds = _number(retry_after)
         if seconds is None:
+            import email.utils  # only for the rare HTTP-date form
+
             try:
                 seconds = email.utils.parsedate_to_datetime(retry_after).timestamp() - now
             except (TypeError, ValueError, IndexError):

@@ -8,6 +8,7 @@ repetition) and the ratio of the medians. Prints figures; passes or fails nothin
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import statistics
@@ -68,8 +69,16 @@ def retrieved_run() -> dict[str, Any]:
     """About 4 KB, like a run with a modest payload, output and a few related runs."""
     run = related_run(1) | {"depth": 0, "triggerFunction": "trigger"}
     run |= {
-        "payload": {"orderId": "ord_7731", "items": [{"sku": f"SKU-{i:04d}", "qty": i % 3 + 1} for i in range(6)]},
-        "output": {"charged": True, "amount": 12999, "currency": "EUR", "receipt": "rcpt_00000000000000000001"},
+        "payload": {
+            "orderId": "ord_7731",
+            "items": [{"sku": f"SKU-{i:04d}", "qty": i % 3 + 1} for i in range(6)],
+        },
+        "output": {
+            "charged": True,
+            "amount": 12999,
+            "currency": "EUR",
+            "receipt": "rcpt_00000000000000000001",
+        },
         "attemptCount": 1,
         "attempts": [],
         "schedule": None,
@@ -83,7 +92,10 @@ def list_items() -> list[dict[str, Any]]:
     statuses = ["COMPLETED", "EXECUTING", "FAILED", "QUEUED", "COMPLETED"]
     items = []
     for n in range(100):
-        item = related_run(n) | {"status": statuses[n % 5], "env": {"id": "env_00000000000000000001", "name": "prod"}}
+        item = related_run(n) | {
+            "status": statuses[n % 5],
+            "env": {"id": "env_00000000000000000001", "name": "prod"},
+        }
         item |= {"taskKind": "STANDARD", "region": "eu-central-1"}
         for key in ("triggerFunction", "batchId"):
             item.pop(key)
@@ -101,7 +113,10 @@ def node_server(total: int) -> Iterator[str]:
         Path(folder, "run.json").write_text(json.dumps(retrieved_run()))
         Path(folder, "items.json").write_text(json.dumps(list_items()))
         process = subprocess.Popen(
-            ["node", str(SERVER), folder, str(total)], stdout=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL
+            ["node", str(SERVER), folder, str(total)],
+            stdout=subprocess.PIPE,
+            text=True,
+            stdin=subprocess.DEVNULL,
         )
         try:
             assert process.stdout is not None
@@ -114,7 +129,9 @@ def node_server(total: int) -> Iterator[str]:
             process.wait(timeout=10)
 
 
-def alternate(a: Callable[[], float], b: Callable[[], float], repetitions: int) -> tuple[list[float], list[float]]:
+def alternate(
+    a: Callable[[], float], b: Callable[[], float], repetitions: int
+) -> tuple[list[float], list[float]]:
     """Run a and b alternately; each returns a time per operation."""
     a(), b()  # warm up connections, caches and imports
     results_a, results_b = [], []
@@ -184,6 +201,61 @@ def bench_pagination(url: str, repetitions: int) -> tuple[list[float], list[floa
     return alternate(raw, sdk, repetitions)
 
 
+def bench_overhead(repetitions: int) -> tuple[list[float], list[float]]:
+    """The client's own cost per call: `runs.retrieve` with the network replaced by a canned
+    response, against decoding that response's JSON (the least any client must do)."""
+    import trigger_dev
+
+    body = json.dumps(retrieved_run()).encode()
+    canned = urllib3.HTTPResponse(body=body, status=200, headers={"content-type": "application/json"})
+    client = trigger_dev.TriggerClient(secret_key=KEY, base_url="http://127.0.0.1:9")
+    client._client._transport.send = lambda *args, **kwargs: canned  # type: ignore[method-assign]
+
+    return alternate(
+        per_call(lambda: json.loads(body), 2000),
+        per_call(lambda: client.runs.retrieve("run_1"), 2000),
+        repetitions,
+    )
+
+
+def bench_pagination_overhead(repetitions: int) -> tuple[list[float], list[float]]:
+    """Iterating 10,000 runs with the network replaced by canned pages, against decoding the
+    same pages' JSON and walking their items."""
+    import trigger_dev
+
+    items = list_items()
+    pages = []
+    for start in range(0, 10_000, 100):
+        pagination = {"previous": str(start)} | ({"next": str(start + 100)} if start + 100 < 10_000 else {})
+        pages.append(json.dumps({"data": items, "pagination": pagination}).encode())
+    canned = [
+        urllib3.HTTPResponse(body=page, status=200, headers={"content-type": "application/json"})
+        for page in pages
+    ]
+
+    def send(method: str, url: str, *args: object, **kwargs: object) -> urllib3.HTTPResponse:
+        after = url.partition("page%5Bafter%5D=")[2].partition("&")[0]
+        return canned[int(after or 0) // 100]
+
+    client = trigger_dev.TriggerClient(secret_key=KEY, base_url="http://127.0.0.1:9")
+    client._client._transport.send = send  # type: ignore[method-assign]
+
+    def raw() -> float:
+        started, count = time.perf_counter(), 0
+        for page in pages:
+            for _item in json.loads(page)["data"]:
+                count += 1
+        return (time.perf_counter() - started) / count
+
+    def sdk() -> float:
+        started, count = time.perf_counter(), 0
+        for _run in client.runs.list(limit=100):
+            count += 1
+        return (time.perf_counter() - started) / count
+
+    return alternate(raw, sdk, repetitions)
+
+
 IMPORT_PROBE = "import time; t = time.perf_counter(); import {0}; print(time.perf_counter() - t)"
 
 
@@ -191,7 +263,10 @@ def bench_import(repetitions: int) -> tuple[list[float], list[float]]:
     def fresh(module: str) -> Callable[[], float]:
         def measure() -> float:
             output = subprocess.run(
-                [sys.executable, "-c", IMPORT_PROBE.format(module)], capture_output=True, text=True, check=True
+                [sys.executable, "-c", IMPORT_PROBE.format(module)],
+                capture_output=True,
+                text=True,
+                check=True,
             )
             return float(output.stdout)
 
@@ -218,7 +293,10 @@ print(count, baseline, rss("VmHWM:"))
 
 def bench_memory(url: str) -> tuple[int, float, float]:
     output = subprocess.run(
-        [sys.executable, "-c", MEMORY_PROBE.format(key=KEY, url=url)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", MEMORY_PROBE.format(key=KEY, url=url)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     count, baseline, peak = output.stdout.split()
     return int(count), float(baseline), float(peak)
@@ -238,7 +316,8 @@ def bench_server_capacity(url: str, clients: int, calls: int = 2000) -> float:
     """Requests per second the server answers for `clients` raw clients at once."""
     probe = CAPACITY_PROBE.format(url=url, calls=calls)
     processes = [
-        subprocess.Popen([sys.executable, "-c", probe], stdout=subprocess.PIPE, text=True) for _ in range(clients)
+        subprocess.Popen([sys.executable, "-c", probe], stdout=subprocess.PIPE, text=True)
+        for _ in range(clients)
     ]
     return sum(float(p.communicate(timeout=120)[0]) for p in processes)
 
@@ -248,24 +327,28 @@ def bench_server_capacity(url: str, clients: int, calls: int = 2000) -> float:
 
 def row(name: str, unit: str, scale: float, a: list[float], b: list[float], target: float | None) -> str:
     ratio = median(b) / median(a)
-    verdict = "" if target is None else ("meets" if ratio <= target else "MISSES") + f" ≤ {target:.2f}×"
-    spread = lambda xs: f"{min(xs) * scale:.1f}–{max(xs) * scale:.1f}"  # noqa: E731
-    return (
-        f"| {name} | {median(a) * scale:.1f} {unit} ({spread(a)}) | {median(b) * scale:.1f} {unit} ({spread(b)}) "
-        f"| {ratio:.2f}× | {verdict} |"
-    )
+    verdict = "" if target is None else ("meets" if ratio <= target else "MISSES") + f" ≤ {target:.2f}x"
+
+    def figure(values: list[float]) -> str:
+        return f"{median(values) * scale:.1f} {unit} ({min(values) * scale:.1f}-{max(values) * scale:.1f})"
+
+    return f"| {name} | {figure(a)} | {figure(b)} | {ratio:.2f}x | {verdict} |"
 
 
 def main() -> int:
     repetitions = int(os.environ.get("BENCH_REPETITIONS", "9"))
-    print(f"Python {sys.version.split()[0]}, urllib3 {urllib3.__version__}, {os.cpu_count()} CPUs, {repetitions} repetitions\n")
+    print(
+        f"Python {sys.version.split()[0]}, urllib3 {importlib.metadata.version('urllib3')}, {os.cpu_count()} CPUs, {repetitions} repetitions\n"
+    )
     with node_server(total=10_000) as url:
         single = bench_server_capacity(url, clients=1)
         double = bench_server_capacity(url, clients=2)
         print(f"server capacity: {single:.0f} req/s for one raw client, {double:.0f} req/s for two at once")
         print("(a server that serves two clients about twice as fast as one is not the bottleneck)\n")
         retrieve = bench_retrieve(url, repetitions)
-        pages = bench_pagination(url, max(3, repetitions // 2))
+        overhead = bench_overhead(repetitions)
+        pages = bench_pagination(url, repetitions)
+        page_overhead = bench_pagination_overhead(repetitions)
     imports = bench_import(repetitions * 2)
     with node_server(total=100_000) as url:
         count, baseline, peak = bench_memory(url)
@@ -274,7 +357,21 @@ def main() -> int:
         "| measurement | raw urllib3 (median, spread) | trigger_dev (median, spread) | ratio | target |",
         "|---|---|---|---|---|",
         row("`runs.retrieve`, per call", "µs", 1e6, *retrieve, TARGETS["retrieve"]),
+        row(
+            "the same, network replaced by a canned response (vs `json.loads` only)",
+            "µs",
+            1e6,
+            *overhead,
+            None,
+        ),
         row("`runs.list` auto-pagination, per item", "µs", 1e6, *pages, TARGETS["pagination"]),
+        row(
+            "the same, network replaced by canned pages (vs decoding them only)",
+            "µs",
+            1e6,
+            *page_overhead,
+            None,
+        ),
         row("import, fresh process", "ms", 1e3, *imports, TARGETS["import"]),
     ]
     growth = peak - baseline
@@ -285,9 +382,10 @@ def main() -> int:
     print("\n".join(lines))
     items_per_second = 1 / median(pages[1])
     print(
-        f"\nsummary: retrieve {median(retrieve[1]) / median(retrieve[0]):.2f}×, pagination "
-        f"{median(pages[1]) / median(pages[0]):.2f}× ({items_per_second:,.0f} items/s), import "
-        f"{median(imports[1]) / median(imports[0]):.2f}×, memory +{growth:.2f} MB over {count - 10_000:,} items"
+        f"\nsummary: retrieve {median(retrieve[1]) / median(retrieve[0]):.2f}x "
+        f"(the client's own work {(median(overhead[1]) - median(overhead[0])) * 1e6:.0f} µs a call), pagination "
+        f"{median(pages[1]) / median(pages[0]):.2f}x ({items_per_second:,.0f} items/s), import "
+        f"{median(imports[1]) / median(imports[0]):.2f}x, memory +{growth:.2f} MB over {count - 10_000:,} items"
     )
     return 0
 
