@@ -358,6 +358,13 @@ class MethodView:
         return f"{self.resource}.{self.name}"
 
     @property
+    def async_result(self) -> str:
+        """The async namespace's return type: lists give a paginator of async pages."""
+        if self.result.startswith(("CursorPage[", "OffsetPage[")):
+            return f"AsyncPaginator[Async{self.result}]"
+        return self.result
+
+    @property
     def summary(self) -> str:
         return self.routes[0].summary
 

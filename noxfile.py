@@ -48,5 +48,5 @@ def interpreters() -> list[str]:
 
 @nox.session(python=interpreters())
 def tests(session: nox.Session) -> None:
-    session.install("-e", ".", *TEST_DEPENDENCIES)
+    session.install("-e", ".[async]", *TEST_DEPENDENCIES)
     session.run("python", "-m", "pytest", "--record-mode=none", *session.posargs)

@@ -23,6 +23,11 @@ EXPECTED = {
         "typo caught",
     ],
     "logging_setup.py": ["trigger_dev DEBUG GET /api/v3/runs/run_1234abcd -> 200"],
+    "async_usage.py": [
+        "triggered run_1234abcd and batch batch_1234abcd concurrently",
+        "retrieved run_1234abcd: COMPLETED",
+        "raw: HTTP 200",
+    ],
 }
 
 

@@ -41,14 +41,29 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from . import models, types
+    from ._async_client import AsyncTriggerClient
     from ._model_support import SchemaError
-    from ._pagination import CursorPage, NoSuchPageError, OffsetPage, Page
+    from ._pagination import (
+        AsyncCursorPage,
+        AsyncOffsetPage,
+        AsyncPage,
+        AsyncPaginator,
+        CursorPage,
+        NoSuchPageError,
+        OffsetPage,
+        Page,
+    )
     from ._raw_response import RawResponse
     from ._request_options import RequestOptions, RetryOptions
 
 # Loaded on first use rather than at import: the models and types (about forty modules) and
 # the client core, which the first TriggerClient loads anyway.
 _LAZY = {
+    "AsyncTriggerClient": "._async_client",
+    "AsyncCursorPage": "._pagination",
+    "AsyncOffsetPage": "._pagination",
+    "AsyncPage": "._pagination",
+    "AsyncPaginator": "._pagination",
     "models": ".models",
     "types": ".types",
     "SchemaError": "._model_support",
@@ -75,6 +90,11 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "APIError",
+    "AsyncCursorPage",
+    "AsyncOffsetPage",
+    "AsyncPage",
+    "AsyncPaginator",
+    "AsyncTriggerClient",
     "ApiConnectionError",
     "ApiError",
     "ApiSchemaValidationError",

@@ -9,19 +9,22 @@ comes back unsealed is streamed again a bounded number of times.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import _operations as operations
-from ._base_client import SyncAPIClient
 from ._encoding import Field, to_wire
 from ._exceptions import BatchNotSealedError
 from ._idempotency import hash_idempotency_key
 from ._raw_response import RawResponse
 from ._request_options import RequestOptions
-from .models import CreateBatchResponse
+from .models import CreateBatchResponse, StreamBatchItemsResponse
 from .types import BatchTriggerItem, BatchTriggerOptions
 
-__all__ = ["batch_trigger"]
+if TYPE_CHECKING:
+    from ._async_base_client import AsyncAPIClient
+    from ._base_client import SyncAPIClient
+
+__all__ = ["async_batch_trigger", "batch_trigger"]
 
 MAX_ITEMS = 1000
 STREAM_ATTEMPTS = 3
@@ -43,6 +46,53 @@ def batch_trigger(
     request_options: RequestOptions | None,
 ) -> RawResponse[CreateBatchResponse]:
     """Create the batch and stream its items; returns the creation's response."""
+    create_args, lines = _prepare(task_id, items, options)
+    created_response = client.request(operations.TASKS_BATCH_TRIGGER_CREATE, create_args, request_options)
+    created = created_response.parse()
+    if created.is_cached:
+        return created_response  # the same batch was created before; its items are in
+    for _ in range(STREAM_ATTEMPTS):
+        streamed = client.request(
+            operations.TASKS_BATCH_TRIGGER_ITEMS, {"batch_id": created.id, "items": lines}, request_options
+        ).parse()
+        if streamed.sealed:
+            return created_response
+    raise _not_sealed(created, streamed, len(lines))
+
+
+async def async_batch_trigger(
+    client: AsyncAPIClient,
+    task_id: str,
+    items: Sequence[BatchTriggerItem],
+    *,
+    options: BatchTriggerOptions | None,
+    request_options: RequestOptions | None,
+) -> RawResponse[CreateBatchResponse]:
+    """`batch_trigger` for the async client: the same two phases, awaited."""
+    create_args, lines = _prepare(task_id, items, options)
+    created_response = await client.request(
+        operations.TASKS_BATCH_TRIGGER_CREATE, create_args, request_options
+    )
+    created = created_response.parse()
+    if created.is_cached:
+        return created_response
+    for _ in range(STREAM_ATTEMPTS):
+        streamed = (
+            await client.request(
+                operations.TASKS_BATCH_TRIGGER_ITEMS,
+                {"batch_id": created.id, "items": lines},
+                request_options,
+            )
+        ).parse()
+        if streamed.sealed:
+            return created_response
+    raise _not_sealed(created, streamed, len(lines))
+
+
+def _prepare(
+    task_id: str, items: Sequence[BatchTriggerItem], options: BatchTriggerOptions | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The creation's arguments and the NDJSON lines, checked before anything is sent."""
     if not isinstance(task_id, str) or not task_id:
         raise ValueError(f"tasks.batch_trigger() needs a task id string, got {task_id!r:.80}")
     if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Sequence):
@@ -57,28 +107,16 @@ def batch_trigger(
         _line(task_id, index, item, user_key, batch.get("idempotencyKeyTTL"))
         for index, item in enumerate(items)
     ]
+    create_args = {"run_count": len(lines), "task_identifiers": [task_id], "idempotency_key": user_key}
+    return create_args, lines
 
-    created_response = client.request(
-        operations.TASKS_BATCH_TRIGGER_CREATE,
-        {
-            "run_count": len(lines),
-            "task_identifiers": [task_id],
-            "idempotency_key": user_key,
-        },
-        request_options,
-    )
-    created = created_response.parse()
-    if created.is_cached:
-        return created_response  # the same batch was created before; its items are in
-    for _ in range(STREAM_ATTEMPTS):
-        streamed = client.request(
-            operations.TASKS_BATCH_TRIGGER_ITEMS, {"batch_id": created.id, "items": lines}, request_options
-        ).parse()
-        if streamed.sealed:
-            return created_response
-    raise BatchNotSealedError(
+
+def _not_sealed(
+    created: CreateBatchResponse, streamed: StreamBatchItemsResponse, count: int
+) -> BatchNotSealedError:
+    return BatchNotSealedError(
         f"tasks.batch_trigger: batch {created.id} was not sealed after {STREAM_ATTEMPTS} attempts to "
-        f"send its {len(lines)} items (server accepted {streamed.items_accepted}, "
+        f"send its {count} items (server accepted {streamed.items_accepted}, "
         f"de-duplicated {streamed.items_deduplicated})",
         status=200,
     )

@@ -2,26 +2,37 @@
 """Pages of list results, and iteration over every item of every page.
 
 Iterating keeps one page in memory at a time; each further page is requested only when the
-items before it have been consumed.
+items before it have been consumed. The two pagination styles (cursor, page number) are
+mixins holding the state; `Page` and `AsyncPage` add the sync and asyncio ways of fetching.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
-__all__ = ["CursorPage", "NoSuchPageError", "OffsetPage", "Page"]
+__all__ = [
+    "AsyncCursorPage",
+    "AsyncOffsetPage",
+    "AsyncPage",
+    "AsyncPaginator",
+    "CursorPage",
+    "NoSuchPageError",
+    "OffsetPage",
+    "Page",
+]
 
 T = TypeVar("T")
 PageT = TypeVar("PageT", bound="Page[Any]")
+AsyncPageT = TypeVar("AsyncPageT", bound="AsyncPage[Any]")
 
 
 class NoSuchPageError(LookupError):
     """Asked for the page after the last one, or before the first."""
 
 
-class Page(Generic[T]):
-    """One page of a list call. Iterate it for every item across all pages."""
+class _PageState(Generic[T]):
+    """What a page knows: its items, the envelope it came in, and the call that fetched it."""
 
     data: list[T]
 
@@ -45,30 +56,12 @@ class Page(Generic[T]):
     def _previous_args(self) -> Mapping[str, Any]:
         raise NotImplementedError
 
-    def get_next_page(self: PageT) -> PageT:
-        if not self.has_next_page():
+    def _args_for(self, forward: bool) -> Mapping[str, Any]:
+        if forward and not self.has_next_page():
             raise NoSuchPageError("There is no next page: this is the last one.")
-        page: PageT = self._fetch(self._next_args())
-        return page
-
-    def get_previous_page(self: PageT) -> PageT:
-        if not self.has_previous_page():
+        if not forward and not self.has_previous_page():
             raise NoSuchPageError("There is no previous page: this is the first one.")
-        page: PageT = self._fetch(self._previous_args())
-        return page
-
-    def iter_pages(self: PageT) -> Iterator[PageT]:
-        """This page, then each following page until the last."""
-        page = self
-        while True:
-            yield page
-            if not page.has_next_page():
-                return
-            page = page.get_next_page()
-
-    def __iter__(self) -> Iterator[T]:
-        for page in self.iter_pages():
-            yield from page.data
+        return self._next_args() if forward else self._previous_args()
 
     def __len__(self) -> int:
         return len(self.data)
@@ -77,8 +70,11 @@ class Page(Generic[T]):
         return f"<{type(self).__name__} items={len(self.data)} next={self.has_next_page()}>"
 
 
-class CursorPage(Page[T]):
-    """A page of a cursor-paginated list (``runs.list``): ``page[after]``/``page[before]``."""
+class _Cursor:
+    """Cursor pagination (``runs.list``): ``page[after]``/``page[before]``."""
+
+    _envelope: Any
+    _args: Mapping[str, Any]
 
     @property
     def next_cursor(self) -> str | None:
@@ -103,8 +99,11 @@ class CursorPage(Page[T]):
         return {**self._args, "before": self.previous_cursor, "after": None}
 
 
-class OffsetPage(Page[T]):
-    """A page of a page-numbered list (``schedules.list``): ``page``/``perPage``."""
+class _Offset:
+    """Page-number pagination (``schedules.list``): ``page``/``perPage``."""
+
+    _envelope: Any
+    _args: Mapping[str, Any]
 
     @property
     def current_page(self) -> int:
@@ -129,3 +128,86 @@ class OffsetPage(Page[T]):
 
     def _previous_args(self) -> Mapping[str, Any]:
         return {**self._args, "page": self.current_page - 1}
+
+
+class Page(_PageState[T]):
+    """One page of a list call. Iterate it for every item across all pages."""
+
+    def get_next_page(self: PageT) -> PageT:
+        page: PageT = self._fetch(self._args_for(forward=True))
+        return page
+
+    def get_previous_page(self: PageT) -> PageT:
+        page: PageT = self._fetch(self._args_for(forward=False))
+        return page
+
+    def iter_pages(self: PageT) -> Iterator[PageT]:
+        """This page, then each following page until the last."""
+        page = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            page = page.get_next_page()
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.iter_pages():
+            yield from page.data
+
+
+class AsyncPage(_PageState[T]):
+    """One page of a list call on `AsyncTriggerClient`; ``async for`` gives every item."""
+
+    async def get_next_page(self: AsyncPageT) -> AsyncPageT:
+        page: AsyncPageT = await self._fetch(self._args_for(forward=True))
+        return page
+
+    async def get_previous_page(self: AsyncPageT) -> AsyncPageT:
+        page: AsyncPageT = await self._fetch(self._args_for(forward=False))
+        return page
+
+    async def iter_pages(self: AsyncPageT) -> AsyncIterator[AsyncPageT]:
+        """This page, then each following page until the last."""
+        page = self
+        while True:
+            yield page
+            if not page.has_next_page():
+                return
+            page = await page.get_next_page()
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.iter_pages():
+            for item in page.data:
+                yield item
+
+
+class CursorPage(_Cursor, Page[T]):
+    """A page of a cursor-paginated list (``runs.list``)."""
+
+
+class OffsetPage(_Offset, Page[T]):
+    """A page of a page-numbered list (``schedules.list``)."""
+
+
+class AsyncCursorPage(_Cursor, AsyncPage[T]):
+    """A page of a cursor-paginated list (``runs.list``), on the async client."""
+
+
+class AsyncOffsetPage(_Offset, AsyncPage[T]):
+    """A page of a page-numbered list (``schedules.list``), on the async client."""
+
+
+class AsyncPaginator(Generic[AsyncPageT]):
+    """What an async list call returns: ``await`` it for the first page, or ``async for``
+    over it for every item of every page."""
+
+    def __init__(self, first_page: Callable[[], Awaitable[AsyncPageT]]) -> None:
+        self._first_page = first_page
+
+    def __await__(self) -> Generator[Any, None, AsyncPageT]:
+        return self._first_page().__await__()
+
+    async def __aiter__(self) -> AsyncIterator[Any]:
+        page = await self._first_page()
+        async for item in page:
+            yield item

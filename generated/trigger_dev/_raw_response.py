@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
-
-from urllib3 import HTTPHeaderDict
 
 from ._exceptions import ApiSchemaValidationError
 from ._model_support import SchemaError
@@ -29,7 +27,7 @@ class RawResponse(Generic[T]):
         self,
         *,
         status_code: int,
-        headers: HTTPHeaderDict,
+        headers: Mapping[str, str],
         content: bytes,
         parser: Callable[[Any], T],
         operation: str,

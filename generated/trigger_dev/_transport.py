@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
 import urllib3
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
@@ -12,9 +13,18 @@ from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 
 from ._exceptions import ApiConnectionError, ApiTimeoutError
 
-__all__ = ["Response", "Transport", "default_pool_manager"]
+if TYPE_CHECKING:
+    from ._base_client import Outgoing
 
-Response = urllib3.BaseHTTPResponse
+__all__ = ["Received", "Transport", "default_pool_manager"]
+
+
+class Received(NamedTuple):
+    """A response as both transports hand it over: status, headers (case-insensitive) and body."""
+
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
 
 
 POOL_SIZE = 32
@@ -35,22 +45,15 @@ class Transport:
     def __init__(self, pool: urllib3.PoolManager) -> None:
         self._pool = pool
 
-    def send(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        body: bytes | None,
-        connect_timeout_in_ms: float,
-        read_timeout_in_ms: float,
-    ) -> Response:
-        connect, read = connect_timeout_in_ms / 1000, read_timeout_in_ms / 1000
+    def send(self, outgoing: Outgoing) -> Received:
+        connect = outgoing.options.connect_timeout_in_ms / 1000
+        read = outgoing.options.timeout_in_ms / 1000
         try:
-            return self._pool.request(
-                method,
-                url,
-                body=body,
-                headers=dict(headers),
+            response = self._pool.request(
+                outgoing.method,
+                outgoing.url,
+                body=outgoing.body,
+                headers=outgoing.headers,
                 # Retries are ours (they know the API's rules); redirects are refused so a
                 # credential is never replayed to another address.
                 retries=False,
@@ -67,6 +70,7 @@ class Transport:
             raise ApiTimeoutError(f"Request timed out after {read:g} s without an answer.") from None
         except Urllib3Error as exc:
             raise ApiConnectionError(f"Connection error: {_reason(exc)}") from None
+        return Received(response.status, response.headers, response.data)
 
     def close(self) -> None:
         self._pool.clear()

@@ -23,6 +23,8 @@ from typing import Any
 
 import urllib3
 
+from trigger_dev._transport import Received
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = Path(__file__).resolve().parent / "server.mjs"
 KEY = "tr_dev_benchKey"
@@ -201,13 +203,43 @@ def bench_pagination(url: str, repetitions: int) -> tuple[list[float], list[floa
     return alternate(raw, sdk, repetitions)
 
 
+def bench_async_retrieve(url: str, repetitions: int) -> tuple[list[float], list[float]]:
+    """`AsyncTriggerClient.runs.retrieve` awaited in a loop, against the same raw urllib3 floor."""
+    import asyncio
+
+    import trigger_dev
+
+    pool = urllib3.PoolManager(maxsize=1)
+    target = f"{url}/api/v3/runs/run_00000000000000000001"
+    loop = asyncio.new_event_loop()
+    client = trigger_dev.AsyncTriggerClient(secret_key=KEY, base_url=url)
+
+    async def calls(count: int) -> None:
+        for _ in range(count):
+            await client.runs.retrieve("run_00000000000000000001")
+
+    def sdk() -> float:
+        started = time.perf_counter()
+        loop.run_until_complete(calls(300))
+        return (time.perf_counter() - started) / 300
+
+    def raw() -> object:
+        return json.loads(pool.request("GET", target, headers=HEADERS).data)
+
+    try:
+        return alternate(per_call(raw, 300), sdk, repetitions)
+    finally:
+        loop.run_until_complete(client.close())
+        loop.close()
+
+
 def bench_overhead(repetitions: int) -> tuple[list[float], list[float]]:
     """The client's own cost per call: `runs.retrieve` with the network replaced by a canned
     response, against decoding that response's JSON (the least any client must do)."""
     import trigger_dev
 
     body = json.dumps(retrieved_run()).encode()
-    canned = urllib3.HTTPResponse(body=body, status=200, headers={"content-type": "application/json"})
+    canned = Received(200, {"content-type": "application/json"}, body)
     client = trigger_dev.TriggerClient(secret_key=KEY, base_url="http://127.0.0.1:9")
     client._client._transport.send = lambda *args, **kwargs: canned  # type: ignore[method-assign]
 
@@ -228,13 +260,10 @@ def bench_pagination_overhead(repetitions: int) -> tuple[list[float], list[float
     for start in range(0, 10_000, 100):
         pagination = {"previous": str(start)} | ({"next": str(start + 100)} if start + 100 < 10_000 else {})
         pages.append(json.dumps({"data": items, "pagination": pagination}).encode())
-    canned = [
-        urllib3.HTTPResponse(body=page, status=200, headers={"content-type": "application/json"})
-        for page in pages
-    ]
+    canned = [Received(200, {"content-type": "application/json"}, page) for page in pages]
 
-    def send(method: str, url: str, *args: object, **kwargs: object) -> urllib3.HTTPResponse:
-        after = url.partition("page%5Bafter%5D=")[2].partition("&")[0]
+    def send(outgoing: Any) -> Received:
+        after = outgoing.url.partition("page%5Bafter%5D=")[2].partition("&")[0]
         return canned[int(after or 0) // 100]
 
     client = trigger_dev.TriggerClient(secret_key=KEY, base_url="http://127.0.0.1:9")
@@ -347,6 +376,7 @@ def main() -> int:
         print("(a server that serves two clients about twice as fast as one is not the bottleneck)\n")
         retrieve = bench_retrieve(url, repetitions)
         overhead = bench_overhead(repetitions)
+        async_retrieve = bench_async_retrieve(url, repetitions)
         pages = bench_pagination(url, repetitions)
         page_overhead = bench_pagination_overhead(repetitions)
     imports = bench_import(repetitions * 2)
@@ -364,6 +394,7 @@ def main() -> int:
             *overhead,
             None,
         ),
+        row("`AsyncTriggerClient` `runs.retrieve`, per call", "µs", 1e6, *async_retrieve, None),
         row("`runs.list` auto-pagination, per item", "µs", 1e6, *pages, TARGETS["pagination"]),
         row(
             "the same, network replaced by canned pages (vs decoding them only)",

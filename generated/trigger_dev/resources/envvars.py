@@ -9,10 +9,15 @@ from functools import cached_property
 
 from .. import _operations as operations
 from .._request_options import RequestOptions
-from .._resource import SyncAPIResource, to_raw_response
+from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from ..models import EnvironmentSlug, EnvironmentVariable, SuccessResponse
 
-__all__ = ["Envvars", "EnvvarsWithRawResponse"]
+__all__ = [
+    "AsyncEnvvars",
+    "AsyncEnvvarsWithRawResponse",
+    "Envvars",
+    "EnvvarsWithRawResponse",
+]
 
 
 class Envvars(SyncAPIResource):
@@ -241,3 +246,232 @@ class EnvvarsWithRawResponse:
         self.retrieve = to_raw_response(raw.retrieve)
         self.update = to_raw_response(raw.update)
         self.delete = to_raw_response(raw.delete)
+
+
+class AsyncEnvvars(AsyncAPIResource):
+    """Manage the environment variables of a project environment.
+    The calls of `Envvars`, awaited; lists return an `AsyncPaginator`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncEnvvarsWithRawResponse:
+        """The same calls, returning the `RawResponse` (status, headers, body) instead."""
+        return AsyncEnvvarsWithRawResponse(self)
+
+    async def list(
+        self,
+        project_ref: str,
+        environment: EnvironmentSlug | str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> builtins.list[EnvironmentVariable]:
+        """List environment variables
+
+        Returns every variable set in the environment as a plain JSON array (there is no
+        pagination and no wrapper object). Secret values are replaced by `<redacted>`. For a
+        branch environment the parent environment's variables are included.
+
+        Args:
+            project_ref: External reference of the project.
+            environment: Environment slug. With a secret key the key's own environment is always used and
+                this value is effectively not checked; with an access token it selects the
+                environment (`dev` means the token owner's own development environment).
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.ENVVARS_LIST,
+            {
+                "project_ref": project_ref,
+                "environment": environment,
+            },
+            request_options,
+        )
+
+    async def create(
+        self,
+        project_ref: str,
+        environment: EnvironmentSlug | str,
+        *,
+        name: str,
+        value: str,
+        is_secret: bool = False,
+        request_options: RequestOptions | None = None,
+    ) -> SuccessResponse:
+        """Create (or overwrite) an environment variable
+
+        Sets one variable in the environment. The server always overwrites: if the name already
+        has a value in this environment it is replaced without error. Blank names or values are
+        dropped, and the reserved names `TRIGGER_SECRET_KEY` and `TRIGGER_API_URL` are refused,
+        both resulting in 400.
+
+        Args:
+            project_ref: External reference of the project.
+            environment: Environment slug. With a secret key the key's own environment is always used and
+                this value is effectively not checked; with an access token it selects the
+                environment (`dev` means the token owner's own development environment).
+            name: Variable name; `TRIGGER_SECRET_KEY` and `TRIGGER_API_URL` are reserved.
+            value: Value to store; must not be blank.
+            is_secret: Store as a secret, so reads return `<redacted>`.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.ENVVARS_CREATE,
+            {
+                "project_ref": project_ref,
+                "environment": environment,
+                "name": name,
+                "value": value,
+                "is_secret": is_secret,
+            },
+            request_options,
+        )
+
+    async def upload(
+        self,
+        project_ref: str,
+        environment: EnvironmentSlug | str,
+        *,
+        variables: Mapping[str, str],
+        override: bool = False,
+        is_secret: bool | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> SuccessResponse:
+        """Import several environment variables at once
+
+        Writes many variables in one call. `variables` is an object mapping names to values, not
+        the array of name/value pairs shown in the public docs. Without `override`, the whole
+        import fails with 400 (listing the clashing names in `variableErrors`) if any name
+        already has a value in this environment.
+
+        Args:
+            project_ref: External reference of the project.
+            environment: Environment slug. With a secret key the key's own environment is always used and
+                this value is effectively not checked; with an access token it selects the
+                environment (`dev` means the token owner's own development environment).
+            variables: Variables to write, as a mapping of name to value.
+            override: Replace values that already exist instead of failing.
+            is_secret: Store every imported variable as a secret. When omitted, new variables in a
+                branch environment take the parent's secret flag.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.ENVVARS_UPLOAD,
+            {
+                "project_ref": project_ref,
+                "environment": environment,
+                "variables": variables,
+                "override": override,
+                "is_secret": is_secret,
+            },
+            request_options,
+        )
+
+    async def retrieve(
+        self,
+        project_ref: str,
+        environment: EnvironmentSlug | str,
+        name: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> EnvironmentVariable:
+        """Retrieve an environment variable
+
+        Returns one variable with its secret flag; a secret value reads as `<redacted>`. 404 is
+        returned both when the name is unknown in the project and when it has no value in this
+        environment.
+
+        Args:
+            project_ref: External reference of the project.
+            environment: Environment slug. With a secret key the key's own environment is always used and
+                this value is effectively not checked; with an access token it selects the
+                environment (`dev` means the token owner's own development environment).
+            name: Name of the environment variable.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.ENVVARS_RETRIEVE,
+            {
+                "project_ref": project_ref,
+                "environment": environment,
+                "name": name,
+            },
+            request_options,
+        )
+
+    async def update(
+        self,
+        project_ref: str,
+        environment: EnvironmentSlug | str,
+        name: str,
+        *,
+        value: str,
+        request_options: RequestOptions | None = None,
+    ) -> SuccessResponse:
+        """Update an environment variable
+
+        Replaces the value of an existing variable in this environment. 404 means the name does
+        not exist anywhere in the project.
+
+        Args:
+            project_ref: External reference of the project.
+            environment: Environment slug. With a secret key the key's own environment is always used and
+                this value is effectively not checked; with an access token it selects the
+                environment (`dev` means the token owner's own development environment).
+            name: Name of the environment variable.
+            value: New value.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.ENVVARS_UPDATE,
+            {
+                "project_ref": project_ref,
+                "environment": environment,
+                "name": name,
+                "value": value,
+            },
+            request_options,
+        )
+
+    async def delete(
+        self,
+        project_ref: str,
+        environment: EnvironmentSlug | str,
+        name: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> SuccessResponse:
+        """Delete an environment variable
+
+        Removes the variable's value from this environment; when no other environment still
+        holds a value, the variable itself is deleted. A name that exists in the project but has
+        no value here gives 400, an unknown name gives 404.
+
+        Args:
+            project_ref: External reference of the project.
+            environment: Environment slug. With a secret key the key's own environment is always used and
+                this value is effectively not checked; with an access token it selects the
+                environment (`dev` means the token owner's own development environment).
+            name: Name of the environment variable.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.ENVVARS_DELETE,
+            {
+                "project_ref": project_ref,
+                "environment": environment,
+                "name": name,
+            },
+            request_options,
+        )
+
+
+class AsyncEnvvarsWithRawResponse:
+    """`envvars` calls that return the `RawResponse`; its `parse()` gives the result."""
+
+    def __init__(self, resource: AsyncEnvvars) -> None:
+        raw = resource._as_raw()
+        self.list = async_to_raw_response(raw.list)
+        self.create = async_to_raw_response(raw.create)
+        self.upload = async_to_raw_response(raw.upload)
+        self.retrieve = async_to_raw_response(raw.retrieve)
+        self.update = async_to_raw_response(raw.update)
+        self.delete = async_to_raw_response(raw.delete)

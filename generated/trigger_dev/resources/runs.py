@@ -6,14 +6,20 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from functools import cached_property
+from typing import cast
 
 from .. import _operations as operations
-from .._pagination import CursorPage
+from .._pagination import AsyncCursorPage, AsyncPaginator, CursorPage
 from .._request_options import RequestOptions
-from .._resource import SyncAPIResource, to_raw_response
+from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from ..models import ListRunItem, MachinePreset, Run, RunIdResponse, RunsEnvironmentSlug, RunStatusFilter
 
-__all__ = ["Runs", "RunsWithRawResponse"]
+__all__ = [
+    "AsyncRuns",
+    "AsyncRunsWithRawResponse",
+    "Runs",
+    "RunsWithRawResponse",
+]
 
 
 class Runs(SyncAPIResource):
@@ -220,3 +226,213 @@ class RunsWithRawResponse:
         self.cancel = to_raw_response(raw.cancel)
         self.replay = to_raw_response(raw.replay)
         self.reschedule = to_raw_response(raw.reschedule)
+
+
+class AsyncRuns(AsyncAPIResource):
+    """List, inspect, cancel, replay and reschedule runs.
+    The calls of `Runs`, awaited; lists return an `AsyncPaginator`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncRunsWithRawResponse:
+        """The same calls, returning the `RawResponse` (status, headers, body) instead."""
+        return AsyncRunsWithRawResponse(self)
+
+    def list(
+        self,
+        *,
+        project_ref: str | None = None,
+        env: RunsEnvironmentSlug | str | None = None,
+        limit: int | None = None,
+        after: str | None = None,
+        before: str | None = None,
+        status: Sequence[RunStatusFilter | str] | None = None,
+        task_identifier: Sequence[str] | None = None,
+        version: Sequence[str] | None = None,
+        tag: Sequence[str] | None = None,
+        bulk_action: str | None = None,
+        schedule: str | None = None,
+        batch: str | None = None,
+        is_test: bool | None = None,
+        from_: datetime.datetime | int | None = None,
+        to: datetime.datetime | int | None = None,
+        period: str | None = None,
+        queue: Sequence[str] | None = None,
+        machine: Sequence[MachinePreset | str] | None = None,
+        region: Sequence[str] | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncPaginator[AsyncCursorPage[ListRunItem]]:
+        """List runs of the key's environment
+
+        Lists the runs of the environment the secret key belongs to, newest first, using cursor
+        pagination. Unless `filter[createdAt][period]`, `filter[createdAt][from]` or
+        `filter[createdAt][to]` is given, only runs created in the last 7 days are returned. A
+        personal access token is refused here (401); use `listProjectRuns` for that.
+
+        Args:
+            project_ref: External reference of the project.
+            env: Slug of the environment whose runs are listed. Only one environment is used even
+                if several slugs are sent. Must be a stored slug: `staging` is not translated
+                here and leads to a 500, so pass `stg`.
+            limit: Runs per page, between 1 and 100; the server uses 25 when absent.
+            after: Opaque cursor from `pagination.next`; returns the next (older) page. Send only
+                one of `page[after]` and `page[before]`: when both are present the server uses
+                `page[before]`.
+            before: Opaque cursor from `pagination.previous`; returns the previous (newer) page.
+            status: Only runs in these statuses. Both current and legacy status names are accepted;
+                any other value is rejected with 400.
+            task_identifier: Only runs of these tasks.
+            version: Only runs on these deployed versions (for example `20250101.1`).
+            tag: Only runs carrying any of these tags.
+            bulk_action: Only runs touched by this bulk action (`bulk_…`).
+            schedule: Only runs started by this schedule (`sched_…`).
+            batch: Only runs belonging to this batch (`batch_…`).
+            is_test: Only test runs (true) or only non-test runs (false).
+            from_: Lower bound on creation time, sent as epoch milliseconds. Setting any
+                creation-time filter replaces the default 7-day window.
+            to: Upper bound on creation time, sent as epoch milliseconds; values in the future
+                are treated as now.
+            period: Relative window ending now, written as a duration such as `30m`, `2h` or `7d`.
+            queue: Only runs on these queues; a task's own queue is named `task/<taskId>`.
+            machine: Only runs on these machine presets.
+            region: Only runs executed in these regions.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return cast(
+            "AsyncPaginator[AsyncCursorPage[ListRunItem]]",
+            self._paginate(
+                operations.RUNS_LIST,
+                {
+                    "project_ref": project_ref,
+                    "env": env,
+                    "limit": limit,
+                    "after": after,
+                    "before": before,
+                    "status": status,
+                    "task_identifier": task_identifier,
+                    "version": version,
+                    "tag": tag,
+                    "bulk_action": bulk_action,
+                    "schedule": schedule,
+                    "batch": batch,
+                    "is_test": is_test,
+                    "from_": from_,
+                    "to": to,
+                    "period": period,
+                    "queue": queue,
+                    "machine": machine,
+                    "region": region,
+                },
+                request_options,
+            ),
+        )
+
+    async def retrieve(
+        self,
+        run_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> Run:
+        """Retrieve a run
+
+        Returns one run of the key's environment with its payload, output, error and related
+        runs. Large payloads or outputs are not inlined; a presigned download URL is given
+        instead. A missing run answers 404 with `x-should-retry: true`, so a client that honours
+        that header keeps retrying a not-found lookup until its attempts run out.
+
+        Args:
+            run_id: Id of the run.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.RUNS_RETRIEVE,
+            {
+                "run_id": run_id,
+            },
+            request_options,
+        )
+
+    async def cancel(
+        self,
+        run_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RunIdResponse:
+        """Cancel a run
+
+        Requests cancellation of a run. No body is sent. A run that has already finished is left
+        as it is and the call still succeeds. A run that was only just triggered may not be
+        materialised yet, in which case the server answers 503.
+
+        Args:
+            run_id: Id of the run.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.RUNS_CANCEL,
+            {
+                "run_id": run_id,
+            },
+            request_options,
+        )
+
+    async def replay(
+        self,
+        run_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RunIdResponse:
+        """Replay a run
+
+        Starts a new run of the same task with the same payload as an existing run and returns
+        the new run's id. No body is sent. Only secret keys are accepted.
+
+        Args:
+            run_id: Id of the run.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.RUNS_REPLAY,
+            {
+                "run_id": run_id,
+            },
+            request_options,
+        )
+
+    async def reschedule(
+        self,
+        run_id: str,
+        *,
+        delay: str | datetime.datetime | datetime.timedelta,
+        request_options: RequestOptions | None = None,
+    ) -> Run:
+        """Change the delay of a delayed run
+
+        Moves the start time of a run that is still waiting on its delay. Runs in any other
+        state are refused with 422. A delay that cannot be parsed or lies in the past is refused
+        with 400. Returns the updated run.
+
+        Args:
+            run_id: Id of the run.
+            delay: New delay, as an ISO 8601 date-time in the future or a duration such as `1h`.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.RUNS_RESCHEDULE,
+            {
+                "run_id": run_id,
+                "delay": delay,
+            },
+            request_options,
+        )
+
+
+class AsyncRunsWithRawResponse:
+    """`runs` calls that return the `RawResponse`; its `parse()` gives the result."""
+
+    def __init__(self, resource: AsyncRuns) -> None:
+        raw = resource._as_raw()
+        self.list = async_to_raw_response(raw.list)
+        self.retrieve = async_to_raw_response(raw.retrieve)
+        self.cancel = async_to_raw_response(raw.cancel)
+        self.replay = async_to_raw_response(raw.replay)
+        self.reschedule = async_to_raw_response(raw.reschedule)

@@ -4,14 +4,20 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import cast
 
 from .. import _operations as operations
-from .._pagination import OffsetPage
+from .._pagination import AsyncOffsetPage, AsyncPaginator, OffsetPage
 from .._request_options import RequestOptions
-from .._resource import SyncAPIResource, to_raw_response
+from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from ..models import DeletedSchedule, Schedule, Timezones
 
-__all__ = ["Schedules", "SchedulesWithRawResponse"]
+__all__ = [
+    "AsyncSchedules",
+    "AsyncSchedulesWithRawResponse",
+    "Schedules",
+    "SchedulesWithRawResponse",
+]
 
 
 class Schedules(SyncAPIResource):
@@ -270,3 +276,265 @@ class SchedulesWithRawResponse:
         self.activate = to_raw_response(raw.activate)
         self.deactivate = to_raw_response(raw.deactivate)
         self.timezones = to_raw_response(raw.timezones)
+
+
+class AsyncSchedules(AsyncAPIResource):
+    """Manage cron schedules attached to scheduled tasks.
+    The calls of `Schedules`, awaited; lists return an `AsyncPaginator`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncSchedulesWithRawResponse:
+        """The same calls, returning the `RawResponse` (status, headers, body) instead."""
+        return AsyncSchedulesWithRawResponse(self)
+
+    def list(
+        self,
+        *,
+        page: int | None = None,
+        per_page: int | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncPaginator[AsyncOffsetPage[Schedule]]:
+        """List schedules
+
+        Lists the declarative and imperative schedules that have an instance in the key's
+        environment, newest first, with page-number pagination. A page past the end returns an
+        empty `data` array; with no schedules at all `totalPages` is usually 0.
+
+        Args:
+            page: Page number, starting at 1 (the server's default).
+            per_page: Schedules per page; the server uses 20 when absent and silently caps larger
+                values at 100.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return cast(
+            "AsyncPaginator[AsyncOffsetPage[Schedule]]",
+            self._paginate(
+                operations.SCHEDULES_LIST,
+                {
+                    "page": page,
+                    "per_page": per_page,
+                },
+                request_options,
+            ),
+        )
+
+    async def create(
+        self,
+        *,
+        task: str,
+        cron: str,
+        deduplication_key: str,
+        external_id: str | None = None,
+        timezone: str | None = None,
+        window: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> Schedule:
+        """Create or update an imperative schedule
+
+        Attaches a cron schedule to a scheduled task in the key's environment. The call is an
+        upsert keyed by `deduplicationKey` within the project: sending a key that is already in
+        use updates that schedule instead of creating a second one (refused with 422 if that
+        schedule is declarative). Only 5-field cron expressions are accepted. The task must
+        exist and be a scheduled task, and schedule-count limits apply (422).
+
+        Args:
+            task: Identifier of a scheduled task.
+            cron: Five-field cron expression (a seconds field is refused).
+            deduplication_key: Project-wide key that makes the call an upsert; reusing it updates the existing
+                schedule.
+            external_id: Your own reference, passed to each scheduled run.
+            timezone: IANA time zone from `listTimezones`; UTC when omitted.
+            window: Random spread for each run: minutes or hours up to 24h (`30m`, `2h`) or a
+                percentage of the interval up to 100 (`50%`).
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.SCHEDULES_CREATE,
+            {
+                "task": task,
+                "cron": cron,
+                "deduplication_key": deduplication_key,
+                "external_id": external_id,
+                "timezone": timezone,
+                "window": window,
+            },
+            request_options,
+        )
+
+    async def retrieve(
+        self,
+        schedule_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> Schedule:
+        """Retrieve a schedule
+
+        Returns a schedule visible from the key's environment. A schedule that only has
+        instances in other environments is reported as not found. `nextRun` and
+        `nextRunEffectiveAt` are null when nothing is coming up.
+
+        Args:
+            schedule_id: A schedule id (`sched_…`). Any value not starting with `sched_` is looked up as
+                a deduplication key instead.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.SCHEDULES_RETRIEVE,
+            {
+                "schedule_id": schedule_id,
+            },
+            request_options,
+        )
+
+    async def update(
+        self,
+        schedule_id: str,
+        *,
+        task: str,
+        cron: str,
+        external_id: str | None = None,
+        timezone: str | None = None,
+        window: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> Schedule:
+        """Replace an imperative schedule
+
+        Overwrites the schedule's settings as a whole: a missing `timezone` goes back to UTC and
+        a missing `externalId` or `window` is cleared. `task` is checked but the schedule's task
+        is never changed. Declarative schedules are refused with 422. If the id (or
+        deduplication key) matches no schedule at all, the server creates a new imperative
+        schedule with a fresh id instead of answering 404; 404 only comes back when the schedule
+        belongs to another environment.
+
+        Args:
+            schedule_id: A schedule id (`sched_…`). Any value not starting with `sched_` is looked up as
+                a deduplication key instead.
+            task: Must name the schedule's scheduled task; it cannot be changed.
+            cron: Five-field cron expression.
+            external_id: Your own reference; cleared when omitted.
+            timezone: IANA time zone; reset to UTC when omitted.
+            window: Random spread for each run; cleared when omitted.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.SCHEDULES_UPDATE,
+            {
+                "schedule_id": schedule_id,
+                "task": task,
+                "cron": cron,
+                "external_id": external_id,
+                "timezone": timezone,
+                "window": window,
+            },
+            request_options,
+        )
+
+    async def delete(
+        self,
+        schedule_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> DeletedSchedule:
+        """Delete a schedule
+
+        Deletes the schedule together with its instances in every environment. The server does
+        not check the schedule type, so declarative schedules are deleted too (they are expected
+        to come back with the next deploy).
+
+        Args:
+            schedule_id: A schedule id (`sched_…`). Any value not starting with `sched_` is looked up as
+                a deduplication key instead.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.SCHEDULES_DELETE,
+            {
+                "schedule_id": schedule_id,
+            },
+            request_options,
+        )
+
+    async def activate(
+        self,
+        schedule_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> Schedule:
+        """Activate a schedule
+
+        Turns the schedule on. No body is sent and the schedule type is not checked.
+
+        Args:
+            schedule_id: A schedule id (`sched_…`). Any value not starting with `sched_` is looked up as
+                a deduplication key instead.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.SCHEDULES_ACTIVATE,
+            {
+                "schedule_id": schedule_id,
+            },
+            request_options,
+        )
+
+    async def deactivate(
+        self,
+        schedule_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> Schedule:
+        """Deactivate a schedule
+
+        Turns the schedule off without deleting it. No body is sent and the schedule type is not
+        checked.
+
+        Args:
+            schedule_id: A schedule id (`sched_…`). Any value not starting with `sched_` is looked up as
+                a deduplication key instead.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.SCHEDULES_DEACTIVATE,
+            {
+                "schedule_id": schedule_id,
+            },
+            request_options,
+        )
+
+    async def timezones(
+        self,
+        *,
+        exclude_utc: bool = False,
+        request_options: RequestOptions | None = None,
+    ) -> Timezones:
+        """List supported time zones
+
+        Returns the IANA time-zone names a schedule may use. Needs no credential and is not rate
+        limited. `UTC` is listed first unless excluded.
+
+        Args:
+            exclude_utc: When true, `UTC` is left out of the list.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.SCHEDULES_TIMEZONES,
+            {
+                "exclude_utc": exclude_utc,
+            },
+            request_options,
+        )
+
+
+class AsyncSchedulesWithRawResponse:
+    """`schedules` calls that return the `RawResponse`; its `parse()` gives the result."""
+
+    def __init__(self, resource: AsyncSchedules) -> None:
+        raw = resource._as_raw()
+        self.list = async_to_raw_response(raw.list)
+        self.create = async_to_raw_response(raw.create)
+        self.retrieve = async_to_raw_response(raw.retrieve)
+        self.update = async_to_raw_response(raw.update)
+        self.delete = async_to_raw_response(raw.delete)
+        self.activate = async_to_raw_response(raw.activate)
+        self.deactivate = async_to_raw_response(raw.deactivate)
+        self.timezones = async_to_raw_response(raw.timezones)

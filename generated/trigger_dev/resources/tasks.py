@@ -10,11 +10,16 @@ from typing import Any
 from .. import _batch
 from .. import _operations as operations
 from .._request_options import RequestOptions
-from .._resource import SyncAPIResource, to_raw_response
+from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from ..models import CreateBatchResponse, TriggerTaskResponse
 from ..types import BatchTriggerItem, BatchTriggerOptions, TriggerTaskOptions
 
-__all__ = ["Tasks", "TasksWithRawResponse"]
+__all__ = [
+    "AsyncTasks",
+    "AsyncTasksWithRawResponse",
+    "Tasks",
+    "TasksWithRawResponse",
+]
 
 
 class Tasks(SyncAPIResource):
@@ -101,3 +106,90 @@ class TasksWithRawResponse:
         raw = resource._as_raw()
         self.trigger = to_raw_response(raw.trigger)
         self.batch_trigger = to_raw_response(raw.batch_trigger)
+
+
+class AsyncTasks(AsyncAPIResource):
+    """Start task runs, one at a time or in batches.
+    The calls of `Tasks`, awaited; lists return an `AsyncPaginator`."""
+
+    @cached_property
+    def with_raw_response(self) -> AsyncTasksWithRawResponse:
+        """The same calls, returning the `RawResponse` (status, headers, body) instead."""
+        return AsyncTasksWithRawResponse(self)
+
+    async def trigger(
+        self,
+        task_id: str,
+        payload: Any = None,
+        *,
+        options: TriggerTaskOptions | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> TriggerTaskResponse:
+        """Trigger a task
+
+        Starts one run of the given task in the environment the secret key belongs to. The
+        request must carry a `Content-Length` header (chunked bodies are refused with 413) and
+        must not exceed 3,145,728 bytes. Payloads above roughly 512 KB are moved to object
+        storage by the server. When `options.idempotencyKey` matches an earlier run, that run's
+        id comes back with `isCached: true` instead of a new run. A repeated call carrying the
+        same `x-trigger-request-idempotency-key` header within 24 hours returns the run created
+        the first time (reported with `isCached: false`). Only projects on the current (v4) run
+        engine can trigger; older projects get 422.
+
+        Args:
+            task_id: Identifier of the task to run, as declared in the task code.
+            payload: JSON value handed to the task.
+            options: Options for one triggered run. Every field is optional; the run falls back to
+                the task's own settings.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            operations.TASKS_TRIGGER,
+            {
+                "task_id": task_id,
+                "payload": payload,
+                "options": options,
+            },
+            request_options,
+        )
+
+    async def batch_trigger(
+        self,
+        task_id: str,
+        items: Sequence[BatchTriggerItem],
+        *,
+        options: BatchTriggerOptions | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> CreateBatchResponse:
+        """Open a batch (phase 1 of a batch trigger)
+
+        First step of the two-phase batch trigger: announces how many items will follow and
+        returns a batch id. The items themselves are then sent with `streamBatchItems`. At most
+        1,000 items per batch; the JSON body is limited to 131,072 bytes and needs a
+        `Content-Length` header. If `isCached` is true an identical batch already exists and the
+        items must not be sent again. Besides the global limiter this route has a
+        per-environment batch limiter where every announced run costs one token; its 429 is a
+        plain JSON error whose `X-RateLimit-Reset` is in Unix seconds and which carries a
+        `Retry-After` header.
+
+        Args:
+            task_id: The task to run once per item.
+            items: One dict per run: ``{"payload": ..., "options": {...}}`` with the same
+                options as `trigger`.
+            options: Options of the whole batch (``idempotency_key``, ``idempotency_key_ttl``).
+            request_options: Retry, timeout and header options for each request of this call.
+        """
+        return self._deliver(
+            await _batch.async_batch_trigger(
+                self._client, task_id, items, options=options, request_options=request_options
+            )
+        )
+
+
+class AsyncTasksWithRawResponse:
+    """`tasks` calls that return the `RawResponse`; its `parse()` gives the result."""
+
+    def __init__(self, resource: AsyncTasks) -> None:
+        raw = resource._as_raw()
+        self.trigger = async_to_raw_response(raw.trigger)
+        self.batch_trigger = async_to_raw_response(raw.batch_trigger)
