@@ -17,7 +17,12 @@ TEST_DEPENDENCIES = (
     "pytest==9.2.0",
     "pytest-recording==0.14.1",
     "pytest-httpserver==1.2.0",
-    "hypothesis==6.170.15",
+    # The newest releases need Python 3.11; 3.10 gets the last that supports it.
+    "hypothesis==6.170.15; python_version >= '3.11'",
+    "hypothesis==6.168.5; python_version < '3.11'",
+    "griffe==2.4.1; python_version >= '3.11'",
+    "griffe==2.3.0; python_version < '3.11'",
+    "ruamel.yaml==0.19.1",
     "trustme==1.2.1",
     # 8.2.1 is the first release that loads cassettes safely; 9.x needs Python 3.11.
     "vcrpy==9.4.2; python_version >= '3.11'",
@@ -46,7 +51,23 @@ def interpreters() -> list[str]:
     return found
 
 
+# These run `codegen.py diff`, which regenerates packages: the generator (openapi-python-client)
+# needs Python 3.11, so on 3.10 they cannot run. Everything the package does is tested there.
+GENERATOR_TESTS = (
+    "tests/test_spec_diff.py::test_the_real_spec_with_a_scripted_edit",
+    "tests/test_spec_diff.py::test_fail_on_breaking_and_the_other_formats",
+)
+
+
 @nox.session(python=interpreters())
 def tests(session: nox.Session) -> None:
     session.install("-e", ".[async]", *TEST_DEPENDENCIES)
-    session.run("python", "-m", "pytest", "--record-mode=none", *session.posargs)
+    arguments = ["--record-mode=none", *session.posargs]
+    if (
+        session.run("python", "-c", "import sys; print(sys.version_info >= (3, 11))", silent=True).strip()
+        == "True"
+    ):
+        session.install("openapi-python-client==0.29.1")
+    else:
+        arguments += [f"--deselect={test}" for test in GENERATOR_TESTS]
+    session.run("python", "-m", "pytest", *arguments)
