@@ -321,6 +321,7 @@ class ParamView:
     schema: dict[str, Any] | None
     encoder: str
     default: str | None = None
+    shared: str | None = None  # the constant of a parameter defined once in components.parameters
 
 
 @dataclass
@@ -561,7 +562,10 @@ class Builder:
             "text" if location == "path" else QUERY_ENCODERS.get(schema.get("type"), "text")
         )
         annotation = ENCODER_ANNOTATIONS.get(encoder) or self.types.annotation(parsed, inbound=False)
+        reference = raw.get("$ref", "")
+        shared = reference.rsplit("/", 1)[-1] if reference.startswith("#/components/parameters/") else None
         return ParamView(
+            shared=f"{strings.snake_case(shared).upper()}_PARAM" if shared else None,
             wire=wire,
             python=param.get("x-python-name") or python_name(wire),
             location=location,
@@ -926,6 +930,7 @@ def build_context(spec: dict[str, Any], data: GeneratorData) -> dict[str, Any]:
     kinds = builder.credential_kinds()
     fallback = next(k["constant"] for k in kinds if k["kind"] == "secret_key")
     routes = [route for resource in resources for method in resource.methods for route in method.routes]
+    shared_params = {p.shared: p for route in routes for p in route.params if p.shared}
     return {
         "api_version": spec["info"]["x-trigger-api-version"],
         "api_title": spec["info"]["title"],
@@ -938,6 +943,7 @@ def build_context(spec: dict[str, Any], data: GeneratorData) -> dict[str, Any]:
         "models": models,
         "enums": enum_views(builder),
         "input_types": builder.input_order,
+        "shared_params": [shared_params[name] for name in sorted(shared_params)],
         "batch_max_items": batch_max_items(routes),
         "page_fields": pagination_fields(builder, routes),
         **RUNTIME_SETTINGS,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._async_base_client import AsyncAPIClient
 from ._base_client import DEFAULT_BASE_URL
+from ._client import ClientDetails
 from ._credentials import credential_from
 from ._request_options import RequestOptions, ResolvedOptions
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncTriggerClient"]
 
 
-class AsyncTriggerClient:
+class AsyncTriggerClient(ClientDetails):
     """A client for asyncio applications: ``await client.runs.retrieve(...)``,
     ``async for run in client.runs.list(...)``.
 
@@ -51,7 +52,7 @@ class AsyncTriggerClient:
                 "AsyncTriggerClient sends with aiohttp, not urllib3: pass session=aiohttp.ClientSession(...) "
                 "instead of pool_manager"
             )
-        self._client = AsyncAPIClient(
+        self._client: AsyncAPIClient = AsyncAPIClient(
             credential=credential_from(secret_key, access_token),
             base_url=base_url or os.environ.get("TRIGGER_API_URL") or DEFAULT_BASE_URL,
             options=ResolvedOptions().merged(request_options),
@@ -87,15 +88,6 @@ class AsyncTriggerClient:
 
         return AsyncTasks(self._client)
 
-    @property
-    def base_url(self) -> str:
-        return self._client.base_url
-
-    @property
-    def credential_kind(self) -> str | None:
-        credential = self._client.credential
-        return credential.kind.label if credential is not None else None
-
     async def close(self) -> None:
         """Close the pooled connections."""
         await self._client.close()
@@ -107,6 +99,3 @@ class AsyncTriggerClient:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.close()
-
-    def __repr__(self) -> str:
-        return f"AsyncTriggerClient(base_url={self.base_url!r}, credential={self._client.credential!r})"

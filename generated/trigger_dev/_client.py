@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 import urllib3
 
 if TYPE_CHECKING:
-    from ._base_client import SyncAPIClient
+    from ._base_client import BaseAPIClient, SyncAPIClient
     from ._request_options import RequestOptions
     from .resources.envvars import Envvars
     from .resources.runs import Runs
@@ -30,7 +30,26 @@ __all__ = [
 ]
 
 
-class TriggerClient:
+class ClientDetails:
+    """What both clients show about themselves, never the key itself."""
+
+    _client: BaseAPIClient
+
+    @property
+    def base_url(self) -> str:
+        return self._client.base_url
+
+    @property
+    def credential_kind(self) -> str | None:
+        """``secret key``, ``personal access token``, ... or None when none is configured."""
+        credential = self._client.credential
+        return credential.kind.label if credential is not None else None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r}, credential={self._client.credential!r})"
+
+
+class TriggerClient(ClientDetails):
     """A client for the Trigger.dev management API with its own credential and options.
 
     Args:
@@ -99,16 +118,6 @@ class TriggerClient:
 
         return Tasks(self._client)
 
-    @property
-    def base_url(self) -> str:
-        return self._client.base_url
-
-    @property
-    def credential_kind(self) -> str | None:
-        """``secret key``, ``personal access token``, ... or None when none is configured."""
-        credential = self._client.credential
-        return credential.kind.label if credential is not None else None
-
     def close(self) -> None:
         """Close the pooled connections."""
         self._client.close()
@@ -120,9 +129,6 @@ class TriggerClient:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
-
-    def __repr__(self) -> str:
-        return f"TriggerClient(base_url={self.base_url!r}, credential={self._client.credential!r})"
 
 
 _default: TriggerClient | None = None

@@ -94,6 +94,115 @@ TRIGGER_TASK_OPTIONS_FIELDS: dict[str, Field] = {
     "debounce": Field("debounce", None, nested(TRIGGER_TASK_OPTIONS_DEBOUNCE_FIELDS)),
 }
 
+# Parameters several routes share (components.parameters in the API description).
+ENVIRONMENT_PARAM = Param(
+    "environment",
+    "environment",
+    "path",
+    True,
+    {"type": "string", "enum": ["dev", "stg", "staging", "prod", "preview"]},
+    text,
+)
+PROJECT_REF_PARAM = Param("projectRef", "project_ref", "path", True, {"type": "string"}, text)
+RUNS_FILTER_BATCH_PARAM = Param("filter[batch]", "batch", "query", False, {"type": "string"}, text)
+RUNS_FILTER_BULK_ACTION_PARAM = Param(
+    "filter[bulkAction]", "bulk_action", "query", False, {"type": "string"}, text
+)
+RUNS_FILTER_CREATED_AT_FROM_PARAM = Param(
+    "filter[createdAt][from]",
+    "from_",
+    "query",
+    False,
+    {"type": ["string", "integer"], "x-accepts": ["datetime"]},
+    epoch_ms,
+)
+RUNS_FILTER_CREATED_AT_PERIOD_PARAM = Param(
+    "filter[createdAt][period]", "period", "query", False, {"type": "string"}, text
+)
+RUNS_FILTER_CREATED_AT_TO_PARAM = Param(
+    "filter[createdAt][to]",
+    "to",
+    "query",
+    False,
+    {"type": ["string", "integer"], "x-accepts": ["datetime"]},
+    epoch_ms,
+)
+RUNS_FILTER_IS_TEST_PARAM = Param("filter[isTest]", "is_test", "query", False, {"type": "boolean"}, boolean)
+RUNS_FILTER_MACHINE_PARAM = Param(
+    "filter[machine]",
+    "machine",
+    "query",
+    False,
+    {
+        "type": "array",
+        "items": {
+            "type": "string",
+            "enum": ["micro", "small-1x", "small-2x", "medium-1x", "medium-2x", "large-1x", "large-2x"],
+        },
+    },
+    csv,
+)
+RUNS_FILTER_QUEUE_PARAM = Param(
+    "filter[queue]", "queue", "query", False, {"type": "array", "items": {"type": "string"}}, csv
+)
+RUNS_FILTER_REGION_PARAM = Param(
+    "filter[region]", "region", "query", False, {"type": "array", "items": {"type": "string"}}, csv
+)
+RUNS_FILTER_SCHEDULE_PARAM = Param("filter[schedule]", "schedule", "query", False, {"type": "string"}, text)
+RUNS_FILTER_STATUS_PARAM = Param(
+    "filter[status]",
+    "status",
+    "query",
+    False,
+    {
+        "type": "array",
+        "items": {
+            "type": "string",
+            "enum": [
+                "PENDING_VERSION",
+                "WAITING_FOR_DEPLOY",
+                "QUEUED",
+                "DEQUEUED",
+                "EXECUTING",
+                "WAITING",
+                "REATTEMPTING",
+                "FROZEN",
+                "COMPLETED",
+                "CANCELED",
+                "FAILED",
+                "CRASHED",
+                "INTERRUPTED",
+                "SYSTEM_FAILURE",
+                "DELAYED",
+                "EXPIRED",
+                "TIMED_OUT",
+            ],
+        },
+    },
+    csv,
+)
+RUNS_FILTER_TAG_PARAM = Param(
+    "filter[tag]", "tag", "query", False, {"type": "array", "items": {"type": "string"}}, csv
+)
+RUNS_FILTER_TASK_IDENTIFIER_PARAM = Param(
+    "filter[taskIdentifier]",
+    "task_identifier",
+    "query",
+    False,
+    {"type": "array", "items": {"type": "string"}},
+    csv,
+)
+RUNS_FILTER_VERSION_PARAM = Param(
+    "filter[version]", "version", "query", False, {"type": "array", "items": {"type": "string"}}, csv
+)
+RUNS_PAGE_AFTER_PARAM = Param("page[after]", "after", "query", False, {"type": "string"}, text)
+RUNS_PAGE_BEFORE_PARAM = Param("page[before]", "before", "query", False, {"type": "string"}, text)
+RUNS_PAGE_SIZE_PARAM = Param(
+    "page[size]", "limit", "query", False, {"type": "integer", "minimum": 1, "maximum": 100}, text
+)
+RUN_ID_PARAM = Param("runId", "run_id", "path", True, {"type": "string"}, text)
+SCHEDULE_ID_PARAM = Param("scheduleId", "schedule_id", "path", True, {"type": "string"}, text)
+
 # Routes: one HTTP endpoint each.
 
 LIST_ENV_VARS = Route(
@@ -102,15 +211,8 @@ LIST_ENV_VARS = Route(
     path="/api/v1/projects/{projectRef}/envvars/{environment}",
     credentials=frozenset(["organization_access_token", "personal_access_token", "secret_key"]),
     params=(
-        Param("projectRef", "project_ref", "path", True, {"type": "string"}, text),
-        Param(
-            "environment",
-            "environment",
-            "path",
-            True,
-            {"type": "string", "enum": ["dev", "stg", "staging", "prod", "preview"]},
-            text,
-        ),
+        PROJECT_REF_PARAM,
+        ENVIRONMENT_PARAM,
     ),
     body=None,
 )
@@ -121,15 +223,8 @@ CREATE_ENV_VAR = Route(
     path="/api/v1/projects/{projectRef}/envvars/{environment}",
     credentials=frozenset(["organization_access_token", "personal_access_token", "secret_key"]),
     params=(
-        Param("projectRef", "project_ref", "path", True, {"type": "string"}, text),
-        Param(
-            "environment",
-            "environment",
-            "path",
-            True,
-            {"type": "string", "enum": ["dev", "stg", "staging", "prod", "preview"]},
-            text,
-        ),
+        PROJECT_REF_PARAM,
+        ENVIRONMENT_PARAM,
         Param("name", "name", "body", True, {"type": "string"}),
         Param("value", "value", "body", True, {"type": "string"}),
         Param("isSecret", "is_secret", "body", False, {"type": "boolean"}),
@@ -143,15 +238,8 @@ UPLOAD_ENV_VARS = Route(
     path="/api/v1/projects/{projectRef}/envvars/{environment}/import",
     credentials=frozenset(["organization_access_token", "personal_access_token", "secret_key"]),
     params=(
-        Param("projectRef", "project_ref", "path", True, {"type": "string"}, text),
-        Param(
-            "environment",
-            "environment",
-            "path",
-            True,
-            {"type": "string", "enum": ["dev", "stg", "staging", "prod", "preview"]},
-            text,
-        ),
+        PROJECT_REF_PARAM,
+        ENVIRONMENT_PARAM,
         Param("variables", "variables", "body", True, {"type": "object"}),
         Param("override", "override", "body", False, {"type": "boolean"}),
         Param("isSecret", "is_secret", "body", False, {"type": "boolean"}),
@@ -165,15 +253,8 @@ RETRIEVE_ENV_VAR = Route(
     path="/api/v1/projects/{projectRef}/envvars/{environment}/{name}",
     credentials=frozenset(["organization_access_token", "personal_access_token", "secret_key"]),
     params=(
-        Param("projectRef", "project_ref", "path", True, {"type": "string"}, text),
-        Param(
-            "environment",
-            "environment",
-            "path",
-            True,
-            {"type": "string", "enum": ["dev", "stg", "staging", "prod", "preview"]},
-            text,
-        ),
+        PROJECT_REF_PARAM,
+        ENVIRONMENT_PARAM,
         Param("name", "name", "path", True, {"type": "string"}, text),
     ),
     body=None,
@@ -185,15 +266,8 @@ UPDATE_ENV_VAR = Route(
     path="/api/v1/projects/{projectRef}/envvars/{environment}/{name}",
     credentials=frozenset(["organization_access_token", "personal_access_token", "secret_key"]),
     params=(
-        Param("projectRef", "project_ref", "path", True, {"type": "string"}, text),
-        Param(
-            "environment",
-            "environment",
-            "path",
-            True,
-            {"type": "string", "enum": ["dev", "stg", "staging", "prod", "preview"]},
-            text,
-        ),
+        PROJECT_REF_PARAM,
+        ENVIRONMENT_PARAM,
         Param("name", "name", "path", True, {"type": "string"}, text),
         Param("value", "value", "body", True, {"type": "string"}),
     ),
@@ -206,15 +280,8 @@ DELETE_ENV_VAR = Route(
     path="/api/v1/projects/{projectRef}/envvars/{environment}/{name}",
     credentials=frozenset(["organization_access_token", "personal_access_token", "secret_key"]),
     params=(
-        Param("projectRef", "project_ref", "path", True, {"type": "string"}, text),
-        Param(
-            "environment",
-            "environment",
-            "path",
-            True,
-            {"type": "string", "enum": ["dev", "stg", "staging", "prod", "preview"]},
-            text,
-        ),
+        PROJECT_REF_PARAM,
+        ENVIRONMENT_PARAM,
         Param("name", "name", "path", True, {"type": "string"}, text),
     ),
     body=None,
@@ -226,100 +293,23 @@ LIST_RUNS = Route(
     path="/api/v1/runs",
     credentials=frozenset(["secret_key"]),
     params=(
-        Param("page[size]", "limit", "query", False, {"type": "integer", "minimum": 1, "maximum": 100}, text),
-        Param("page[after]", "after", "query", False, {"type": "string"}, text),
-        Param("page[before]", "before", "query", False, {"type": "string"}, text),
-        Param(
-            "filter[status]",
-            "status",
-            "query",
-            False,
-            {
-                "type": "array",
-                "items": {
-                    "type": "string",
-                    "enum": [
-                        "PENDING_VERSION",
-                        "WAITING_FOR_DEPLOY",
-                        "QUEUED",
-                        "DEQUEUED",
-                        "EXECUTING",
-                        "WAITING",
-                        "REATTEMPTING",
-                        "FROZEN",
-                        "COMPLETED",
-                        "CANCELED",
-                        "FAILED",
-                        "CRASHED",
-                        "INTERRUPTED",
-                        "SYSTEM_FAILURE",
-                        "DELAYED",
-                        "EXPIRED",
-                        "TIMED_OUT",
-                    ],
-                },
-            },
-            csv,
-        ),
-        Param(
-            "filter[taskIdentifier]",
-            "task_identifier",
-            "query",
-            False,
-            {"type": "array", "items": {"type": "string"}},
-            csv,
-        ),
-        Param(
-            "filter[version]", "version", "query", False, {"type": "array", "items": {"type": "string"}}, csv
-        ),
-        Param("filter[tag]", "tag", "query", False, {"type": "array", "items": {"type": "string"}}, csv),
-        Param("filter[bulkAction]", "bulk_action", "query", False, {"type": "string"}, text),
-        Param("filter[schedule]", "schedule", "query", False, {"type": "string"}, text),
-        Param("filter[batch]", "batch", "query", False, {"type": "string"}, text),
-        Param("filter[isTest]", "is_test", "query", False, {"type": "boolean"}, boolean),
-        Param(
-            "filter[createdAt][from]",
-            "from_",
-            "query",
-            False,
-            {"type": ["string", "integer"], "x-accepts": ["datetime"]},
-            epoch_ms,
-        ),
-        Param(
-            "filter[createdAt][to]",
-            "to",
-            "query",
-            False,
-            {"type": ["string", "integer"], "x-accepts": ["datetime"]},
-            epoch_ms,
-        ),
-        Param("filter[createdAt][period]", "period", "query", False, {"type": "string"}, text),
-        Param("filter[queue]", "queue", "query", False, {"type": "array", "items": {"type": "string"}}, csv),
-        Param(
-            "filter[machine]",
-            "machine",
-            "query",
-            False,
-            {
-                "type": "array",
-                "items": {
-                    "type": "string",
-                    "enum": [
-                        "micro",
-                        "small-1x",
-                        "small-2x",
-                        "medium-1x",
-                        "medium-2x",
-                        "large-1x",
-                        "large-2x",
-                    ],
-                },
-            },
-            csv,
-        ),
-        Param(
-            "filter[region]", "region", "query", False, {"type": "array", "items": {"type": "string"}}, csv
-        ),
+        RUNS_PAGE_SIZE_PARAM,
+        RUNS_PAGE_AFTER_PARAM,
+        RUNS_PAGE_BEFORE_PARAM,
+        RUNS_FILTER_STATUS_PARAM,
+        RUNS_FILTER_TASK_IDENTIFIER_PARAM,
+        RUNS_FILTER_VERSION_PARAM,
+        RUNS_FILTER_TAG_PARAM,
+        RUNS_FILTER_BULK_ACTION_PARAM,
+        RUNS_FILTER_SCHEDULE_PARAM,
+        RUNS_FILTER_BATCH_PARAM,
+        RUNS_FILTER_IS_TEST_PARAM,
+        RUNS_FILTER_CREATED_AT_FROM_PARAM,
+        RUNS_FILTER_CREATED_AT_TO_PARAM,
+        RUNS_FILTER_CREATED_AT_PERIOD_PARAM,
+        RUNS_FILTER_QUEUE_PARAM,
+        RUNS_FILTER_MACHINE_PARAM,
+        RUNS_FILTER_REGION_PARAM,
     ),
     body=None,
 )
@@ -339,100 +329,23 @@ LIST_PROJECT_RUNS = Route(
             {"type": "string", "enum": ["dev", "stg", "prod", "preview"]},
             text,
         ),
-        Param("page[size]", "limit", "query", False, {"type": "integer", "minimum": 1, "maximum": 100}, text),
-        Param("page[after]", "after", "query", False, {"type": "string"}, text),
-        Param("page[before]", "before", "query", False, {"type": "string"}, text),
-        Param(
-            "filter[status]",
-            "status",
-            "query",
-            False,
-            {
-                "type": "array",
-                "items": {
-                    "type": "string",
-                    "enum": [
-                        "PENDING_VERSION",
-                        "WAITING_FOR_DEPLOY",
-                        "QUEUED",
-                        "DEQUEUED",
-                        "EXECUTING",
-                        "WAITING",
-                        "REATTEMPTING",
-                        "FROZEN",
-                        "COMPLETED",
-                        "CANCELED",
-                        "FAILED",
-                        "CRASHED",
-                        "INTERRUPTED",
-                        "SYSTEM_FAILURE",
-                        "DELAYED",
-                        "EXPIRED",
-                        "TIMED_OUT",
-                    ],
-                },
-            },
-            csv,
-        ),
-        Param(
-            "filter[taskIdentifier]",
-            "task_identifier",
-            "query",
-            False,
-            {"type": "array", "items": {"type": "string"}},
-            csv,
-        ),
-        Param(
-            "filter[version]", "version", "query", False, {"type": "array", "items": {"type": "string"}}, csv
-        ),
-        Param("filter[tag]", "tag", "query", False, {"type": "array", "items": {"type": "string"}}, csv),
-        Param("filter[bulkAction]", "bulk_action", "query", False, {"type": "string"}, text),
-        Param("filter[schedule]", "schedule", "query", False, {"type": "string"}, text),
-        Param("filter[batch]", "batch", "query", False, {"type": "string"}, text),
-        Param("filter[isTest]", "is_test", "query", False, {"type": "boolean"}, boolean),
-        Param(
-            "filter[createdAt][from]",
-            "from_",
-            "query",
-            False,
-            {"type": ["string", "integer"], "x-accepts": ["datetime"]},
-            epoch_ms,
-        ),
-        Param(
-            "filter[createdAt][to]",
-            "to",
-            "query",
-            False,
-            {"type": ["string", "integer"], "x-accepts": ["datetime"]},
-            epoch_ms,
-        ),
-        Param("filter[createdAt][period]", "period", "query", False, {"type": "string"}, text),
-        Param("filter[queue]", "queue", "query", False, {"type": "array", "items": {"type": "string"}}, csv),
-        Param(
-            "filter[machine]",
-            "machine",
-            "query",
-            False,
-            {
-                "type": "array",
-                "items": {
-                    "type": "string",
-                    "enum": [
-                        "micro",
-                        "small-1x",
-                        "small-2x",
-                        "medium-1x",
-                        "medium-2x",
-                        "large-1x",
-                        "large-2x",
-                    ],
-                },
-            },
-            csv,
-        ),
-        Param(
-            "filter[region]", "region", "query", False, {"type": "array", "items": {"type": "string"}}, csv
-        ),
+        RUNS_PAGE_SIZE_PARAM,
+        RUNS_PAGE_AFTER_PARAM,
+        RUNS_PAGE_BEFORE_PARAM,
+        RUNS_FILTER_STATUS_PARAM,
+        RUNS_FILTER_TASK_IDENTIFIER_PARAM,
+        RUNS_FILTER_VERSION_PARAM,
+        RUNS_FILTER_TAG_PARAM,
+        RUNS_FILTER_BULK_ACTION_PARAM,
+        RUNS_FILTER_SCHEDULE_PARAM,
+        RUNS_FILTER_BATCH_PARAM,
+        RUNS_FILTER_IS_TEST_PARAM,
+        RUNS_FILTER_CREATED_AT_FROM_PARAM,
+        RUNS_FILTER_CREATED_AT_TO_PARAM,
+        RUNS_FILTER_CREATED_AT_PERIOD_PARAM,
+        RUNS_FILTER_QUEUE_PARAM,
+        RUNS_FILTER_MACHINE_PARAM,
+        RUNS_FILTER_REGION_PARAM,
     ),
     body=None,
 )
@@ -442,7 +355,7 @@ RETRIEVE_RUN = Route(
     method="GET",
     path="/api/v3/runs/{runId}",
     credentials=frozenset(["secret_key"]),
-    params=(Param("runId", "run_id", "path", True, {"type": "string"}, text),),
+    params=(RUN_ID_PARAM,),
     body=None,
 )
 
@@ -451,7 +364,7 @@ CANCEL_RUN = Route(
     method="POST",
     path="/api/v2/runs/{runId}/cancel",
     credentials=frozenset(["secret_key"]),
-    params=(Param("runId", "run_id", "path", True, {"type": "string"}, text),),
+    params=(RUN_ID_PARAM,),
     body=None,
 )
 
@@ -460,7 +373,7 @@ REPLAY_RUN = Route(
     method="POST",
     path="/api/v1/runs/{runId}/replay",
     credentials=frozenset(["secret_key"]),
-    params=(Param("runId", "run_id", "path", True, {"type": "string"}, text),),
+    params=(RUN_ID_PARAM,),
     body=None,
 )
 
@@ -470,7 +383,7 @@ RESCHEDULE_RUN = Route(
     path="/api/v1/runs/{runId}/reschedule",
     credentials=frozenset(["secret_key"]),
     params=(
-        Param("runId", "run_id", "path", True, {"type": "string"}, text),
+        RUN_ID_PARAM,
         Param(
             "delay",
             "delay",
@@ -521,7 +434,7 @@ RETRIEVE_SCHEDULE = Route(
     method="GET",
     path="/api/v1/schedules/{scheduleId}",
     credentials=frozenset(["secret_key"]),
-    params=(Param("scheduleId", "schedule_id", "path", True, {"type": "string"}, text),),
+    params=(SCHEDULE_ID_PARAM,),
     body=None,
 )
 
@@ -531,7 +444,7 @@ UPDATE_SCHEDULE = Route(
     path="/api/v1/schedules/{scheduleId}",
     credentials=frozenset(["secret_key"]),
     params=(
-        Param("scheduleId", "schedule_id", "path", True, {"type": "string"}, text),
+        SCHEDULE_ID_PARAM,
         Param("task", "task", "body", True, {"type": "string"}),
         Param("cron", "cron", "body", True, {"type": "string"}),
         Param("externalId", "external_id", "body", False, {"type": "string"}),
@@ -546,7 +459,7 @@ DELETE_SCHEDULE = Route(
     method="DELETE",
     path="/api/v1/schedules/{scheduleId}",
     credentials=frozenset(["secret_key"]),
-    params=(Param("scheduleId", "schedule_id", "path", True, {"type": "string"}, text),),
+    params=(SCHEDULE_ID_PARAM,),
     body=None,
 )
 
@@ -555,7 +468,7 @@ ACTIVATE_SCHEDULE = Route(
     method="POST",
     path="/api/v1/schedules/{scheduleId}/activate",
     credentials=frozenset(["secret_key"]),
-    params=(Param("scheduleId", "schedule_id", "path", True, {"type": "string"}, text),),
+    params=(SCHEDULE_ID_PARAM,),
     body=None,
 )
 
@@ -564,7 +477,7 @@ DEACTIVATE_SCHEDULE = Route(
     method="POST",
     path="/api/v1/schedules/{scheduleId}/deactivate",
     credentials=frozenset(["secret_key"]),
-    params=(Param("scheduleId", "schedule_id", "path", True, {"type": "string"}, text),),
+    params=(SCHEDULE_ID_PARAM,),
     body=None,
 )
 
