@@ -23,8 +23,6 @@ __all__ = [
     "enum_reader",
     "list_reader",
     "nullable",
-    "optional",
-    "required",
     "union_reader",
     "write_datetime",
 ]
@@ -143,29 +141,6 @@ class StrEnum(str, enum.Enum):
 
     def __str__(self) -> str:
         return str(self.value)
-
-
-def required(data: dict[str, Any], key: str, reader: Reader[T]) -> T:
-    """Remove ``key`` from ``data`` and read it; it must be there."""
-    try:
-        value = data.pop(key)
-    except KeyError:
-        raise SchemaError("required field is missing", [key]) from None
-    return _read(reader, value, key)
-
-
-def optional(data: dict[str, Any], key: str, reader: Reader[T]) -> T | None:
-    """Remove ``key`` from ``data`` and read it; absent and null both give None."""
-    value = data.pop(key, None)
-    return None if value is None else _read(reader, value, key)
-
-
-def _read(reader: Reader[T], value: Any, key: str) -> T:
-    try:
-        return reader(value)
-    except SchemaError as exc:
-        exc.path.insert(0, key)
-        raise
 
 
 def _fail(expected: str, value: Any) -> SchemaError:
