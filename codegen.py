@@ -367,11 +367,20 @@ class MethodView:
 
     @property
     def summary(self) -> str:
+        if len(self.routes) > 1 and not self.implementation:
+            return f"{self.routes[0].summary}, or {self.routes[1].summary[:1].lower()}{self.routes[1].summary[1:]}."
         return self.routes[0].summary
 
     @property
     def description(self) -> str:
-        return self.routes[0].description
+        """One route's description; for a method with a route per credential, each in turn."""
+        if len(self.routes) == 1 or self.implementation:
+            return self.routes[0].description
+        return "\n\n".join(
+            f"With {' or '.join(_kind_label(k) for k in route.credentials)} ({route.method} {route.path}): "
+            f"{route.description}"
+            for route in self.routes
+        )
 
 
 @dataclass
@@ -711,6 +720,11 @@ class Builder:
         # In a method with several routes, what one route requires is checked at call time.
         view.keyword = [replace(p, required=p.required and not many) for p in required + optional]
         view.positional = [replace(p, required=p.required and not many) for p in view.positional]
+
+
+def _kind_label(kind: str) -> str:
+    label = kind.replace("_", " ")
+    return f"an {label}" if label[:1] in "aeiou" else f"a {label}"
 
 
 def batch_max_items(routes: list[RouteView]) -> int:

@@ -54,12 +54,21 @@ class Runs(SyncAPIResource):
         region: Sequence[str] | None = None,
         request_options: RequestOptions | None = None,
     ) -> CursorPage[ListRunItem]:
-        """List runs of the key's environment
+        """List runs of the key's environment, or list runs of one environment of a project
+        (personal access token).
 
-        Lists the runs of the environment the secret key belongs to, newest first, using cursor
-        pagination. Unless `filter[createdAt][period]`, `filter[createdAt][from]` or
-        `filter[createdAt][to]` is given, only runs created in the last 7 days are returned. A
-        personal access token is refused here (401); use `listProjectRuns` for that.
+        With a secret key (GET /api/v1/runs): Lists the runs of the environment the secret key
+        belongs to, newest first, using cursor pagination. Unless `filter[createdAt][period]`,
+        `filter[createdAt][from]` or `filter[createdAt][to]` is given, only runs created in the
+        last 7 days are returned. A personal access token is refused here (401); it lists runs
+        through the project route instead.
+
+        With a personal access token (GET /api/v1/projects/{projectRef}/runs): The
+        personal-access-token variant of the runs list. Unlike what the public docs suggest, it
+        lists exactly one environment, so `filter[env]` is mandatory: leaving it out makes the
+        server fail with 500. The slug is compared literally with the stored slugs, so use
+        `stg`, not `staging` (which matches nothing and also ends in 500). A secret key is
+        refused here (401). The same 7-day default window as `listRuns` applies.
 
         Args:
             project_ref: External reference of the project.
@@ -261,12 +270,21 @@ class AsyncRuns(AsyncAPIResource):
         region: Sequence[str] | None = None,
         request_options: RequestOptions | None = None,
     ) -> AsyncPaginator[AsyncCursorPage[ListRunItem]]:
-        """List runs of the key's environment
+        """List runs of the key's environment, or list runs of one environment of a project
+        (personal access token).
 
-        Lists the runs of the environment the secret key belongs to, newest first, using cursor
-        pagination. Unless `filter[createdAt][period]`, `filter[createdAt][from]` or
-        `filter[createdAt][to]` is given, only runs created in the last 7 days are returned. A
-        personal access token is refused here (401); use `listProjectRuns` for that.
+        With a secret key (GET /api/v1/runs): Lists the runs of the environment the secret key
+        belongs to, newest first, using cursor pagination. Unless `filter[createdAt][period]`,
+        `filter[createdAt][from]` or `filter[createdAt][to]` is given, only runs created in the
+        last 7 days are returned. A personal access token is refused here (401); it lists runs
+        through the project route instead.
+
+        With a personal access token (GET /api/v1/projects/{projectRef}/runs): The
+        personal-access-token variant of the runs list. Unlike what the public docs suggest, it
+        lists exactly one environment, so `filter[env]` is mandatory: leaving it out makes the
+        server fail with 500. The slug is compared literally with the stored slugs, so use
+        `stg`, not `staging` (which matches nothing and also ends in 500). A secret key is
+        refused here (401). The same 7-day default window as `listRuns` applies.
 
         Args:
             project_ref: External reference of the project.
