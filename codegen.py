@@ -820,7 +820,7 @@ def model_views(builder: Builder, wanted: set[str]) -> list[ModelView]:
                     wire=wire_name(prop),
                     annotation=annotation,
                     reader=types.reader(prop),
-                    writer=types.writer(prop, f"self.{python_name(wire_name(prop))}"),
+                    writer=types.writer(prop, python_name(wire_name(prop))),
                     required=bool(prop.required),
                     nullable=nullable,
                     description=text_of(prop.description).strip(),
