@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 BASE ?= $(shell git merge-base HEAD main 2>/dev/null || echo HEAD)
 
-.PHONY: setup generate check test test-replay test-live record demo diff bench test-all clean
+.PHONY: setup generate check test test-replay test-live record demo diff evidence bench test-all clean
 
 setup: ## create .venv with the package (editable) and the dev tools; install the mock server
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -23,10 +23,12 @@ generate: ## regenerate generated/ and the README's credential matrix from opena
 check: ## spec valid, generated/ up to date, lint, types
 	$(PY) -m openapi_spec_validator openapi/trigger.yaml
 	$(PY) codegen.py check
+	$(PY) tools/upstream_evidence.py check
 	$(PY) -m ruff check codegen.py tools tests examples noxfile.py generated
 	$(PY) -m ruff format --check codegen.py tools tests examples noxfile.py
 	$(PY) -m mypy --strict generated/trigger_dev
-	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py tools/spec_diff.py tools/bench/bench.py
+	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py tools/spec_diff.py tools/bench/bench.py \
+		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py
 
 test: test-replay ## the suite offline from cassettes; in CI also once live against the mock
 ifdef CI
@@ -44,6 +46,13 @@ record: ## re-record every cassette against the Prism mock (filters secrets befo
 
 demo: ## run examples/quickstart.py against the local mock
 	$(PY) tests/mock_server.py -- $(PY) examples/quickstart.py
+
+evidence: ## re-read the official SDK's response schemas: make evidence UPSTREAM=<trigger.dev git repo> TAGS="<tags>"
+	@test -n "$(UPSTREAM)" || { echo "UPSTREAM=<path to a trigger.dev git repository> is needed"; exit 1; }
+	for tag in $(or $(TAGS),trigger.dev@4.0.0 trigger.dev@4.3.1 v4.5.12); do \
+		$(PY) tools/upstream_evidence.py extract --upstream $(UPSTREAM) --tag $$tag || exit 1; done
+	$(PY) tools/upstream_evidence.py fixtures
+	$(PY) tools/upstream_evidence.py check
 
 diff: ## what the spec change since BASE (default: merge base with main) does to the wire and to Python users
 	$(PY) codegen.py diff --base $(BASE) $(DIFF_ARGS)

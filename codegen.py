@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import filecmp
+import json
 import keyword
 import re
 import shutil
@@ -91,6 +92,9 @@ ENCODER_CHECKS: dict[str, dict[str, Any]] = {
     "delay": {"x-accepts": ["datetime", "timedelta"]},
     "epoch_ms": {"type": ["string", "integer"], "x-accepts": ["datetime"]},
 }
+# x-coerce: the official SDK reads these numbers with JavaScript's Number(), so a numeric
+# string is accepted too.
+COERCING_READERS = {"as_int": "as_int_coerced", "as_float": "as_float_coerced"}
 KEPT_CONSTRAINTS = (
     "type", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "x-hint",
 )  # fmt: skip
@@ -320,8 +324,8 @@ class ParamView:
     description: str
     schema: dict[str, Any] | None
     encoder: str
-    default: str | None = None
     shared: str | None = None  # the constant of a parameter defined once in components.parameters
+    segments: bool = False  # a path value that may hold "/", each part its own segment
 
 
 @dataclass
@@ -340,6 +344,8 @@ class RouteView:
     summary: str
     description: str
     step: str | None
+    offload: tuple[str, str] | None = None  # (payload field, field or path param naming the task)
+    resolves: list[tuple[str, str]] = field(default_factory=list)  # (URL field, data field)
 
 
 @dataclass
@@ -353,6 +359,8 @@ class MethodView:
     keyword: list[ParamView] = field(default_factory=list)
     result: str = "None"
     constant: str = ""
+    internal: bool = False  # called by the runtime, not a method of a namespace
+    used_by: list[str] = field(default_factory=list)
 
     @property
     def sdk_name(self) -> str:
@@ -436,6 +444,7 @@ class Builder:
         self.schemes = spec.get("components", {}).get("securitySchemes", {})
         self.input_types: dict[str, InputTypeView] = {}
         self.input_order: list[InputTypeView] = []  # dependencies before their users
+        self.internal_methods: list[MethodView] = []
 
     def module_of(self, class_name: str) -> str:
         prop = self.models.get(class_name) or self.enums[class_name]
@@ -489,13 +498,23 @@ class Builder:
             route = self.route(path, method, operation, item)
             key = (sdk["resource"], sdk["method"])
             view = methods.setdefault(
-                key, MethodView(sdk["resource"], sdk["method"], [], sdk.get("implementation"))
+                key,
+                MethodView(
+                    sdk["resource"],
+                    sdk["method"],
+                    [],
+                    sdk.get("implementation"),
+                    internal=bool(sdk.get("internal")),
+                    used_by=list(sdk.get("used-by", [])),
+                ),
             )
             view.routes.append(route)
             if sdk.get("positional"):
                 view.positional_wire = list(sdk["positional"])
         for view in methods.values():
             self.complete_method(view)
+        self.internal_methods = [view for view in methods.values() if view.internal]
+        methods = {key: view for key, view in methods.items() if not view.internal}
 
         tags = {t["name"]: t for t in self.spec.get("tags", [])}
         resources = []
@@ -520,9 +539,12 @@ class Builder:
             for raw in [*item.get("parameters", []), *operation.get("parameters", [])]
         ]
         body_kind = None
+        offload = None
         request_body = self.resolve(operation.get("requestBody"))
         if request_body:
             (content_type,) = request_body["content"]
+            body_schema = self.resolve(request_body["content"][content_type]["schema"])
+            offload = self.offload_of(operation_id, body_schema)
             if content_type == "application/json":
                 body_kind = "json"
                 params.extend(self.body_params(request_body["content"][content_type]["schema"], endpoint))
@@ -557,7 +579,47 @@ class Builder:
             summary=operation.get("summary", "").strip(),
             description=operation.get("description", "").strip(),
             step=sdk.get("step"),
+            offload=offload,
+            resolves=self.resolves_of(operation),
         )
+
+    def offload_of(self, operation_id: str, body: dict[str, Any]) -> tuple[str, str] | None:
+        """The payload field the runtime may upload first (x-sdk-offload), and what names the task."""
+        marked = [
+            (wire, raw["x-sdk-offload"])
+            for wire, raw in body.get("properties", {}).items()
+            if "x-sdk-offload" in self.resolve(raw)
+        ]
+        if not marked:
+            return None
+        if len(marked) > 1:
+            raise GenerationError(f"{operation_id}: more than one x-sdk-offload field")
+        wire, mark = marked[0]
+        options = self.resolve(body["properties"].get("options", {}))
+        if not {"payloadType", "payloadSize"} <= options.get("properties", {}).keys():
+            raise GenerationError(
+                f"{operation_id}: x-sdk-offload needs options.payloadType and options.payloadSize"
+            )
+        return wire, str(mark["task"])
+
+    def resolves_of(self, operation: dict[str, Any]) -> list[tuple[str, str]]:
+        """Presigned URL fields of the success body the runtime downloads (x-sdk-resolves)."""
+        for code, response in operation.get("responses", {}).items():
+            if not str(code).startswith("2"):
+                continue
+            content = self.resolve(response).get("content", {}).get("application/json", {})
+            schema = self.resolve(content.get("schema", {}))
+            found = []
+            for wire, raw in schema.get("properties", {}).items():
+                target = self.resolve(raw).get("x-sdk-resolves")
+                if target is not None:
+                    if target not in schema["properties"]:
+                        raise GenerationError(
+                            f"{operation['operationId']}: {wire} resolves into unknown {target}"
+                        )
+                    found.append((wire, str(target)))
+            return found
+        return []
 
     def param(self, raw: dict[str, Any], endpoint: Endpoint) -> ParamView:
         param = self.resolve(raw)
@@ -573,17 +635,19 @@ class Builder:
         annotation = ENCODER_ANNOTATIONS.get(encoder) or self.types.annotation(parsed, inbound=False)
         reference = raw.get("$ref", "")
         shared = reference.rsplit("/", 1)[-1] if reference.startswith("#/components/parameters/") else None
+        if param.get("x-sdk-path") not in (None, "segments"):
+            raise GenerationError(f"{endpoint.name}: unknown x-sdk-path {param['x-sdk-path']!r}")
         return ParamView(
+            segments=param.get("x-sdk-path") == "segments",
             shared=f"{strings.snake_case(shared).upper()}_PARAM" if shared else None,
             wire=wire,
             python=param.get("x-python-name") or python_name(wire),
             location=location,
             required=bool(param.get("required")),
             annotation=annotation,
-            description=(param.get("description") or schema.get("description") or "").strip(),
+            description=_with_server_default(param.get("description") or schema.get("description"), schema),
             schema=self.constraints(schema, encoder),
             encoder=encoder,
-            default=_default_literal(schema),
         )
 
     def body_params(self, schema_node: dict[str, Any], endpoint: Endpoint) -> list[ParamView]:
@@ -618,10 +682,9 @@ class Builder:
             location="body",
             required=required,
             annotation=annotation or self.types.annotation(prop, inbound=False),
-            description=(raw.get("description") or "").strip(),
+            description=_with_server_default(raw.get("description"), raw),
             schema=self.constraints(raw, encoder or "plain"),
             encoder=encoder or "plain",
-            default=_default_literal(raw),
         )
 
     def options_type(self, prop: Any, raw: dict[str, Any]) -> tuple[InputTypeView, bool] | None:
@@ -715,7 +778,7 @@ class Builder:
                 raise GenerationError(f"{view.sdk_name}: positional {wire} is not a parameter")
             view.positional.append(match[0])
         rest = [p for p in seen.values() if p not in view.positional]
-        required = [p for p in rest if p.required and not many and p.default is None]
+        required = [p for p in rest if p.required and not many]
         optional = [p for p in rest if p not in required]
         # In a method with several routes, what one route requires is checked at call time.
         view.keyword = [replace(p, required=p.required and not many) for p in required + optional]
@@ -763,10 +826,14 @@ def pagination_fields(builder: Builder, routes: list[RouteView]) -> dict[str, st
     return names
 
 
-def _default_literal(schema: dict[str, Any]) -> str | None:
-    if "default" not in schema:
-        return None
-    return repr(schema["default"])
+def _with_server_default(description: str | None, schema: dict[str, Any]) -> str:
+    """A request field's description. A ``default`` in the spec is the server's: the client
+    sends only what the caller passed, so the default is documented, never sent."""
+    text = (description or "").strip()
+    if "default" in schema:
+        value = json.dumps(schema["default"])
+        text = f"{text} Sent only when given; the server then uses `{value}`.".strip()
+    return text
 
 
 # ---------------------------------------------------------------------------------------
@@ -783,6 +850,8 @@ class FieldView:
     required: bool
     nullable: bool
     description: str
+    default: str | None = None  # what an absent (or null) optional field reads as
+    init_annotation: str = ""  # the constructor's annotation (None means "not sent")
 
 
 @dataclass
@@ -807,23 +876,34 @@ def model_views(builder: Builder, wanted: set[str]) -> list[ModelView]:
     types = builder.types
     for name in sorted(wanted):
         model = builder.models[name]
+        raw_properties = builder.spec["components"]["schemas"].get(name, {}).get("properties", {})
         fields = []
         imports: set[str] = set()
         for prop in properties_of(model):
+            raw = builder.resolve(raw_properties.get(wire_name(prop), {}))
             annotation = types.annotation(prop, inbound=True)
             nullable = "None" in annotation.split(" | ")
-            if not prop.required and not nullable:
+            default = repr(raw["default"]) if "default" in raw and not prop.required else None
+            init_annotation = annotation if prop.required or nullable else f"{annotation} | None"
+            if not prop.required and not nullable and default is None:
                 annotation += " | None"
+            reader = types.reader(prop)
+            if raw.get("x-coerce"):
+                reader = COERCING_READERS.get(reader, reader)
+                if reader not in COERCING_READERS.values():
+                    raise GenerationError(f"{name}.{wire_name(prop)}: x-coerce applies to numbers only")
             fields.append(
                 FieldView(
                     python=python_name(wire_name(prop)),
                     wire=wire_name(prop),
                     annotation=annotation,
-                    reader=types.reader(prop),
+                    reader=reader,
                     writer=types.writer(prop, python_name(wire_name(prop))),
                     required=bool(prop.required),
                     nullable=nullable,
                     description=text_of(prop.description).strip(),
+                    default=default,
+                    init_annotation=init_annotation,
                 )
             )
             imports.update(c for c in types.referenced_classes(prop) if c != name)
@@ -944,6 +1024,7 @@ def build_context(spec: dict[str, Any], data: GeneratorData) -> dict[str, Any]:
     kinds = builder.credential_kinds()
     fallback = next(k["constant"] for k in kinds if k["kind"] == "secret_key")
     routes = [route for resource in resources for method in resource.methods for route in method.routes]
+    routes += [route for method in builder.internal_methods for route in method.routes]
     shared_params = {p.shared: p for route in routes for p in route.params if p.shared}
     return {
         "api_version": spec["info"]["x-trigger-api-version"],
@@ -953,6 +1034,7 @@ def build_context(spec: dict[str, Any], data: GeneratorData) -> dict[str, Any]:
         "credential_kinds": kinds,
         "fallback_kind": fallback,
         "resources": resources,
+        "internal_methods": builder.internal_methods,
         "routes": routes,
         "models": models,
         "enums": enum_views(builder),
@@ -1052,6 +1134,13 @@ def credential_matrix(context: dict[str, Any]) -> str:
                     ("yes" if k["kind"] in accepted else "—") if accepted else "none needed" for k in kinds
                 ]
                 lines.append(f"| `{method.sdk_name}` | {http} | {' | '.join(marks)} |")
+    for method in context["internal_methods"]:
+        for route in method.routes:
+            callers = ", ".join(f"`{name}`" for name in method.used_by)
+            marks = ["yes" if k["kind"] in route.credentials else "—" for k in kinds]
+            lines.append(
+                f"| {callers} (large payloads) | `{route.method} {route.path}` | {' | '.join(marks)} |"
+            )
     return "\n".join(lines)
 
 

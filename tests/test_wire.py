@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import Any
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -13,6 +15,7 @@ from werkzeug import Request
 
 import trigger_dev
 from tests.conftest import SECRET_KEY
+from tests.local_server import JsonHandler, serving
 from trigger_dev import TriggerClient
 
 # Digests of the key material joined by "-", computed outside this code base (sha256sum).
@@ -244,7 +247,7 @@ def test_unknown_request_options_are_refused_with_the_valid_ones() -> None:
     client = TriggerClient(secret_key=SECRET_KEY, base_url="http://127.0.0.1:9")
     with pytest.raises(
         TypeError,
-        match="no option 'timeout'; valid options are: additional_headers, connect_timeout_in_ms, retry, timeout_in_ms",
+        match="no option 'timeout'; valid options are: additional_headers, connect_timeout_in_ms, download_offloaded, retry, timeout_in_ms",
     ):
         client.runs.retrieve("run_1", request_options={"timeout": 5})  # type: ignore[typeddict-unknown-key]
     with pytest.raises(TypeError, match="no option 'attempts'"):
@@ -295,3 +298,80 @@ def test_module_level_raw_responses(httpserver: HTTPServer) -> None:
     trigger_dev.configure(base_url=httpserver.url_for(""))
     raw = trigger_dev.schedules.with_raw_response.timezones()
     assert (raw.status_code, raw.headers["x-test"], raw.parse().timezones) == (200, "1", ["UTC"])
+
+
+# Every path parameter of the public surface, with the other arguments it needs.
+PATH_PARAMETER_CALLS: list[tuple[str, Any]] = [
+    ("tasks.trigger(task_id)", lambda c, v: c.tasks.trigger(v)),
+    ("runs.retrieve(run_id)", lambda c, v: c.runs.retrieve(v)),
+    ("runs.cancel(run_id)", lambda c, v: c.runs.cancel(v)),
+    ("runs.replay(run_id)", lambda c, v: c.runs.replay(v)),
+    ("runs.reschedule(run_id)", lambda c, v: c.runs.reschedule(v, delay="1h")),
+    ("runs.list(project_ref)", lambda c, v: c.runs.list(project_ref=v, env="prod")),
+    ("envvars.list(project_ref)", lambda c, v: c.envvars.list(v, "prod")),
+    ("envvars.create(project_ref)", lambda c, v: c.envvars.create(v, "prod", name="A", value="1")),
+    ("envvars.upload(project_ref)", lambda c, v: c.envvars.upload(v, "prod", variables={"A": "1"})),
+    ("envvars.retrieve(project_ref)", lambda c, v: c.envvars.retrieve(v, "prod", "A")),
+    ("envvars.retrieve(name)", lambda c, v: c.envvars.retrieve("proj_1", "prod", v)),
+    ("envvars.update(name)", lambda c, v: c.envvars.update("proj_1", "prod", v, value="1")),
+    ("envvars.delete(name)", lambda c, v: c.envvars.delete("proj_1", "prod", v)),
+    ("schedules.retrieve(schedule_id)", lambda c, v: c.schedules.retrieve(v)),
+    ("schedules.update(schedule_id)", lambda c, v: c.schedules.update(v, task="t", cron="0 * * * *")),
+    ("schedules.activate(schedule_id)", lambda c, v: c.schedules.activate(v)),
+    ("schedules.deactivate(schedule_id)", lambda c, v: c.schedules.deactivate(v)),
+    ("schedules.delete(schedule_id)", lambda c, v: c.schedules.delete(v)),
+]
+
+
+class _RequestLines(JsonHandler):
+    """Answers 404 to everything, keeping each request line as it arrived."""
+
+    seen: ClassVar[list[str]] = []
+
+    def do_ANY(self) -> None:
+        self.seen.append(self.requestline)
+        self.send_json("{}", 404)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_ANY
+
+
+@pytest.fixture(scope="module")
+def recording_server() -> Iterator[str]:
+    with serving(_RequestLines) as url:
+        yield url
+
+
+@pytest.mark.parametrize("value", [".", ".."])
+@pytest.mark.parametrize(("where", "call"), PATH_PARAMETER_CALLS, ids=[w for w, _ in PATH_PARAMETER_CALLS])
+def test_dot_segments_are_refused_on_every_path_parameter(
+    recording_server: str, where: str, call: Any, value: str
+) -> None:
+    """Sent as they are, "." and ".." are resolved away by urllib3 and by the server, and the
+    call (with its credential) would reach another route: `runs.retrieve("..")` asked for
+    GET /api/v3/. A local server records every request line that reaches it: none does."""
+    _RequestLines.seen.clear()
+    if where.startswith("runs.list"):
+        client = TriggerClient(access_token="tr_pat_fakeToken", base_url=recording_server)
+    else:
+        client = TriggerClient(secret_key=SECRET_KEY, base_url=recording_server)
+    argument = where.split("(")[1].rstrip(")")
+    with pytest.raises(ValueError, match=rf"argument '{argument}' cannot be '{re.escape(value)}'"):
+        call(client, value)
+    assert _RequestLines.seen == []
+
+
+def test_other_dotted_ids_stay_one_segment_on_the_wire(recording_server: str) -> None:
+    _RequestLines.seen.clear()
+    client = TriggerClient(
+        secret_key=SECRET_KEY, base_url=recording_server, request_options={"retry": {"max_attempts": 1}}
+    )
+    for run_id in ("...", "a..b", "../x", "./x", ".hidden"):
+        with pytest.raises(trigger_dev.NotFoundError):
+            client.runs.retrieve(run_id)
+    assert _RequestLines.seen == [
+        "GET /api/v3/runs/... HTTP/1.1",
+        "GET /api/v3/runs/a..b HTTP/1.1",
+        "GET /api/v3/runs/..%2Fx HTTP/1.1",
+        "GET /api/v3/runs/.%2Fx HTTP/1.1",
+        "GET /api/v3/runs/.hidden HTTP/1.1",
+    ]

@@ -9,13 +9,22 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._base_client import BaseAPIClient
+from ._base_client import BaseAPIClient, Call, Outgoing
 from ._credentials import Credential
-from ._exceptions import ApiConnectionError
+from ._exceptions import ApiConnectionError, ApiError, NotFoundError
 from ._operation import Operation
+from ._packets import (
+    LargePayload,
+    download_error,
+    large_payloads,
+    store_reference,
+    transfer_failure,
+    upload_error,
+)
 from ._pagination import AsyncCursorPage, AsyncOffsetPage, AsyncPage
 from ._raw_response import RawResponse
 from ._request_options import RequestOptions, ResolvedOptions
+from ._transport import Received
 
 if TYPE_CHECKING:
     import aiohttp
@@ -49,7 +58,24 @@ class AsyncAPIClient(BaseAPIClient):
         request_options: RequestOptions | None = None,
     ) -> RawResponse[T]:
         """Send one SDK call (retrying as configured) and return its raw response."""
-        outgoing = self._outgoing(operation, args, request_options)
+        call = self._prepare(operation, args, request_options)
+        payloads = large_payloads(call.request)
+        if payloads:
+            await _bounded_gather([self._offload(call, payload) for payload in payloads])
+        received = await self._send(self._outgoing(call))
+        raw = self._raw_response(operation, received, self._parser(operation, args, request_options))
+        document, pending = self._downloads(call, raw)
+        if pending:
+            values = await asyncio.gather(
+                *(self._download(call, document, data, url) for data, url in pending)
+            )
+            for (data_field, _), value in zip(pending, values, strict=True):
+                document[data_field] = value
+            raw._complete(document)
+        return raw
+
+    async def _send(self, outgoing: Outgoing) -> Received:
+        """Send one request until it succeeds or the retry policy gives up (then raises)."""
         attempt = 1
         while True:
             started = time.monotonic()
@@ -60,12 +86,49 @@ class AsyncAPIClient(BaseAPIClient):
             else:
                 response_wait = self._wait_after_response(outgoing, attempt, received, started)
                 if response_wait is None:
-                    return self._raw_response(
-                        operation, received, self._parser(operation, args, request_options)
-                    )
+                    return received
                 wait = response_wait
             await self._sleep(wait)
             attempt += 1
+
+    async def _offload(self, call: Call, payload: LargePayload) -> None:
+        """Upload a large payload and put its storage path in its place."""
+        from . import _operations as operations
+
+        args = {"filename": payload.filename}
+        try:
+            try:
+                answer = (
+                    await self.request(operations.PACKETS_PRESIGN_UPLOAD, args, call.request_options)
+                ).parse()
+            except NotFoundError:  # a server before 4.5
+                answer = (
+                    await self.request(operations.PACKETS_PRESIGN_UPLOAD_V1, args, call.request_options)
+                ).parse()
+        except ApiError as error:
+            if error.status is None:
+                raise
+            self._without_upload(call, payload, error)
+            return
+        target = self._upload_target(answer, payload)
+        try:
+            await self._send(self._object_store_request(call, "PUT", target.url, payload.data))
+        except ApiError as error:
+            raise upload_error(
+                call.operation.name, payload, target.url, transfer_failure(error), error.status
+            ) from None
+        store_reference(payload, target.storage_path)
+        call.request.encoded = None
+
+    async def _download(self, call: Call, document: Any, data_field: str, url: str) -> Any:
+        try:
+            received = await self._send(self._object_store_request(call, "GET", url))
+        except ApiError as error:
+            reason = transfer_failure(error)
+            raise download_error(
+                call.operation.name, data_field, document.get("id"), url, reason, error.status
+            ) from None
+        return self._downloaded(call, document, data_field, url, received)
 
     def _parser(
         self, operation: Operation[T], args: Mapping[str, Any], request_options: RequestOptions | None
@@ -86,3 +149,17 @@ class AsyncAPIClient(BaseAPIClient):
 
     async def close(self) -> None:
         await self._transport.close()
+
+
+UPLOADS_IN_FLIGHT = 4
+"""Large payloads of one batch uploaded at once."""
+
+
+async def _bounded_gather(jobs: list[Awaitable[None]]) -> None:
+    limit = asyncio.Semaphore(UPLOADS_IN_FLIGHT)
+
+    async def run(job: Awaitable[None]) -> None:
+        async with limit:
+            await job
+
+    await asyncio.gather(*(run(job) for job in jobs))

@@ -15,9 +15,21 @@ from typing import Any, NamedTuple, TypeVar
 import urllib3
 
 from ._credentials import Credential
-from ._exceptions import ApiConnectionError, ApiError, RateLimitError, error_from_response
+from ._exceptions import ApiConnectionError, ApiError, NotFoundError, RateLimitError, error_from_response
 from ._logging import logger
-from ._operation import Operation, prepare_request, select_route
+from ._operation import Operation, PreparedRequest, prepare_request, select_route
+from ._packets import (
+    INLINE_LIMIT,
+    LargePayload,
+    decode_packet,
+    download_error,
+    large_payloads,
+    no_upload_url_error,
+    offloaded_fields,
+    store_reference,
+    transfer_failure,
+    upload_error,
+)
 from ._pagination import CursorPage, OffsetPage, Page
 from ._raw_response import RawResponse
 from ._request_options import RequestOptions, ResolvedOptions
@@ -25,7 +37,7 @@ from ._retry import MAX_SERVER_REQUESTED_WAIT, requested_wait
 from ._transport import Received, Transport, default_pool_manager
 from ._version import __version__
 
-__all__ = ["API_VERSION", "DEFAULT_BASE_URL", "BaseAPIClient", "Outgoing", "SyncAPIClient"]
+__all__ = ["API_VERSION", "DEFAULT_BASE_URL", "BaseAPIClient", "Call", "Outgoing", "SyncAPIClient"]
 
 T = TypeVar("T")
 
@@ -35,7 +47,7 @@ USER_AGENT = f"trigger-dev-python/{__version__}"
 
 
 class Outgoing(NamedTuple):
-    """One SDK call, ready to send: every attempt sends exactly this."""
+    """One HTTP request, ready to send: every attempt sends exactly this."""
 
     name: str
     method: str
@@ -43,6 +55,23 @@ class Outgoing(NamedTuple):
     headers: dict[str, str]
     body: bytes | None
     options: ResolvedOptions
+
+
+class Call(NamedTuple):
+    """One SDK call, checked and prepared but not yet sent."""
+
+    operation: Operation[Any]
+    args: Mapping[str, Any]
+    request_options: RequestOptions | None
+    request: PreparedRequest
+    options: ResolvedOptions
+
+
+class Upload(NamedTuple):
+    """Where a large payload goes: the presigned URL, and what to send in its place."""
+
+    url: str
+    storage_path: str
 
 
 class BaseAPIClient:
@@ -58,15 +87,19 @@ class BaseAPIClient:
             "x-trigger-api-version": API_VERSION,
         }
 
-    def _outgoing(
+    def _prepare(
         self, operation: Operation[Any], args: Mapping[str, Any], request_options: RequestOptions | None
-    ) -> Outgoing:
+    ) -> Call:
         """Check the call and build its request; raises before anything is sent."""
         route = select_route(operation, self.credential, args)
         prepared = prepare_request(operation, route, args)
-        options = self.options.merged(request_options)
+        return Call(operation, args, request_options, prepared, self.options.merged(request_options))
+
+    def _outgoing(self, call: Call) -> Outgoing:
+        prepared = call.request
+        route = prepared.route
         headers = dict(self._fixed_headers)
-        headers.update(options.additional_headers)
+        headers.update(call.options.additional_headers)
         if route.credentials and self.credential is not None:
             headers["Authorization"] = self.credential.authorization
         if prepared.content_type is not None:
@@ -75,9 +108,55 @@ class BaseAPIClient:
             # One key for every attempt of this call, so the server can tell a retry of a
             # trigger from a new one. Reads have nothing to de-duplicate.
             headers["x-trigger-request-idempotency-key"] = str(uuid.uuid4())
-        return Outgoing(
-            operation.name, route.method, self.base_url + prepared.path, headers, prepared.body, options
+        url = self.base_url + prepared.path
+        return Outgoing(call.operation.name, route.method, url, headers, prepared.body(), call.options)
+
+    def _object_store_request(self, call: Call, method: str, url: str, body: bytes | None = None) -> Outgoing:
+        """A transfer to or from a presigned URL: no credential, no API headers (the URL is
+        signed, and the key must never reach the object store)."""
+        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        return Outgoing(f"{call.operation.name} (object storage)", method, url, headers, body, call.options)
+
+    @staticmethod
+    def _upload_target(answer: Any, payload: LargePayload) -> Upload:
+        # Servers before 4.5 give no storage path: the filename is the path.
+        return Upload(answer.presigned_url, answer.storage_path or payload.filename)
+
+    @staticmethod
+    def _without_upload(call: Call, payload: LargePayload, error: ApiError) -> None:
+        """The server gave no upload URL: send inline when the server takes it so, else raise."""
+        reason = str(error)
+        if payload.inline_size > INLINE_LIMIT:
+            raise no_upload_url_error(call.operation.name, payload, reason, error.status) from None
+        logger.info(
+            "%s: no upload URL for %s (%s); sending it inline",
+            call.operation.name,
+            payload.describe(),
+            reason,
         )
+
+    @staticmethod
+    def _downloads(call: Call, raw: RawResponse[Any]) -> tuple[Any, list[tuple[str, str]]]:
+        """The decoded body, and the presigned URLs in it to download, for calls that do."""
+        if not call.operation.resolves or not call.options.download_offloaded:
+            return None, []
+        try:
+            document = raw.json()
+        except ValueError:
+            return None, []  # parse() reports the body
+        return document, offloaded_fields(call.operation.resolves, document)
+
+    @staticmethod
+    def _downloaded(call: Call, document: Any, data_field: str, url: str, received: Received) -> Any:
+        try:
+            return decode_packet(received.headers.get("content-type"), received.content)
+        except ValueError as exc:
+            reason = f"what it holds is not valid for its content type: {exc}"
+            raise download_error(
+                call.operation.name, data_field, document.get("id"), url, reason, received.status
+            ) from None
 
     def _wait_after_failure(self, outgoing: Outgoing, attempt: int, error: ApiConnectionError) -> float:
         """Seconds to wait before retrying after no response arrived; re-raises when done."""
@@ -148,7 +227,20 @@ class SyncAPIClient(BaseAPIClient):
         request_options: RequestOptions | None = None,
     ) -> RawResponse[T]:
         """Send one SDK call (retrying as configured) and return its raw response."""
-        outgoing = self._outgoing(operation, args, request_options)
+        call = self._prepare(operation, args, request_options)
+        for payload in large_payloads(call.request):
+            self._offload(call, payload)
+        received = self._send(self._outgoing(call))
+        raw = self._raw_response(operation, received, self._parser(operation, args, request_options))
+        document, pending = self._downloads(call, raw)
+        for data_field, url in pending:
+            document[data_field] = self._download(call, document, data_field, url)
+        if pending:
+            raw._complete(document)
+        return raw
+
+    def _send(self, outgoing: Outgoing) -> Received:
+        """Send one request until it succeeds or the retry policy gives up (then raises)."""
         attempt = 1
         while True:
             started = time.monotonic()
@@ -159,12 +251,47 @@ class SyncAPIClient(BaseAPIClient):
             else:
                 response_wait = self._wait_after_response(outgoing, attempt, received, started)
                 if response_wait is None:
-                    return self._raw_response(
-                        operation, received, self._parser(operation, args, request_options)
-                    )
+                    return received
                 wait = response_wait
             self._sleep(wait)
             attempt += 1
+
+    def _offload(self, call: Call, payload: LargePayload) -> None:
+        """Upload a large payload and put its storage path in its place."""
+        from . import _operations as operations
+
+        args = {"filename": payload.filename}
+        try:
+            try:
+                answer = self.request(operations.PACKETS_PRESIGN_UPLOAD, args, call.request_options).parse()
+            except NotFoundError:  # a server before 4.5
+                answer = self.request(
+                    operations.PACKETS_PRESIGN_UPLOAD_V1, args, call.request_options
+                ).parse()
+        except ApiError as error:
+            if error.status is None:
+                raise
+            self._without_upload(call, payload, error)
+            return
+        target = self._upload_target(answer, payload)
+        try:
+            self._send(self._object_store_request(call, "PUT", target.url, payload.data))
+        except ApiError as error:
+            raise upload_error(
+                call.operation.name, payload, target.url, transfer_failure(error), error.status
+            ) from None
+        store_reference(payload, target.storage_path)
+        call.request.encoded = None
+
+    def _download(self, call: Call, document: Any, data_field: str, url: str) -> Any:
+        try:
+            received = self._send(self._object_store_request(call, "GET", url))
+        except ApiError as error:
+            reason = transfer_failure(error)
+            raise download_error(
+                call.operation.name, data_field, document.get("id"), url, reason, error.status
+            ) from None
+        return self._downloaded(call, document, data_field, url, received)
 
     def _parser(
         self, operation: Operation[T], args: Mapping[str, Any], request_options: RequestOptions | None

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _operations as operations
 from ._encoding import Field, to_wire
-from ._exceptions import BatchNotSealedError
+from ._exceptions import ApiSchemaValidationError, BatchNotSealedError
 from ._idempotency import hash_idempotency_key
 from ._raw_response import RawResponse
 from ._request_options import RequestOptions
@@ -51,6 +51,7 @@ def batch_trigger(
     created = created_response.parse()
     if created.is_cached:
         return created_response  # the same batch was created before; its items are in
+    _check_batch_id(created_response, created)
     for _ in range(STREAM_ATTEMPTS):
         streamed = client.request(
             operations.TASKS_BATCH_TRIGGER_ITEMS, {"batch_id": created.id, "items": lines}, request_options
@@ -76,6 +77,7 @@ async def async_batch_trigger(
     created = created_response.parse()
     if created.is_cached:
         return created_response
+    _check_batch_id(created_response, created)
     for _ in range(STREAM_ATTEMPTS):
         streamed = (
             await client.request(
@@ -109,6 +111,23 @@ def _prepare(
     ]
     create_args = {"run_count": len(lines), "task_identifiers": [task_id], "idempotency_key": user_key}
     return create_args, lines
+
+
+def _check_batch_id(response: RawResponse[CreateBatchResponse], created: CreateBatchResponse) -> None:
+    # The id goes into the next request's path; one that cannot be a path segment is the
+    # server's error, not the caller's.
+    if (
+        created.id.strip() in ("", ".", "..")
+        or any(c in created.id for c in "/\\?#")
+        or not created.id.isprintable()
+    ):
+        raise ApiSchemaValidationError(
+            f"tasks.batch_trigger: the server created a batch with the id {created.id!r:.60}, "
+            "which cannot be used to send its items",
+            status=response.status_code,
+            headers=response.headers,
+            body=response.text,
+        )
 
 
 def _not_sealed(

@@ -21,6 +21,7 @@ __all__ = [
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
+    "ObjectStoreError",
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
@@ -133,6 +134,22 @@ class ApiSchemaValidationError(ApiError):
 
 class BatchNotSealedError(ApiError):
     """The server accepted a batch's items but did not seal it: not every item arrived."""
+
+
+class ObjectStoreError(ApiError):
+    """A large payload or output could not go to or come from object storage.
+
+    The server keeps payloads and outputs too large to send inline behind presigned URLs;
+    the client uploads and downloads them itself. ``operation`` is the call
+    (``runs.retrieve``), ``field`` what was being moved (``payload`` or ``output``),
+    ``status`` the object store's HTTP status (``None`` when it did not answer). Messages
+    never show a presigned URL's query, which is its signature.
+    """
+
+    def __init__(self, message: str, *, status: int | None, operation: str, field: str) -> None:
+        super().__init__(message, status=status)
+        self.operation = operation
+        self.field = field
 
 
 class AuthMethodError(ValueError):

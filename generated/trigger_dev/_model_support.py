@@ -17,7 +17,9 @@ __all__ = [
     "as_bool",
     "as_datetime",
     "as_float",
+    "as_float_coerced",
     "as_int",
+    "as_int_coerced",
     "as_object",
     "as_str",
     "enum_reader",
@@ -80,14 +82,17 @@ class Model:
         model._cache = None
         return model
 
-    def _read(self, key: str, reader: Reader[T], optional: bool = False) -> T:
-        """The field ``key`` converted by ``reader``; conversions that build objects are cached."""
+    def _read(self, key: str, reader: Reader[T], optional: bool = False, default: Any = None) -> T:
+        """The field ``key`` converted by ``reader``; conversions that build objects are cached.
+
+        An optional field that is absent or null reads as ``default``.
+        """
         cache = self._cache
         if cache is not None and key in cache:
             return cache[key]  # type: ignore[no-any-return]
         value = self._data.get(key)
         if value is None and optional:
-            return None  # type: ignore[return-value]
+            return default  # type: ignore[no-any-return]
         try:
             result = reader(value)
         except SchemaError as exc:
@@ -171,6 +176,25 @@ def as_float(value: Any) -> float:
     raise _fail("a number", value)
 
 
+def as_int_coerced(value: Any) -> int:
+    """An integer, also from a numeric string: the official SDK coerces these fields."""
+    if isinstance(value, str):
+        try:
+            return as_int(float(value.strip()) if value.strip() else value)
+        except ValueError:
+            pass
+    return as_int(value)
+
+
+def as_float_coerced(value: Any) -> float:
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            pass
+    return as_float(value)
+
+
 def as_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -199,10 +223,16 @@ else:  # 3.10 reads neither a trailing Z nor every fraction length
 
 
 def as_datetime(value: Any) -> datetime.datetime:
+    """An ISO 8601 string; also epoch milliseconds, which the official SDK's dates accept."""
     if isinstance(value, str):
         try:
             return _fromisoformat(value)
         except ValueError:
+            pass
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return datetime.datetime.fromtimestamp(value / 1000, datetime.timezone.utc)
+        except (OverflowError, OSError, ValueError):
             pass
     raise _fail("an ISO 8601 date-time", value)
 
@@ -267,4 +297,6 @@ def union_reader(*readers: Reader[Any]) -> Reader[Any]:
 
 
 # Readers that build no new object: re-running them is cheaper than caching their result.
-_CHEAP_READERS: frozenset[Reader[Any]] = frozenset({as_any, as_str, as_int, as_float, as_bool, as_object})
+_CHEAP_READERS: frozenset[Reader[Any]] = frozenset(
+    {as_any, as_str, as_int, as_int_coerced, as_float, as_float_coerced, as_bool, as_object}
+)

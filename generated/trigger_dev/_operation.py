@@ -15,7 +15,7 @@ from ._credentials import Credential
 from ._exceptions import AuthMethodError
 from ._validation import Check, Schema, compile_schema
 
-__all__ = ["Operation", "Param", "PreparedRequest", "Route", "prepare_request", "select_route"]
+__all__ = ["Offload", "Operation", "Param", "PreparedRequest", "Route", "prepare_request", "select_route"]
 
 T = TypeVar("T")
 
@@ -35,11 +35,22 @@ class Param:
     required: bool = False
     schema: Schema | None = None
     encode: Encoder = plain
+    segments: bool = False  # a path value that may hold "/": each part is its own segment
     check: Check | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Compiled once here, so a call runs only the checks its schema needs.
         object.__setattr__(self, "check", compile_schema(self.schema) if self.schema else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Offload:
+    """A body field holding a task payload, which the client uploads to object storage first
+    when it is large (``x-sdk-offload``). ``task`` names the path parameter (JSON bodies) or
+    the line field (NDJSON bodies) that holds the task id."""
+
+    field: str
+    task: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +63,7 @@ class Route:
     credentials: frozenset[str]
     params: tuple[Param, ...]
     body: Literal["json", "ndjson"] | None = None
+    offload: Offload | None = None
     by_python_name: Mapping[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -68,14 +80,29 @@ class Operation(Generic[T]):
     # client wraps that in the page type `T`.
     parse: Callable[[Any], Any]
     pagination: Literal["cursor", "page"] | None = None
+    # Presigned-URL fields of the result the client downloads into another field
+    # (``x-sdk-resolves``): ``(("outputPresignedUrl", "output"), ...)``.
+    resolves: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PreparedRequest:
+    """A checked request whose body is still a JSON document (a dict, or the NDJSON lines),
+    so that large payloads can be moved out of it before it is encoded."""
+
     method: str
     path: str
-    body: bytes | None
+    document: Any
     content_type: str | None
+    route: Route
+    operation: str
+    path_values: Mapping[str, str]
+    encoded: bytes | None = None  # the encoded body, once computed
+
+    def body(self) -> bytes | None:
+        if self.encoded is None and self.document is not None:
+            self.encoded = encode_document(self.operation, self.route, self.document)
+        return self.encoded
 
 
 def select_route(operation: Operation[Any], credential: Credential | None, args: Mapping[str, Any]) -> Route:
@@ -139,7 +166,7 @@ def prepare_request(operation: Operation[Any], route: Route, args: Mapping[str, 
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"{operation.name}() argument {param.python!r}: {exc}") from None
         if param.location == "path":
-            path_values.update({k: _path_segment(operation, param, v) for k, v in fields.items()})
+            path_values.update({k: _path_value(operation, param, v) for k, v in fields.items()})
         elif param.location == "query":
             query.update(fields)
         else:
@@ -147,18 +174,46 @@ def prepare_request(operation: Operation[Any], route: Route, args: Mapping[str, 
     path = route.path.format_map(path_values)
     if query:
         path = f"{path}?{urlencode(query, quote_via=quote, safe=',')}"
+    raw_path = {
+        p.wire: str(args[p.python])
+        for p in route.params
+        if p.location == "path" and args.get(p.python) is not None
+    }
     if route.body == "ndjson":
-        lines = b"".join(_json_bytes(operation, line) + b"\n" for line in body.get("items", ()))
-        return PreparedRequest(route.method, path, lines, "application/x-ndjson")
+        lines = list(body.get("items", ()))
+        return PreparedRequest(
+            route.method, path, lines, "application/x-ndjson", route, operation.name, raw_path
+        )
     if route.body == "json":
-        return PreparedRequest(route.method, path, _json_bytes(operation, body), "application/json")
-    return PreparedRequest(route.method, path, None, None)
+        return PreparedRequest(route.method, path, body, "application/json", route, operation.name, raw_path)
+    return PreparedRequest(route.method, path, None, None, route, operation.name, raw_path)
 
 
-def _path_segment(operation: Operation[Any], param: Param, value: Any) -> str:
+def encode_document(operation: str, route: Route, document: Any) -> bytes:
+    """The wire bytes of a request body: JSON, or one JSON object per line."""
+    if route.body == "ndjson":
+        return b"".join(json_bytes(operation, line) + b"\n" for line in document)
+    return json_bytes(operation, document)
+
+
+def _path_value(operation: Operation[Any], param: Param, value: Any) -> str:
+    if param.segments:
+        parts = str(value).split("/")
+        return "/".join(_path_segment(operation, param, part, str(value)) for part in parts)
+    return _path_segment(operation, param, value)
+
+
+def _path_segment(operation: Operation[Any], param: Param, value: Any, whole: str | None = None) -> str:
     text = str(value)
     if not text:
         raise ValueError(f"{operation.name}() argument {param.python!r} cannot be empty")
+    if text in (".", ".."):
+        # URL libraries and servers resolve these before routing: "runs/.." would become
+        # another route, with the caller's credential.
+        raise ValueError(
+            f"{operation.name}() argument {param.python!r} cannot be {(whole or text)!r}: "
+            f"a {text!r} path segment would be resolved away and send the call to another route"
+        )
     if _PLAIN_SEGMENT.fullmatch(text):
         return text  # ids such as run_1234 need no escaping
     if _CONTROL_CHARACTER.search(text):
@@ -174,12 +229,13 @@ _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 _PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_.~-]+")
 
 
-def _json_bytes(operation: Operation[Any], body: Any) -> bytes:
+def json_bytes(operation: str, body: Any) -> bytes:
+    """Compact UTF-8 JSON, as the body of a request; `TypeError` naming the call otherwise."""
     try:
         return json.dumps(body, separators=(",", ":"), allow_nan=False, ensure_ascii=False).encode()
     except (TypeError, ValueError) as exc:
         raise TypeError(
-            f"{operation.name}() was given a value that cannot be sent as JSON ({exc}); "
+            f"{operation}() was given a value that cannot be sent as JSON ({exc}); "
             "pass dicts, lists, strings, numbers, booleans or None."
         ) from None
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ._encoding import Field, boolean, csv, delay, epoch_ms, idempotency_key, nested, queue, text
 from ._model_support import list_reader
-from ._operation import Operation, Param, Route
+from ._operation import Offload, Operation, Param, Route
 from ._pagination import CursorPage, OffsetPage
 from .models import (
     CreateBatchResponse,
@@ -15,6 +15,7 @@ from .models import (
     ListRunItem,
     ListRunsResponse,
     ListSchedulesResponse,
+    PacketUploadUrl,
     Run,
     RunIdResponse,
     Schedule,
@@ -103,6 +104,7 @@ ENVIRONMENT_PARAM = Param(
     {"type": "string", "enum": ["dev", "stg", "staging", "prod", "preview"]},
     text,
 )
+PACKET_FILENAME_PARAM = Param("filename", "filename", "path", True, {"type": "string"}, text, segments=True)
 PROJECT_REF_PARAM = Param("projectRef", "project_ref", "path", True, {"type": "string"}, text)
 RUNS_FILTER_BATCH_PARAM = Param("filter[batch]", "batch", "query", False, {"type": "string"}, text)
 RUNS_FILTER_BULK_ACTION_PARAM = Param(
@@ -501,6 +503,7 @@ TRIGGER_TASK = Route(
         Param("options", "options", "body", False, None, nested(TRIGGER_TASK_OPTIONS_FIELDS)),
     ),
     body="json",
+    offload=Offload("payload", task="taskId"),
 )
 
 CREATE_BATCH = Route(
@@ -539,6 +542,25 @@ STREAM_BATCH_ITEMS = Route(
         Param("items", "items", "body", True, None),
     ),
     body="ndjson",
+    offload=Offload("payload", task="task"),
+)
+
+PRESIGN_PACKET_UPLOAD = Route(
+    operation_id="presignPacketUpload",
+    method="PUT",
+    path="/api/v2/packets/{filename}",
+    credentials=frozenset(["secret_key"]),
+    params=(PACKET_FILENAME_PARAM,),
+    body=None,
+)
+
+PRESIGN_PACKET_UPLOAD_V1 = Route(
+    operation_id="presignPacketUploadV1",
+    method="PUT",
+    path="/api/v1/packets/{filename}",
+    credentials=frozenset(["secret_key"]),
+    params=(PACKET_FILENAME_PARAM,),
+    body=None,
 )
 
 # SDK methods.
@@ -600,6 +622,10 @@ RUNS_RETRIEVE: Operation[Run] = Operation(
     routes=(RETRIEVE_RUN,),
     parse=Run._from_wire,
     pagination=None,
+    resolves=(
+        ("payloadPresignedUrl", "payload"),
+        ("outputPresignedUrl", "output"),
+    ),
 )
 
 RUNS_CANCEL: Operation[RunIdResponse] = Operation(
@@ -621,6 +647,10 @@ RUNS_RESCHEDULE: Operation[Run] = Operation(
     routes=(RESCHEDULE_RUN,),
     parse=Run._from_wire,
     pagination=None,
+    resolves=(
+        ("payloadPresignedUrl", "payload"),
+        ("outputPresignedUrl", "output"),
+    ),
 )
 
 SCHEDULES_LIST: Operation[OffsetPage[Schedule]] = Operation(
@@ -696,4 +726,18 @@ TASKS_BATCH_TRIGGER_ITEMS: Operation[StreamBatchItemsResponse] = Operation(
     name="tasks.batch_trigger",
     routes=(STREAM_BATCH_ITEMS,),
     parse=StreamBatchItemsResponse._from_wire,
+)
+
+# Called by the runtime on its own (large payloads), not methods of a namespace.
+
+PACKETS_PRESIGN_UPLOAD: Operation[PacketUploadUrl] = Operation(
+    name="packets.presign_upload",
+    routes=(PRESIGN_PACKET_UPLOAD,),
+    parse=PacketUploadUrl._from_wire,
+)
+
+PACKETS_PRESIGN_UPLOAD_V1: Operation[PacketUploadUrl] = Operation(
+    name="packets.presign_upload_v1",
+    routes=(PRESIGN_PACKET_UPLOAD_V1,),
+    parse=PacketUploadUrl._from_wire,
 )

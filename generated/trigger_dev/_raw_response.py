@@ -21,7 +21,7 @@ class RawResponse(Generic[T]):
     """The HTTP response of a call: ``status_code``, ``headers``, ``text``, ``json()``, and
     ``parse()`` for the typed result the plain call returns."""
 
-    __slots__ = ("status_code", "headers", "content", "_parser", "_parsed", "_operation")
+    __slots__ = ("status_code", "headers", "content", "_parser", "_parsed", "_operation", "_document")
 
     def __init__(
         self,
@@ -38,6 +38,12 @@ class RawResponse(Generic[T]):
         self._parser = parser
         self._parsed: T = _UNPARSED
         self._operation = operation
+        self._document: Any = _UNPARSED  # the decoded body, once the client has completed it
+
+    def _complete(self, document: Any) -> None:
+        """Parse ``document`` in place of the body: the body with the data the client
+        downloaded from presigned URLs filled in."""
+        self._document = document
 
     @property
     def text(self) -> str:
@@ -51,7 +57,8 @@ class RawResponse(Generic[T]):
         description promises (the raw text stays in the error's ``body``)."""
         if self._parsed is _UNPARSED:
             try:
-                self._parsed = self._parser(self.json())
+                document = self.json() if self._document is _UNPARSED else self._document
+                self._parsed = self._parser(document)
             except SchemaError as exc:
                 raise self._schema_error(str(exc)) from None
             except ValueError as exc:

@@ -41,6 +41,10 @@ class RequestOptions(TypedDict, total=False):
     """Longest wait to open a connection, in each attempt (milliseconds)."""
     additional_headers: Mapping[str, str]
     """Extra request headers; they cannot replace Authorization or the API version."""
+    download_offloaded: bool
+    """Whether reading a run downloads a payload or output the server kept in object storage
+    (default true). With false, ``payload``/``output`` stay None and the presigned URLs
+    (valid for 300 s) are left for you to fetch."""
 
 
 _OPTION_TYPES: dict[str, tuple[type, ...]] = {
@@ -48,6 +52,7 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "timeout_in_ms": (int, float),
     "connect_timeout_in_ms": (int, float),
     "additional_headers": (Mapping,),
+    "download_offloaded": (bool,),
 }
 _RETRY_TYPES: dict[str, tuple[type, ...]] = {
     "max_attempts": (int,),
@@ -66,6 +71,7 @@ class ResolvedOptions:
     timeout_in_ms: float = DEFAULT_TIMEOUT_IN_MS
     connect_timeout_in_ms: float = DEFAULT_CONNECT_TIMEOUT_IN_MS
     additional_headers: tuple[tuple[str, str], ...] = ()
+    download_offloaded: bool = True
 
     def merged(self, options: RequestOptions | None) -> ResolvedOptions:
         """These options with ``options`` merged over them key by key."""
@@ -86,6 +92,8 @@ class ResolvedOptions:
             extra = dict(result.additional_headers)
             extra.update(_checked_headers(options["additional_headers"]))
             result = replace(result, additional_headers=tuple(extra.items()))
+        if "download_offloaded" in options:
+            result = replace(result, download_offloaded=options["download_offloaded"])
         return result
 
 

@@ -15,6 +15,7 @@ from .list_runs_response import ListRunsResponse
 from .list_schedules_response import ListSchedulesResponse
 from .machine_preset import MachinePreset
 from .offset_pagination import OffsetPagination
+from .packet_upload_url import PacketUploadUrl
 from .rate_limit_problem import RateLimitProblem
 from .related_run import RelatedRun
 from .related_runs import RelatedRuns
@@ -59,6 +60,7 @@ __all__ = [
     "ListRunsResponse",
     "ListSchedulesResponse",
     "OffsetPagination",
+    "PacketUploadUrl",
     "RateLimitProblem",
     "RelatedRun",
     "RelatedRuns",

@@ -48,8 +48,6 @@ class ListRunItem(Model):
             "costInCents",
             "baseCostInCents",
             "durationMs",
-            "depth",
-            "taskKind",
             "isQueued",
             "isExecuting",
             "isWaiting",
@@ -72,8 +70,6 @@ class ListRunItem(Model):
             "costInCents",
             "baseCostInCents",
             "durationMs",
-            "depth",
-            "taskKind",
             "isQueued",
             "isExecuting",
             "isWaiting",
@@ -88,7 +84,9 @@ class ListRunItem(Model):
             "delayedUntil",
             "expiredAt",
             "ttl",
+            "depth",
             "metadata",
+            "taskKind",
             "region",
         ]
     )
@@ -107,8 +105,6 @@ class ListRunItem(Model):
         cost_in_cents: float,
         base_cost_in_cents: float,
         duration_ms: float,
-        depth: int,
-        task_kind: str,
         is_queued: bool,
         is_executing: bool,
         is_waiting: bool,
@@ -123,7 +119,9 @@ class ListRunItem(Model):
         delayed_until: datetime.datetime | None = None,
         expired_at: datetime.datetime | None = None,
         ttl: str | None = None,
+        depth: int | None = None,
         metadata: dict[str, Any] | None = None,
+        task_kind: str | None = None,
         region: str | None = None,
         additional_properties: Mapping[str, Any] | None = None,
     ) -> None:
@@ -139,8 +137,6 @@ class ListRunItem(Model):
         wire["costInCents"] = cost_in_cents
         wire["baseCostInCents"] = base_cost_in_cents
         wire["durationMs"] = duration_ms
-        wire["depth"] = depth
-        wire["taskKind"] = task_kind
         wire["isQueued"] = is_queued
         wire["isExecuting"] = is_executing
         wire["isWaiting"] = is_waiting
@@ -162,8 +158,12 @@ class ListRunItem(Model):
             wire["expiredAt"] = write_datetime(expired_at)
         if ttl is not None:
             wire["ttl"] = ttl
+        if depth is not None:
+            wire["depth"] = depth
         if metadata is not None:
             wire["metadata"] = metadata
+        if task_kind is not None:
+            wire["taskKind"] = task_kind
         if region is not None:
             wire["region"] = region
         self._data = wire
@@ -224,16 +224,6 @@ class ListRunItem(Model):
     def duration_ms(self) -> float:
         """`durationMs` on the wire."""
         return self._read("durationMs", as_float)
-
-    @property
-    def depth(self) -> int:
-        """`depth` on the wire."""
-        return self._read("depth", as_int)
-
-    @property
-    def task_kind(self) -> str:
-        """Kind of task, for example `STANDARD`."""
-        return self._read("taskKind", as_str)
 
     @property
     def is_queued(self) -> bool:
@@ -306,9 +296,21 @@ class ListRunItem(Model):
         return self._read("ttl", as_str, optional=True)
 
     @property
+    def depth(self) -> int | None:
+        """Nesting depth (0 for a run triggered from outside a task). Not part of the official
+        SDK's list item, so a server may leave it out."""
+        return self._read("depth", as_int, optional=True)
+
+    @property
     def metadata(self) -> dict[str, Any] | None:
         """`metadata` on the wire."""
         return self._read("metadata", as_object, optional=True)
+
+    @property
+    def task_kind(self) -> str | None:
+        """Kind of task, for example `STANDARD`. Optional in the official SDK since 4.5 and unknown
+        to it before, so older servers may leave it out."""
+        return self._read("taskKind", as_str, optional=True)
 
     @property
     def region(self) -> str | None:

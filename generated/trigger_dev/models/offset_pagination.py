@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 from .._model_support import (
     Model,
-    as_int,
+    as_int_coerced,
 )
 
 
@@ -42,14 +42,14 @@ class OffsetPagination(Model):
     @property
     def current_page(self) -> int:
         """`currentPage` on the wire."""
-        return self._read("currentPage", as_int)
+        return self._read("currentPage", as_int_coerced)
 
     @property
     def total_pages(self) -> int:
         """`totalPages` on the wire."""
-        return self._read("totalPages", as_int)
+        return self._read("totalPages", as_int_coerced)
 
     @property
     def count(self) -> int:
         """Total number of schedules."""
-        return self._read("count", as_int)
+        return self._read("count", as_int_coerced)

@@ -90,6 +90,7 @@ class RelatedRun(Model):
             "batchId",
             "metadata",
             "region",
+            "taskKind",
         ]
     )
 
@@ -125,6 +126,7 @@ class RelatedRun(Model):
         batch_id: str | None = None,
         metadata: dict[str, Any] | None = None,
         region: str | None = None,
+        task_kind: str | None = None,
         additional_properties: Mapping[str, Any] | None = None,
     ) -> None:
         wire: dict[str, Any] = dict(additional_properties or {})
@@ -167,6 +169,8 @@ class RelatedRun(Model):
             wire["metadata"] = metadata
         if region is not None:
             wire["region"] = region
+        if task_kind is not None:
+            wire["taskKind"] = task_kind
         self._data = wire
         self._cache = None
 
@@ -315,3 +319,9 @@ class RelatedRun(Model):
     def region(self) -> str | None:
         """`region` on the wire."""
         return self._read("region", as_str, optional=True)
+
+    @property
+    def task_kind(self) -> str | None:
+        """Kind of task, for example `STANDARD`. Optional in the official SDK since 4.5 and unknown
+        to it before, so older servers may leave it out."""
+        return self._read("taskKind", as_str, optional=True)

@@ -24,30 +24,26 @@ class RelatedRuns(Model):
     """
 
     __slots__ = ()
-    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["children"])
-    _KNOWN: ClassVar[frozenset[str]] = frozenset(["children", "root", "parent"])
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset([])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["root", "parent", "children"])
 
     def __init__(
         self,
         *,
-        children: list[RelatedRun],
         root: RelatedRun | None = None,
         parent: RelatedRun | None = None,
+        children: list[RelatedRun] | None = None,
         additional_properties: Mapping[str, Any] | None = None,
     ) -> None:
         wire: dict[str, Any] = dict(additional_properties or {})
-        wire["children"] = [item.to_dict() for item in children]
         if root is not None:
             wire["root"] = root.to_dict()
         if parent is not None:
             wire["parent"] = parent.to_dict()
+        if children is not None:
+            wire["children"] = [item.to_dict() for item in children]
         self._data = wire
         self._cache = None
-
-    @property
-    def children(self) -> list[RelatedRun]:
-        """`children` on the wire."""
-        return self._read("children", _read_children)
 
     @property
     def root(self) -> RelatedRun | None:
@@ -58,3 +54,8 @@ class RelatedRuns(Model):
     def parent(self) -> RelatedRun | None:
         """The fields shared by every run object; used for parent, root and child runs."""
         return self._read("parent", RelatedRun._from_wire, optional=True)
+
+    @property
+    def children(self) -> list[RelatedRun]:
+        """Runs this run triggered; an empty list when the server does not say."""
+        return self._read("children", _read_children, optional=True, default=[])

@@ -62,8 +62,6 @@ class Run(Model):
             "isSuccess",
             "isCancelled",
             "triggerFunction",
-            "attemptCount",
-            "attempts",
             "relatedRuns",
         ]
     )
@@ -88,8 +86,6 @@ class Run(Model):
             "isSuccess",
             "isCancelled",
             "triggerFunction",
-            "attemptCount",
-            "attempts",
             "relatedRuns",
             "idempotencyKey",
             "version",
@@ -101,12 +97,15 @@ class Run(Model):
             "batchId",
             "metadata",
             "region",
+            "taskKind",
             "payload",
             "payloadPresignedUrl",
             "output",
             "outputPresignedUrl",
             "error",
             "schedule",
+            "attemptCount",
+            "attempts",
         ]
     )
 
@@ -132,8 +131,6 @@ class Run(Model):
         is_success: bool,
         is_cancelled: bool,
         trigger_function: TriggerFunction | str,
-        attempt_count: int,
-        attempts: list[Any],
         related_runs: RelatedRuns,
         idempotency_key: str | None = None,
         version: str | None = None,
@@ -145,12 +142,15 @@ class Run(Model):
         batch_id: str | None = None,
         metadata: dict[str, Any] | None = None,
         region: str | None = None,
+        task_kind: str | None = None,
         payload: Any | None = None,
         payload_presigned_url: str | None = None,
         output: Any | None = None,
         output_presigned_url: str | None = None,
         error: RunError | None = None,
         schedule: RunSchedule | None = None,
+        attempt_count: int | None = None,
+        attempts: list[Any] | None = None,
         additional_properties: Mapping[str, Any] | None = None,
     ) -> None:
         wire: dict[str, Any] = dict(additional_properties or {})
@@ -173,8 +173,6 @@ class Run(Model):
         wire["isSuccess"] = is_success
         wire["isCancelled"] = is_cancelled
         wire["triggerFunction"] = str(trigger_function)
-        wire["attemptCount"] = attempt_count
-        wire["attempts"] = attempts
         wire["relatedRuns"] = related_runs.to_dict()
         if idempotency_key is not None:
             wire["idempotencyKey"] = idempotency_key
@@ -196,6 +194,8 @@ class Run(Model):
             wire["metadata"] = metadata
         if region is not None:
             wire["region"] = region
+        if task_kind is not None:
+            wire["taskKind"] = task_kind
         if payload is not None:
             wire["payload"] = payload
         if payload_presigned_url is not None:
@@ -208,6 +208,10 @@ class Run(Model):
             wire["error"] = error.to_dict()
         if schedule is not None:
             wire["schedule"] = schedule.to_dict()
+        if attempt_count is not None:
+            wire["attemptCount"] = attempt_count
+        if attempts is not None:
+            wire["attempts"] = attempts
         self._data = wire
         self._cache = None
 
@@ -308,16 +312,6 @@ class Run(Model):
         return self._read("triggerFunction", _read_trigger_function)
 
     @property
-    def attempt_count(self) -> int:
-        """Number of attempts made so far."""
-        return self._read("attemptCount", as_int)
-
-    @property
-    def attempts(self) -> list[Any]:
-        """Always empty; kept only for compatibility. Use `attemptCount`."""
-        return self._read("attempts", _read_attempts)
-
-    @property
     def related_runs(self) -> RelatedRuns:
         """`relatedRuns` on the wire."""
         return self._read("relatedRuns", RelatedRuns._from_wire)
@@ -373,23 +367,33 @@ class Run(Model):
         return self._read("region", as_str, optional=True)
 
     @property
+    def task_kind(self) -> str | None:
+        """Kind of task, for example `STANDARD`. Optional in the official SDK since 4.5 and unknown
+        to it before, so older servers may leave it out."""
+        return self._read("taskKind", as_str, optional=True)
+
+    @property
     def payload(self) -> Any | None:
-        """The run's input; absent when it was offloaded to object storage."""
+        """The run's input. When the server kept it in object storage, the client has downloaded it
+        from `payloadPresignedUrl`."""
         return self._read("payload", as_any, optional=True)
 
     @property
     def payload_presigned_url(self) -> str | None:
-        """Download URL of an offloaded payload."""
+        """Signed download URL of a payload too large to send inline (valid for 300 s). The client
+        downloads it into `payload` unless the call's `download_offloaded` option is false."""
         return self._read("payloadPresignedUrl", as_str, optional=True)
 
     @property
     def output(self) -> Any | None:
-        """The run's result; only for completed runs whose output was not offloaded."""
+        """The run's result, for completed runs. When the server kept it in object storage, the
+        client has downloaded it from `outputPresignedUrl`."""
         return self._read("output", as_any, optional=True)
 
     @property
     def output_presigned_url(self) -> str | None:
-        """Download URL of an offloaded output."""
+        """Signed download URL of an output too large to send inline (valid for 300 s). The client
+        downloads it into `output` unless the call's `download_offloaded` option is false."""
         return self._read("outputPresignedUrl", as_str, optional=True)
 
     @property
@@ -401,3 +405,14 @@ class Run(Model):
     def schedule(self) -> RunSchedule | None:
         """The schedule that started the run."""
         return self._read("schedule", RunSchedule._from_wire, optional=True)
+
+    @property
+    def attempt_count(self) -> int:
+        """Number of attempts made so far; 0 when the server does not say."""
+        return self._read("attemptCount", as_int, optional=True, default=0)
+
+    @property
+    def attempts(self) -> list[Any] | None:
+        """Always empty when sent; kept by the server for compatibility and absent from the
+        official SDK's schema. Use `attemptCount`."""
+        return self._read("attempts", _read_attempts, optional=True)

@@ -22,10 +22,11 @@ from .schedule_generator import ScheduleGenerator
 from .schedule_type import ScheduleType
 
 _read_type = enum_reader(ScheduleType)
+_read_environments = list_reader(ScheduleEnvironment._from_wire)
+_read_deduplication_key = nullable(as_str)
+_read_external_id = nullable(as_str)
 _read_next_run = nullable(as_datetime)
 _read_next_run_effective_at = nullable(as_datetime)
-_read_environments = list_reader(ScheduleEnvironment._from_wire)
-_read_external_id = nullable(as_str)
 
 
 class Schedule(Model):
@@ -38,17 +39,7 @@ class Schedule(Model):
 
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(
-        [
-            "id",
-            "type",
-            "task",
-            "active",
-            "generator",
-            "timezone",
-            "nextRun",
-            "nextRunEffectiveAt",
-            "environments",
-        ]
+        ["id", "type", "task", "active", "generator", "timezone", "environments"]
     )
     _KNOWN: ClassVar[frozenset[str]] = frozenset(
         [
@@ -58,12 +49,12 @@ class Schedule(Model):
             "active",
             "generator",
             "timezone",
-            "nextRun",
-            "nextRunEffectiveAt",
             "environments",
             "deduplicationKey",
             "externalId",
             "window",
+            "nextRun",
+            "nextRunEffectiveAt",
         ]
     )
 
@@ -76,12 +67,12 @@ class Schedule(Model):
         active: bool,
         generator: ScheduleGenerator,
         timezone: str,
-        next_run: datetime.datetime | None,
-        next_run_effective_at: datetime.datetime | None,
         environments: list[ScheduleEnvironment],
         deduplication_key: str | None = None,
         external_id: str | None = None,
         window: str | None = None,
+        next_run: datetime.datetime | None = None,
+        next_run_effective_at: datetime.datetime | None = None,
         additional_properties: Mapping[str, Any] | None = None,
     ) -> None:
         wire: dict[str, Any] = dict(additional_properties or {})
@@ -91,10 +82,6 @@ class Schedule(Model):
         wire["active"] = active
         wire["generator"] = generator.to_dict()
         wire["timezone"] = timezone
-        wire["nextRun"] = None if next_run is None else write_datetime(next_run)
-        wire["nextRunEffectiveAt"] = (
-            None if next_run_effective_at is None else write_datetime(next_run_effective_at)
-        )
         wire["environments"] = [item.to_dict() for item in environments]
         if deduplication_key is not None:
             wire["deduplicationKey"] = deduplication_key
@@ -102,6 +89,12 @@ class Schedule(Model):
             wire["externalId"] = external_id
         if window is not None:
             wire["window"] = window
+        if next_run is not None:
+            wire["nextRun"] = None if next_run is None else write_datetime(next_run)
+        if next_run_effective_at is not None:
+            wire["nextRunEffectiveAt"] = (
+                None if next_run_effective_at is None else write_datetime(next_run_effective_at)
+            )
         self._data = wire
         self._cache = None
 
@@ -137,16 +130,6 @@ class Schedule(Model):
         return self._read("timezone", as_str)
 
     @property
-    def next_run(self) -> datetime.datetime | None:
-        """Next nominal cron time, or null when none is coming."""
-        return self._read("nextRun", _read_next_run)
-
-    @property
-    def next_run_effective_at(self) -> datetime.datetime | None:
-        """Next actual run time once the window is applied, or null."""
-        return self._read("nextRunEffectiveAt", _read_next_run_effective_at)
-
-    @property
     def environments(self) -> list[ScheduleEnvironment]:
         """`environments` on the wire."""
         return self._read("environments", _read_environments)
@@ -154,7 +137,7 @@ class Schedule(Model):
     @property
     def deduplication_key(self) -> str | None:
         """Present only when it was chosen by the user."""
-        return self._read("deduplicationKey", as_str, optional=True)
+        return self._read("deduplicationKey", _read_deduplication_key, optional=True)
 
     @property
     def external_id(self) -> str | None:
@@ -166,3 +149,14 @@ class Schedule(Model):
         """Spread applied to each run time, normalised (for example `30m`, `2h`, `50%`); absent
         when not set."""
         return self._read("window", as_str, optional=True)
+
+    @property
+    def next_run(self) -> datetime.datetime | None:
+        """Next nominal cron time; None when none is coming (an inactive schedule)."""
+        return self._read("nextRun", _read_next_run, optional=True)
+
+    @property
+    def next_run_effective_at(self) -> datetime.datetime | None:
+        """Next actual run time once the window is applied; None when none is coming, and always
+        None from servers before 4.5.12, which do not send it."""
+        return self._read("nextRunEffectiveAt", _read_next_run_effective_at, optional=True)

@@ -12,10 +12,12 @@ from .._model_support import (
     Model,
     as_str,
     enum_reader,
+    nullable,
 )
 from .environment_type import EnvironmentType
 
 _read_type = enum_reader(EnvironmentType)
+_read_user_name = nullable(as_str)
 
 
 class ScheduleEnvironment(Model):
@@ -82,7 +84,7 @@ class ScheduleEnvironment(Model):
     @property
     def user_name(self) -> str | None:
         """Owner of a development environment."""
-        return self._read("userName", as_str, optional=True)
+        return self._read("userName", _read_user_name, optional=True)
 
     @property
     def branch_name(self) -> str | None:

@@ -22,19 +22,20 @@ class TriggerTaskResponse(Model):
     """
 
     __slots__ = ()
-    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id", "isCached"])
+    _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["id", "isCached"])
 
     def __init__(
         self,
         *,
         id: str,
-        is_cached: bool,
+        is_cached: bool | None = None,
         additional_properties: Mapping[str, Any] | None = None,
     ) -> None:
         wire: dict[str, Any] = dict(additional_properties or {})
         wire["id"] = id
-        wire["isCached"] = is_cached
+        if is_cached is not None:
+            wire["isCached"] = is_cached
         self._data = wire
         self._cache = None
 
@@ -44,6 +45,7 @@ class TriggerTaskResponse(Model):
         return self._read("id", as_str)
 
     @property
-    def is_cached(self) -> bool:
-        """True when an existing run matched the idempotency key."""
-        return self._read("isCached", as_bool)
+    def is_cached(self) -> bool | None:
+        """True when an existing run matched the idempotency key. The official SDK does not require
+        it, so a server may leave it out (read as None)."""
+        return self._read("isCached", as_bool, optional=True)

@@ -64,7 +64,7 @@ class Envvars(SyncAPIResource):
         *,
         name: str,
         value: str,
-        is_secret: bool = False,
+        is_secret: bool | None = None,
         request_options: RequestOptions | None = None,
     ) -> SuccessResponse:
         """Create (or overwrite) an environment variable
@@ -81,7 +81,8 @@ class Envvars(SyncAPIResource):
                 environment (`dev` means the token owner's own development environment).
             name: Variable name; `TRIGGER_SECRET_KEY` and `TRIGGER_API_URL` are reserved.
             value: Value to store; must not be blank.
-            is_secret: Store as a secret, so reads return `<redacted>`.
+            is_secret: Store as a secret, so reads return `<redacted>`. Sent only when given; the
+                server then uses `false`.
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
@@ -102,7 +103,7 @@ class Envvars(SyncAPIResource):
         environment: EnvironmentSlug | str,
         *,
         variables: Mapping[str, str],
-        override: bool = False,
+        override: bool | None = None,
         is_secret: bool | None = None,
         request_options: RequestOptions | None = None,
     ) -> SuccessResponse:
@@ -119,7 +120,8 @@ class Envvars(SyncAPIResource):
                 this value is effectively not checked; with an access token it selects the
                 environment (`dev` means the token owner's own development environment).
             variables: Variables to write, as a mapping of name to value.
-            override: Replace values that already exist instead of failing.
+            override: Replace values that already exist instead of failing. Sent only when given; the
+                server then uses `false`.
             is_secret: Store every imported variable as a secret. When omitted, new variables in a
                 branch environment take the parent's secret flag.
             request_options: Retry, timeout and header options for this call only.
@@ -293,7 +295,7 @@ class AsyncEnvvars(AsyncAPIResource):
         *,
         name: str,
         value: str,
-        is_secret: bool = False,
+        is_secret: bool | None = None,
         request_options: RequestOptions | None = None,
     ) -> SuccessResponse:
         """Create (or overwrite) an environment variable
@@ -310,7 +312,8 @@ class AsyncEnvvars(AsyncAPIResource):
                 environment (`dev` means the token owner's own development environment).
             name: Variable name; `TRIGGER_SECRET_KEY` and `TRIGGER_API_URL` are reserved.
             value: Value to store; must not be blank.
-            is_secret: Store as a secret, so reads return `<redacted>`.
+            is_secret: Store as a secret, so reads return `<redacted>`. Sent only when given; the
+                server then uses `false`.
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
@@ -331,7 +334,7 @@ class AsyncEnvvars(AsyncAPIResource):
         environment: EnvironmentSlug | str,
         *,
         variables: Mapping[str, str],
-        override: bool = False,
+        override: bool | None = None,
         is_secret: bool | None = None,
         request_options: RequestOptions | None = None,
     ) -> SuccessResponse:
@@ -348,7 +351,8 @@ class AsyncEnvvars(AsyncAPIResource):
                 this value is effectively not checked; with an access token it selects the
                 environment (`dev` means the token owner's own development environment).
             variables: Variables to write, as a mapping of name to value.
-            override: Replace values that already exist instead of failing.
+            override: Replace values that already exist instead of failing. Sent only when given; the
+                server then uses `false`.
             is_secret: Store every imported variable as a secret. When omitted, new variables in a
                 branch environment take the parent's secret flag.
             request_options: Retry, timeout and header options for this call only.

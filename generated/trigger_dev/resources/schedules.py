@@ -242,7 +242,7 @@ class Schedules(SyncAPIResource):
     def timezones(
         self,
         *,
-        exclude_utc: bool = False,
+        exclude_utc: bool | None = None,
         request_options: RequestOptions | None = None,
     ) -> Timezones:
         """List supported time zones
@@ -251,7 +251,8 @@ class Schedules(SyncAPIResource):
         limited. `UTC` is listed first unless excluded.
 
         Args:
-            exclude_utc: When true, `UTC` is left out of the list.
+            exclude_utc: When true, `UTC` is left out of the list. Sent only when given; the server then
+                uses `false`.
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
@@ -504,7 +505,7 @@ class AsyncSchedules(AsyncAPIResource):
     async def timezones(
         self,
         *,
-        exclude_utc: bool = False,
+        exclude_utc: bool | None = None,
         request_options: RequestOptions | None = None,
     ) -> Timezones:
         """List supported time zones
@@ -513,7 +514,8 @@ class AsyncSchedules(AsyncAPIResource):
         limited. `UTC` is listed first unless excluded.
 
         Args:
-            exclude_utc: When true, `UTC` is left out of the list.
+            exclude_utc: When true, `UTC` is left out of the list. Sent only when given; the server then
+                uses `false`.
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(

@@ -51,7 +51,8 @@ class Tasks(SyncAPIResource):
 
         Args:
             task_id: Identifier of the task to run, as declared in the task code.
-            payload: JSON value handed to the task.
+            payload: JSON value handed to the task. At 128 KiB serialised or more, the client uploads
+                it first and sends its storage path instead (see `presignPacketUpload`).
             options: Options for one triggered run. Every field is optional; the run falls back to
                 the task's own settings.
             request_options: Retry, timeout and header options for this call only.
@@ -138,7 +139,8 @@ class AsyncTasks(AsyncAPIResource):
 
         Args:
             task_id: Identifier of the task to run, as declared in the task code.
-            payload: JSON value handed to the task.
+            payload: JSON value handed to the task. At 128 KiB serialised or more, the client uploads
+                it first and sends its storage path instead (see `presignPacketUpload`).
             options: Options for one triggered run. Every field is optional; the run falls back to
                 the task's own settings.
             request_options: Retry, timeout and header options for this call only.
