@@ -375,3 +375,12 @@ def test_other_dotted_ids_stay_one_segment_on_the_wire(recording_server: str) ->
         "GET /api/v3/runs/.%2Fx HTTP/1.1",
         "GET /api/v3/runs/.hidden HTTP/1.1",
     ]
+
+
+def test_batch_trigger_on_a_server_without_the_batch_api_says_so(httpserver: HTTPServer, client: TriggerClient) -> None:
+    httpserver.expect_request("/api/v3/batches", method="POST").respond_with_data(
+        "<html><title>404: Not Found</title></html>", status=404, content_type="text/html"
+    )
+    with pytest.raises(trigger_dev.NotFoundError, match=r"no two-phase batch API .*4\.3\.1") as caught:
+        client.tasks.batch_trigger("t", [{"payload": 1}])
+    assert caught.value.status == 404

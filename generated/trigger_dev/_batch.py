@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _operations as operations
 from ._encoding import Field, to_wire
-from ._exceptions import ApiSchemaValidationError, BatchNotSealedError
+from ._exceptions import ApiSchemaValidationError, BatchNotSealedError, NotFoundError
 from ._idempotency import hash_idempotency_key
 from ._raw_response import RawResponse
 from ._request_options import RequestOptions
@@ -47,7 +47,10 @@ def batch_trigger(
 ) -> RawResponse[CreateBatchResponse]:
     """Create the batch and stream its items; returns the creation's response."""
     create_args, lines = _prepare(task_id, items, options)
-    created_response = client.request(operations.TASKS_BATCH_TRIGGER_CREATE, create_args, request_options)
+    try:
+        created_response = client.request(operations.TASKS_BATCH_TRIGGER_CREATE, create_args, request_options)
+    except NotFoundError as error:
+        raise _no_batch_api(error) from None
     created = created_response.parse()
     if created.is_cached:
         return created_response  # the same batch was created before; its items are in
@@ -71,9 +74,12 @@ async def async_batch_trigger(
 ) -> RawResponse[CreateBatchResponse]:
     """`batch_trigger` for the async client: the same two phases, awaited."""
     create_args, lines = _prepare(task_id, items, options)
-    created_response = await client.request(
-        operations.TASKS_BATCH_TRIGGER_CREATE, create_args, request_options
-    )
+    try:
+        created_response = await client.request(
+            operations.TASKS_BATCH_TRIGGER_CREATE, create_args, request_options
+        )
+    except NotFoundError as error:
+        raise _no_batch_api(error) from None
     created = created_response.parse()
     if created.is_cached:
         return created_response
@@ -111,6 +117,18 @@ def _prepare(
     ]
     create_args = {"run_count": len(lines), "task_identifiers": [task_id], "idempotency_key": user_key}
     return create_args, lines
+
+
+def _no_batch_api(error: NotFoundError) -> NotFoundError:
+    # Creating a batch looks nothing up, so a 404 means the route itself is missing.
+    return NotFoundError(
+        "tasks.batch_trigger: this server has no two-phase batch API (POST /api/v3/batches "
+        f"answered 404: {error.message}); servers serve it from Trigger.dev 4.3.1. Upgrade "
+        "the server, or trigger the items one by one with tasks.trigger.",
+        status=error.status,
+        headers=error.headers,
+        body=error.body,
+    )
 
 
 def _check_batch_id(response: RawResponse[CreateBatchResponse], created: CreateBatchResponse) -> None:
