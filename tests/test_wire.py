@@ -377,7 +377,9 @@ def test_other_dotted_ids_stay_one_segment_on_the_wire(recording_server: str) ->
     ]
 
 
-def test_batch_trigger_on_a_server_without_the_batch_api_says_so(httpserver: HTTPServer, client: TriggerClient) -> None:
+def test_batch_trigger_on_a_server_without_the_batch_api_says_so(
+    httpserver: HTTPServer, client: TriggerClient
+) -> None:
     httpserver.expect_request("/api/v3/batches", method="POST").respond_with_data(
         "<html><title>404: Not Found</title></html>", status=404, content_type="text/html"
     )
