@@ -90,13 +90,18 @@ ENCODER_CHECKS: dict[str, dict[str, Any]] = {
     "idempotency_key": {"x-accepts": ["string-list"]},
     "queue": {"type": "string", "minLength": 1},
     "delay": {"x-accepts": ["datetime", "timedelta"]},
-    "epoch_ms": {"type": ["string", "integer"], "x-accepts": ["datetime"]},
+    "epoch_ms": {
+        "type": "integer",
+        "x-accepts": ["datetime"],
+        "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+    },
 }
 # x-coerce: the official SDK reads these numbers with JavaScript's Number(), so a numeric
 # string is accepted too.
 COERCING_READERS = {"as_int": "as_int_coerced", "as_float": "as_float_coerced"}
 KEPT_CONSTRAINTS = (
     "type", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "x-hint",
+    "x-type-hint",
 )  # fmt: skip
 
 
@@ -346,6 +351,9 @@ class RouteView:
     step: str | None
     offload: tuple[str, str] | None = None  # (payload field, field or path param naming the task)
     resolves: list[tuple[str, str]] = field(default_factory=list)  # (URL field, data field)
+    max_body: int | None = None  # bytes the server takes in one body (x-max-bytes)
+    max_line: int | None = None  # bytes the server takes in one NDJSON line (x-max-line-bytes)
+    when_empty: dict[str, Any] | None = None  # the result of an empty 2xx body (x-sdk-when-empty)
 
 
 @dataclass
@@ -581,7 +589,31 @@ class Builder:
             step=sdk.get("step"),
             offload=offload,
             resolves=self.resolves_of(operation),
+            max_body=request_body.get("x-max-bytes") if request_body else None,
+            max_line=request_body.get("x-max-line-bytes") if request_body else None,
+            when_empty=self.when_empty_of(operation),
         )
+
+    def when_empty_of(self, operation: dict[str, Any]) -> dict[str, Any] | None:
+        """What an empty success body means (a 204 from a delete, say), if the spec says."""
+        for code, response in operation.get("responses", {}).items():
+            if str(code).startswith("2") and "x-sdk-when-empty" in self.resolve(response):
+                value = self.resolve(response)["x-sdk-when-empty"]
+                names = {p["name"] for p in map(self.resolve, operation.get("parameters", []))}
+                names |= {p["name"] for p in map(self.resolve, self.path_item_parameters(operation))}
+                for template in value.values():
+                    if isinstance(template, str) and template.startswith("{") and template[1:-1] not in names:
+                        raise GenerationError(
+                            f"{operation['operationId']}: x-sdk-when-empty names {template}"
+                        )
+                return dict(value)
+        return None
+
+    def path_item_parameters(self, operation: dict[str, Any]) -> list[Any]:
+        for item in self.spec["paths"].values():
+            if any(item.get(method) is operation for method in HTTP_METHODS):
+                return list(item.get("parameters", []))
+        return []
 
     def offload_of(self, operation_id: str, body: dict[str, Any]) -> tuple[str, str] | None:
         """The payload field the runtime may upload first (x-sdk-offload), and what names the task."""
@@ -852,6 +884,7 @@ class FieldView:
     description: str
     default: str | None = None  # what an absent (or null) optional field reads as
     init_annotation: str = ""  # the constructor's annotation (None means "not sent")
+    sensitive: bool = False  # x-sensitive: masked in the model's repr
 
 
 @dataclass
@@ -904,6 +937,7 @@ def model_views(builder: Builder, wanted: set[str]) -> list[ModelView]:
                     description=text_of(prop.description).strip(),
                     default=default,
                     init_annotation=init_annotation,
+                    sensitive=bool(raw.get("x-sensitive")),
                 )
             )
             imports.update(c for c in types.referenced_classes(prop) if c != name)

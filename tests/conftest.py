@@ -94,4 +94,16 @@ def _isolated_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests see no Trigger.dev settings from the machine, and no default client of another test."""
     for name in ("TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN", "TRIGGER_API_URL", "TRIGGER_LOG"):
         monkeypatch.delenv(name, raising=False)
+    # Tests talk to 127.0.0.1: a proxy or CA bundle from the machine's environment must not
+    # reroute them (tests/test_proxies.py sets these on purpose).
+    for name in (
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "no_proxy",
+        "REQUESTS_CA_BUNDLE",
+        "CURL_CA_BUNDLE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.setattr(trigger_dev._client, "_default", None)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -179,3 +181,95 @@ def test_no_key_in_any_error_message(httpserver: HTTPServer, client: TriggerClie
     with pytest.raises(trigger_dev.AuthenticationError) as caught:
         client.runs.replay("r")
     assert SECRET_KEY not in str(caught.value) and SECRET_KEY not in repr(caught.value)
+
+
+def test_a_redirect_says_where_to_and_what_to_change(httpserver: HTTPServer, client: TriggerClient) -> None:
+    httpserver.expect_request("/api/v1/runs/r/replay").respond_with_response(
+        Response(
+            "", status=301, headers={"Location": "https://trigger.example.com/api/v1/runs/r/replay?token=abc"}
+        )
+    )
+    with pytest.raises(trigger_dev.ApiError) as caught:
+        client.runs.replay("r")
+    message = str(caught.value)
+    assert message.startswith(
+        "301: the server redirected the request to https://trigger.example.com/api/v1/runs/r/replay."
+    )
+    assert "token=abc" not in message
+    assert "base_url probably needs https://" in message
+
+
+@pytest.mark.parametrize(
+    ("status", "attempts", "error_class"),
+    [(200, 1, trigger_dev.ApiSchemaValidationError), (503, 2, trigger_dev.InternalServerError)],
+)
+def test_a_corrupt_gzip_body(
+    httpserver: HTTPServer, status: int, attempts: int, error_class: type[Exception]
+) -> None:
+    # A 2xx whose compressed body is broken is not a network failure to retry; an error
+    # status with a broken body is still decided by its status.
+    httpserver.expect_request("/api/v1/runs/r/replay").respond_with_response(
+        Response(
+            b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff\xff\xffgarbage",
+            status=status,
+            headers={"Content-Encoding": "gzip"},
+            content_type="application/json",
+        )
+    )
+    client = TriggerClient(
+        secret_key=SECRET_KEY,
+        base_url=httpserver.url_for(""),
+        request_options={"retry": {"max_attempts": 2, "min_timeout_in_ms": 1}},
+    )
+    with pytest.raises(error_class) as caught:
+        client.runs.replay("r")
+    assert len(httpserver.log) == attempts
+    if status == 200:
+        assert "could not be decoded (Content-Encoding: gzip)" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("route", "call", "expected"),
+    [
+        ("/api/v1/schedules/sched_1", lambda c: c.schedules.delete("sched_1").id, "sched_1"),
+        (
+            "/api/v1/projects/proj_1/envvars/prod/A",
+            lambda c: c.envvars.delete("proj_1", "prod", "A").success,
+            True,
+        ),
+        ("/api/v2/runs/run_1/cancel", lambda c: c.runs.cancel("run_1").id, "run_1"),
+    ],
+)
+def test_a_204_from_a_delete_is_success(
+    httpserver: HTTPServer, client: TriggerClient, route: str, call: Any, expected: object
+) -> None:
+    httpserver.expect_request(route).respond_with_response(Response(status=204))
+    assert call(client) == expected
+
+
+def test_an_empty_success_elsewhere_is_still_reported(httpserver: HTTPServer, client: TriggerClient) -> None:
+    httpserver.expect_request("/api/v1/runs/r/replay").respond_with_response(Response(status=204))
+    with pytest.raises(trigger_dev.ApiSchemaValidationError):
+        client.runs.replay("r")
+
+
+def test_a_corrupt_gzip_body_async(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/v1/runs/r/replay").respond_with_response(
+        Response(
+            b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xff\xff\xffgarbage",
+            headers={"Content-Encoding": "gzip"},
+            content_type="application/json",
+        )
+    )
+
+    async def main() -> None:
+        async with trigger_dev.AsyncTriggerClient(
+            secret_key=SECRET_KEY, base_url=httpserver.url_for("")
+        ) as client:
+            await client.runs.replay("r")
+
+    with pytest.raises(
+        trigger_dev.ApiSchemaValidationError, match=r"could not be decoded \(Content-Encoding: gzip\)"
+    ):
+        asyncio.run(main())
+    assert len(httpserver.log) == 1

@@ -48,3 +48,15 @@ def test_no_key_in_any_log_record_at_any_level(
     )
     assert "attempt 1 of 2 failed (status 500)" in text
     assert SECRET_KEY not in text and "Bearer" not in text and "payload" not in text
+
+
+def test_trigger_log_with_logging_configured_prints_each_line_once() -> None:
+    script = (
+        "import logging, sys; logging.basicConfig(stream=sys.stdout, level=logging.DEBUG, format='%(message)s');"
+        "import trigger_dev; logging.getLogger('trigger_dev').debug('marker line')"
+    )
+    env = {**os.environ, "TRIGGER_LOG": "debug"}
+    output = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert (output.stdout + output.stderr).count("marker line") == 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import datetime
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -216,7 +217,10 @@ class CannedPool(urllib3.PoolManager):
             if url.split("?")[0].endswith(suffix):
                 status, data = answer
         return urllib3.HTTPResponse(
-            body=data, status=status, headers={"Content-Type": "application/json"}, preload_content=True
+            body=io.BytesIO(data),
+            status=status,
+            headers={"Content-Type": "application/json"},
+            preload_content=False,
         )
 
 

@@ -282,6 +282,31 @@ def test_unknown_request_options_are_refused_with_the_valid_ones() -> None:
         (lambda c: c.tasks.trigger("t", {"when": datetime.datetime.now()}), "cannot be sent as JSON"),
         (lambda c: c.tasks.trigger("t", {"n": float("nan")}), "cannot be sent as JSON"),
         (lambda c: c.tasks.batch_trigger("t", [{"payload": 1, "opts": {}}]), "unknown keys ['opts']"),
+        (lambda c: c.runs.retrieve("   "), "cannot be empty or only whitespace"),
+        (lambda c: c.runs.list(from_="2025-01-01"), "a timezone-aware datetime or epoch milliseconds"),
+        (
+            lambda c: c.runs.list(to=datetime.date(2025, 1, 1)),
+            "a timezone-aware datetime or epoch milliseconds",
+        ),
+        (lambda c: c.runs.list(to=True), "epoch milliseconds"),
+        (
+            lambda c: c.runs.cancel("r", request_options={"additional_headers": {"x-note": "café ☕"}}),
+            "additional_headers['x-note'] has a character HTTP headers cannot carry",
+        ),
+        (
+            lambda c: c.runs.cancel("r", request_options={"additional_headers": {"bad name": "1"}}),
+            "header name 'bad name'",
+        ),
+        (
+            lambda c: c.tasks.trigger("t", {"n": 1}, options={"metadata": {"blob": "x" * 3_200_000}}),
+            "over the 3,145,728 the server accepts on POST /api/v1/tasks/{taskId}/trigger",
+        ),
+        (
+            lambda c: c.tasks.batch_trigger(
+                "t", [{"payload": 1, "options": {"metadata": {"blob": "x" * 3_200_000}}}]
+            ),
+            "over the 3,145,728 bytes the server accepts per item",
+        ),
     ],
 )
 def test_bad_input_is_refused_before_sending(httpserver: HTTPServer, call: Any, message: str) -> None:

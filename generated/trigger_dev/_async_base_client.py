@@ -43,12 +43,13 @@ class AsyncAPIClient(BaseAPIClient):
         options: ResolvedOptions,
         session: aiohttp.ClientSession | None,
         ca_bundle: str | None,
+        trust_env: bool = True,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         super().__init__(credential=credential, base_url=base_url, options=options)
         from ._async_transport import AsyncTransport
 
-        self._transport = AsyncTransport(session, ca_bundle)
+        self._transport = AsyncTransport(session, ca_bundle=ca_bundle, trust_env=trust_env)
         self._sleep = sleep
 
     async def request(

@@ -46,6 +46,7 @@ class AsyncTriggerClient(ClientDetails):
         ca_bundle: str | None = None,
         pool_manager: Any = None,
         session: aiohttp.ClientSession | None = None,
+        trust_env: bool = True,
     ) -> None:
         if pool_manager is not None:
             raise TypeError(
@@ -58,6 +59,7 @@ class AsyncTriggerClient(ClientDetails):
             options=ResolvedOptions().merged(request_options),
             session=session,
             ca_bundle=ca_bundle,
+            trust_env=trust_env,
         )
 
     @cached_property

@@ -14,10 +14,10 @@ from typing import Any, NamedTuple, TypeVar
 
 import urllib3
 
-from ._credentials import Credential
+from ._credentials import Credential, SecretHeaders
 from ._exceptions import ApiConnectionError, ApiError, NotFoundError, RateLimitError, error_from_response
 from ._logging import logger
-from ._operation import Operation, PreparedRequest, prepare_request, select_route
+from ._operation import Operation, PreparedRequest, check_size, empty_result, prepare_request, select_route
 from ._packets import (
     INLINE_LIMIT,
     LargePayload,
@@ -29,12 +29,13 @@ from ._packets import (
     store_reference,
     transfer_failure,
     upload_error,
+    url_for_messages,
 )
 from ._pagination import CursorPage, OffsetPage, Page
 from ._raw_response import RawResponse
 from ._request_options import RequestOptions, ResolvedOptions
 from ._retry import MAX_SERVER_REQUESTED_WAIT, requested_wait
-from ._transport import Received, Transport, default_pool_manager
+from ._transport import Received, Transport
 from ._version import __version__
 
 __all__ = ["API_VERSION", "DEFAULT_BASE_URL", "BaseAPIClient", "Call", "Outgoing", "SyncAPIClient"]
@@ -52,9 +53,17 @@ class Outgoing(NamedTuple):
     name: str
     method: str
     url: str
-    headers: dict[str, str]
+    headers: SecretHeaders
     body: bytes | None
     options: ResolvedOptions
+
+    def __repr__(self) -> str:
+        # No credential, no presigned URL's signature, no payload: this object sits in the
+        # frames an error reporter records.
+        size = "no body" if self.body is None else f"{len(self.body)} bytes"
+        return (
+            f"Outgoing({self.name!r}, {self.method} {url_for_messages(self.url)}, {self.headers!r}, {size})"
+        )
 
 
 class Call(NamedTuple):
@@ -97,8 +106,9 @@ class BaseAPIClient:
 
     def _outgoing(self, call: Call) -> Outgoing:
         prepared = call.request
+        check_size(prepared)
         route = prepared.route
-        headers = dict(self._fixed_headers)
+        headers = SecretHeaders(self._fixed_headers)
         headers.update(call.options.additional_headers)
         if route.credentials and self.credential is not None:
             headers["Authorization"] = self.credential.authorization
@@ -114,7 +124,7 @@ class BaseAPIClient:
     def _object_store_request(self, call: Call, method: str, url: str, body: bytes | None = None) -> Outgoing:
         """A transfer to or from a presigned URL: no credential, no API headers (the URL is
         signed, and the key must never reach the object store)."""
-        headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
+        headers = SecretHeaders({"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"})
         if body is not None:
             headers["Content-Type"] = "application/json"
         return Outgoing(f"{call.operation.name} (object storage)", method, url, headers, body, call.options)
@@ -139,7 +149,13 @@ class BaseAPIClient:
 
     @staticmethod
     def _downloads(call: Call, raw: RawResponse[Any]) -> tuple[Any, list[tuple[str, str]]]:
-        """The decoded body, and the presigned URLs in it to download, for calls that do."""
+        """The decoded body, and the presigned URLs in it to download, for calls that do.
+
+        A success without a body, for an operation whose spec says what that means (a 204
+        from a delete), is completed here too."""
+        if not raw.content and call.operation.when_empty is not None:
+            raw._complete(empty_result(call.operation, call.request))
+            return None, []
         if not call.operation.resolves or not call.options.download_offloaded:
             return None, []
         try:
@@ -212,12 +228,11 @@ class SyncAPIClient(BaseAPIClient):
         options: ResolvedOptions,
         pool_manager: urllib3.PoolManager | None,
         ca_bundle: str | None,
+        trust_env: bool = True,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         super().__init__(credential=credential, base_url=base_url, options=options)
-        self._transport = Transport(
-            pool_manager if pool_manager is not None else default_pool_manager(ca_bundle)
-        )
+        self._transport = Transport(pool_manager, ca_bundle=ca_bundle, trust_env=trust_env)
         self._sleep = sleep
 
     def request(

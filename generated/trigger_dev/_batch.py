@@ -15,6 +15,7 @@ from . import _operations as operations
 from ._encoding import Field, to_wire
 from ._exceptions import ApiSchemaValidationError, BatchNotSealedError, NotFoundError
 from ._idempotency import hash_idempotency_key
+from ._operation import json_bytes
 from ._raw_response import RawResponse
 from ._request_options import RequestOptions
 from .models import CreateBatchResponse, StreamBatchItemsResponse
@@ -180,4 +181,23 @@ def _line(task_id: str, index: int, item: Any, batch_key: Any, batch_ttl: str | 
     line: dict[str, Any] = {"index": index, "task": task_id, "payload": item.get("payload")}
     if item_options:
         line["options"] = item_options
+        _check_options_size(where, item_options)
     return line
+
+
+def _check_options_size(where: str, item_options: Mapping[str, Any]) -> None:
+    # A large payload is uploaded and replaced by a short reference, but options (metadata)
+    # stay in the line. Refused here, before the batch is created, rather than after.
+    limit = operations.TASKS_BATCH_TRIGGER_ITEMS.routes[0].max_line
+    if limit is None or len(item_options.get("metadata") or ()) == 0:
+        return
+    size = len(json_bytes("tasks.batch_trigger", item_options))
+    if size + _LINE_OVERHEAD > limit:
+        raise ValueError(
+            f"{where}['options'] is {size:,} bytes: with it, the item is over the {limit:,} bytes the "
+            "server accepts per item (payloads of 128 KiB or more are uploaded separately, options are not)"
+        )
+
+
+# A line without its payload: index, task, and the reference an uploaded payload leaves.
+_LINE_OVERHEAD = 512

@@ -61,9 +61,14 @@ class TriggerClient(ClientDetails):
             ``https://api.trigger.dev``.
         request_options: Defaults for every call (``retry``, ``timeout_in_ms``,
             ``additional_headers``); a call's own options merge over them key by key.
-        ca_bundle: A CA bundle file to verify the server against (a private CA).
+        ca_bundle: A CA bundle file to verify the server against (a private CA). Without
+            one: ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE`` from the environment, then the
+            system store, then certifi's bundle when the system has none.
         pool_manager: A urllib3 ``PoolManager`` or ``ProxyManager`` of your own, for proxies
-            and pool sizing; the client then does not create one.
+            and pool sizing; the client then does not create one (nor read proxies from the
+            environment).
+        trust_env: Read proxies (``HTTPS_PROXY``, ``HTTP_PROXY``, ``ALL_PROXY``,
+            ``NO_PROXY``) and the CA bundle from the environment, as requests and httpx do.
     """
 
     def __init__(
@@ -75,6 +80,7 @@ class TriggerClient(ClientDetails):
         request_options: RequestOptions | None = None,
         ca_bundle: str | None = None,
         pool_manager: urllib3.PoolManager | None = None,
+        trust_env: bool = True,
     ) -> None:
         # Imported here rather than at the top: `import trigger_dev` stays cheap, and the
         # client core loads with the first client.
@@ -88,6 +94,7 @@ class TriggerClient(ClientDetails):
             options=ResolvedOptions().merged(request_options),
             pool_manager=pool_manager,
             ca_bundle=ca_bundle,
+            trust_env=trust_env,
         )
 
     @cached_property
@@ -143,6 +150,7 @@ def configure(
     request_options: RequestOptions | None = None,
     ca_bundle: str | None = None,
     pool_manager: urllib3.PoolManager | None = None,
+    trust_env: bool = True,
 ) -> TriggerClient:
     """Set up the default client the module-level namespaces use, and return it.
 
@@ -156,6 +164,7 @@ def configure(
         request_options=request_options,
         ca_bundle=ca_bundle,
         pool_manager=pool_manager,
+        trust_env=trust_env,
     )
     with _default_lock:
         _default = client

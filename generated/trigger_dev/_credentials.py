@@ -6,7 +6,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-__all__ = ["Credential", "CredentialKind", "KINDS", "credential_from"]
+__all__ = ["KINDS", "Credential", "CredentialKind", "SecretHeaders", "credential_from"]
+
+# Header values that are credentials: shown as "<redacted>" in every repr.
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-trigger-jwt"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,24 @@ class Credential:
     def __repr__(self) -> str:
         prefix = next((p for p in self.kind.prefixes if self._token.startswith(p)), "")
         return f"Credential(kind={self.kind.label!r}, token='{prefix}***')"
+
+    __str__ = __repr__
+
+
+class SecretHeaders(dict[str, str]):
+    """Request headers whose ``repr`` never shows a credential.
+
+    Error reporters (Sentry, Django's debug page, rich tracebacks) record the locals of
+    the frames an error passed through; the outgoing request is one of them.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        shown = {
+            name: "<redacted>" if name.lower() in SECRET_HEADERS else value for name, value in self.items()
+        }
+        return f"{type(self).__name__}({shown!r})"
 
     __str__ = __repr__
 

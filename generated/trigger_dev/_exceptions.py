@@ -8,6 +8,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from urllib3 import HTTPHeaderDict
+
 __all__ = [
     "APIError",
     "ApiConnectionError",
@@ -67,6 +69,12 @@ class ApiError(Exception):
 
     def __str__(self) -> str:
         return self.message if self.status is None else f"{self.status}: {self.message}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = dict(self.__dict__)
+        if not isinstance(state.get("headers"), (dict, HTTPHeaderDict)):
+            state["headers"] = HTTPHeaderDict(state.get("headers") or {})  # aiohttp's are not picklable
+        return _rebuild, (type(self), self.args, state)
 
 
 APIError = ApiError
@@ -164,6 +172,18 @@ class AuthMethodError(ValueError):
         self.operation = operation
         self.credential = credential
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, dict(self.__dict__))
+
+
+def _rebuild(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
+    """Unpickle an error whose constructor takes keyword-only arguments: a process pool sends
+    exceptions back pickled, and one that cannot be rebuilt breaks the whole pool."""
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 _ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
     400: BadRequestError,
@@ -189,8 +209,25 @@ def error_from_response(status: int, headers: Mapping[str, str], text: str) -> A
         body = json.loads(text) if text else None
     except ValueError:
         body = text
-    message = _message(body, text)
+    message = _redirect_message(status, headers) if 300 <= status < 400 else _message(body, text)
     return error_class_for(status)(message, status=status, headers=headers, body=body)
+
+
+def _redirect_message(status: int, headers: Mapping[str, str]) -> str:
+    # Not followed on purpose: a redirect would replay the credential to another address.
+    location = headers.get("location", "")
+    target = location.split("?", 1)[0].split("#", 1)[0]
+    where = f" to {target}" if target else ""
+    hint = (
+        "; the API is served over https, so base_url probably needs https://"
+        if location.startswith("https://")
+        else ""
+    )
+    return (
+        f"the server redirected the request{where}. The client does not follow redirects, so "
+        f"the credential is never sent to another address: set base_url to the address the "
+        f"API answers on{hint}."
+    )
 
 
 def _message(body: Any, text: str) -> str:

@@ -19,6 +19,10 @@ def _setup_from_environment() -> None:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
         logger.addHandler(handler)
+        # This handler prints each line; passing it on to the application's handlers too
+        # would print it twice where logging is configured. To route the lines through your
+        # own setup instead, leave TRIGGER_LOG unset and configure the logger.
+        logger.propagate = False
     logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
 
 

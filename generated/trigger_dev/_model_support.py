@@ -59,6 +59,7 @@ class Model:
     __slots__ = ("_cache", "_data")
     _REQUIRED: ClassVar[frozenset[str]] = frozenset()
     _KNOWN: ClassVar[frozenset[str]] = frozenset()
+    _SENSITIVE: ClassVar[frozenset[str]] = frozenset()  # attributes masked in repr
     _data: dict[str, Any]
     _cache: dict[str, Any] | None
 
@@ -129,7 +130,7 @@ class Model:
                 except SchemaError:
                     value = "<unreadable>"
                 if value is not None:
-                    fields.append(f"{name}={value!r}")
+                    fields.append(f"{name}='***'" if name in self._SENSITIVE else f"{name}={value!r}")
         return f"{type(self).__name__}({', '.join(fields)})"
 
 

@@ -15,7 +15,17 @@ from ._credentials import Credential
 from ._exceptions import AuthMethodError
 from ._validation import Check, Schema, compile_schema
 
-__all__ = ["Offload", "Operation", "Param", "PreparedRequest", "Route", "prepare_request", "select_route"]
+__all__ = [
+    "Offload",
+    "Operation",
+    "Param",
+    "PreparedRequest",
+    "Route",
+    "check_size",
+    "empty_result",
+    "prepare_request",
+    "select_route",
+]
 
 T = TypeVar("T")
 
@@ -64,6 +74,8 @@ class Route:
     params: tuple[Param, ...]
     body: Literal["json", "ndjson"] | None = None
     offload: Offload | None = None
+    max_body: int | None = None  # bytes the server takes in one body; larger is refused (413)
+    max_line: int | None = None  # the same, per NDJSON line
     by_python_name: Mapping[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -83,6 +95,9 @@ class Operation(Generic[T]):
     # Presigned-URL fields of the result the client downloads into another field
     # (``x-sdk-resolves``): ``(("outputPresignedUrl", "output"), ...)``.
     resolves: tuple[tuple[str, str], ...] = ()
+    # The result when a success has no body at all (a 204 from a delete): ``{"id": "{runId}"}``
+    # takes the value of that path parameter.
+    when_empty: Mapping[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -189,6 +204,44 @@ def prepare_request(operation: Operation[Any], route: Route, args: Mapping[str, 
     return PreparedRequest(route.method, path, None, None, route, operation.name, raw_path)
 
 
+def check_size(prepared: PreparedRequest) -> None:
+    """Refuse, before sending, a body the server would refuse (413) for its size."""
+    route = prepared.route
+    body = prepared.body()
+    if body is None or (route.max_body is None and route.max_line is None):
+        return
+    if route.max_body is not None and len(body) > route.max_body:
+        raise ValueError(_too_large(prepared, "the request body", len(body), route.max_body))
+    if route.max_line is not None and len(body) > route.max_line:
+        longest = max(len(line) for line in body.split(b"\n"))
+        if longest > route.max_line:
+            raise ValueError(_too_large(prepared, "an item", longest, route.max_line))
+
+
+def _too_large(prepared: PreparedRequest, what: str, size: int, limit: int) -> str:
+    note = (
+        " Payloads of 128 KiB or more are uploaded separately, so what is too large is the rest "
+        "(options such as metadata)."
+        if prepared.route.offload is not None
+        else ""
+    )
+    return (
+        f"{prepared.operation}(): {what} is {size:,} bytes, over the {limit:,} the server accepts on "
+        f"{prepared.route.method} {prepared.route.path} (it would answer 413).{note}"
+    )
+
+
+def empty_result(operation: Operation[Any], prepared: PreparedRequest) -> dict[str, Any]:
+    """The result of a success without a body, from the operation's ``when_empty``."""
+    assert operation.when_empty is not None
+    return {
+        key: prepared.path_values.get(value[1:-1], value)
+        if isinstance(value, str) and value.startswith("{") and value.endswith("}")
+        else value
+        for key, value in operation.when_empty.items()
+    }
+
+
 def encode_document(operation: str, route: Route, document: Any) -> bytes:
     """The wire bytes of a request body: JSON, or one JSON object per line."""
     if route.body == "ndjson":
@@ -205,8 +258,11 @@ def _path_value(operation: Operation[Any], param: Param, value: Any) -> str:
 
 def _path_segment(operation: Operation[Any], param: Param, value: Any, whole: str | None = None) -> str:
     text = str(value)
-    if not text:
-        raise ValueError(f"{operation.name}() argument {param.python!r} cannot be empty")
+    if not text.strip():
+        raise ValueError(
+            f"{operation.name}() argument {param.python!r} cannot be empty"
+            + (f" or only whitespace, got {text!r}" if text else "")
+        )
     if text in (".", ".."):
         # URL libraries and servers resolve these before routing: "runs/.." would become
         # another route, with the caller's credential.

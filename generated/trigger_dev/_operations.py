@@ -115,7 +115,11 @@ RUNS_FILTER_CREATED_AT_FROM_PARAM = Param(
     "from_",
     "query",
     False,
-    {"type": ["string", "integer"], "x-accepts": ["datetime"]},
+    {
+        "type": "integer",
+        "x-accepts": ["datetime"],
+        "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+    },
     epoch_ms,
 )
 RUNS_FILTER_CREATED_AT_PERIOD_PARAM = Param(
@@ -126,7 +130,11 @@ RUNS_FILTER_CREATED_AT_TO_PARAM = Param(
     "to",
     "query",
     False,
-    {"type": ["string", "integer"], "x-accepts": ["datetime"]},
+    {
+        "type": "integer",
+        "x-accepts": ["datetime"],
+        "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+    },
     epoch_ms,
 )
 RUNS_FILTER_IS_TEST_PARAM = Param("filter[isTest]", "is_test", "query", False, {"type": "boolean"}, boolean)
@@ -504,6 +512,7 @@ TRIGGER_TASK = Route(
     ),
     body="json",
     offload=Offload("payload", task="taskId"),
+    max_body=3145728,
 )
 
 CREATE_BATCH = Route(
@@ -530,6 +539,7 @@ CREATE_BATCH = Route(
         ),
     ),
     body="json",
+    max_body=131072,
 )
 
 STREAM_BATCH_ITEMS = Route(
@@ -543,6 +553,7 @@ STREAM_BATCH_ITEMS = Route(
     ),
     body="ndjson",
     offload=Offload("payload", task="task"),
+    max_line=3145728,
 )
 
 PRESIGN_PACKET_UPLOAD = Route(
@@ -605,6 +616,7 @@ ENVVARS_DELETE: Operation[SuccessResponse] = Operation(
     routes=(DELETE_ENV_VAR,),
     parse=SuccessResponse._from_wire,
     pagination=None,
+    when_empty={"success": True},
 )
 
 RUNS_LIST: Operation[CursorPage[ListRunItem]] = Operation(
@@ -633,6 +645,7 @@ RUNS_CANCEL: Operation[RunIdResponse] = Operation(
     routes=(CANCEL_RUN,),
     parse=RunIdResponse._from_wire,
     pagination=None,
+    when_empty={"id": "{runId}"},
 )
 
 RUNS_REPLAY: Operation[RunIdResponse] = Operation(
@@ -686,6 +699,7 @@ SCHEDULES_DELETE: Operation[DeletedSchedule] = Operation(
     routes=(DELETE_SCHEDULE,),
     parse=DeletedSchedule._from_wire,
     pagination=None,
+    when_empty={"id": "{scheduleId}"},
 )
 
 SCHEDULES_ACTIVATE: Operation[Schedule] = Operation(

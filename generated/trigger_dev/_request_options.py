@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict
@@ -61,6 +62,7 @@ _RETRY_TYPES: dict[str, tuple[type, ...]] = {
     "factor": (int, float),
     "randomize": (bool,),
 }
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # Headers the client owns; letting an option replace them would break auth or status values.
 _RESERVED_HEADERS = frozenset({"authorization", "x-trigger-api-version", "content-type", "content-length"})
 
@@ -124,5 +126,17 @@ def _checked_headers(headers: Mapping[str, str]) -> dict[str, str]:
             raise ValueError(f"additional_headers cannot set {name!r}: the client sets it itself")
         if any(c in name + value for c in "\r\n\x00"):
             raise ValueError(f"additional_headers[{name!r}] contains a line break or NUL character")
+        if not _TOKEN.fullmatch(name):
+            raise ValueError(
+                f"additional_headers has the header name {name!r}: names are ASCII letters, digits "
+                "and !#$%&'*+-.^_`|~, without spaces"
+            )
+        try:
+            value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise ValueError(
+                f"additional_headers[{name!r}] has a character HTTP headers cannot carry ({value!r:.60}); "
+                "header values are Latin-1: percent-encode or base64 anything else"
+            ) from None
         checked[name] = value
     return checked

@@ -32,6 +32,7 @@ _TYPE_NAMES = {
     "string": "a string", "integer": "an int", "number": "a number", "boolean": "a bool",
     "array": "a list", "object": "a dict", "null": "None",
 }  # fmt: skip
+_ACCEPTED_NAMES = {"datetime": "a datetime", "timedelta": "a timedelta", "string-list": "a list of strings"}
 
 
 def compile_schema(schema: Schema) -> Check:
@@ -64,11 +65,13 @@ def _type_check(schema: Schema) -> Check | None:
     allowed = (types,) if isinstance(types, str) else tuple(types)
     accepts = schema.get("x-accepts", ())
     exact = str if allowed == ("string",) else None  # the common case, checked first
+    expected = schema.get("x-type-hint") or " or ".join(
+        [_TYPE_NAMES.get(t, t) for t in allowed] + [_ACCEPTED_NAMES[a] for a in accepts]
+    )
 
     def check(value: Any, where: Where) -> None:
         if type(value) is exact or any(_is(value, t) for t in allowed) or _accepted_extra(value, accepts):
             return
-        expected = " or ".join(_TYPE_NAMES.get(t, t) for t in allowed)
         raise TypeError(f"{where()} must be {expected}, got {type(value).__name__} {value!r:.80}")
 
     return check

@@ -24,6 +24,7 @@ class EnvironmentVariable(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["name", "value", "isSecret"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["name", "value", "isSecret"])
+    _SENSITIVE: ClassVar[frozenset[str]] = frozenset(["value"])
 
     def __init__(
         self,
@@ -47,7 +48,8 @@ class EnvironmentVariable(Model):
 
     @property
     def value(self) -> str:
-        """The value, or `<redacted>` for secret variables."""
+        """The value, or `<redacted>` for secret variables. Shown as `***` in the model's repr,
+        since values are often credentials."""
         return self._read("value", as_str)
 
     @property
