@@ -158,10 +158,13 @@ class BaseAPIClient:
             return None, []
         if not call.operation.resolves or not call.options.download_offloaded:
             return None, []
+        if b"PresignedUrl" not in raw.content:  # a scan of the bytes: no second JSON decode
+            return None, []
         try:
             document = raw.json()
         except ValueError:
             return None, []  # parse() reports the body
+        raw._complete(document)
         return document, offloaded_fields(call.operation.resolves, document)
 
     @staticmethod

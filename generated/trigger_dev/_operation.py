@@ -111,8 +111,16 @@ class PreparedRequest:
     content_type: str | None
     route: Route
     operation: str
-    path_values: Mapping[str, str]
+    args: Mapping[str, Any]
     encoded: bytes | None = None  # the encoded body, once computed
+
+    def path_value(self, wire: str) -> str | None:
+        """A path parameter as the caller gave it (before escaping)."""
+        for param in self.route.params:
+            if param.wire == wire and param.location == "path":
+                value = self.args.get(param.python)
+                return None if value is None else str(value)
+        return None
 
     def body(self) -> bytes | None:
         if self.encoded is None and self.document is not None:
@@ -189,19 +197,12 @@ def prepare_request(operation: Operation[Any], route: Route, args: Mapping[str, 
     path = route.path.format_map(path_values)
     if query:
         path = f"{path}?{urlencode(query, quote_via=quote, safe=',')}"
-    raw_path = {
-        p.wire: str(args[p.python])
-        for p in route.params
-        if p.location == "path" and args.get(p.python) is not None
-    }
     if route.body == "ndjson":
         lines = list(body.get("items", ()))
-        return PreparedRequest(
-            route.method, path, lines, "application/x-ndjson", route, operation.name, raw_path
-        )
+        return PreparedRequest(route.method, path, lines, "application/x-ndjson", route, operation.name, args)
     if route.body == "json":
-        return PreparedRequest(route.method, path, body, "application/json", route, operation.name, raw_path)
-    return PreparedRequest(route.method, path, None, None, route, operation.name, raw_path)
+        return PreparedRequest(route.method, path, body, "application/json", route, operation.name, args)
+    return PreparedRequest(route.method, path, None, None, route, operation.name, args)
 
 
 def check_size(prepared: PreparedRequest) -> None:
@@ -235,7 +236,7 @@ def empty_result(operation: Operation[Any], prepared: PreparedRequest) -> dict[s
     """The result of a success without a body, from the operation's ``when_empty``."""
     assert operation.when_empty is not None
     return {
-        key: prepared.path_values.get(value[1:-1], value)
+        key: prepared.path_value(value[1:-1]) or value
         if isinstance(value, str) and value.startswith("{") and value.endswith("}")
         else value
         for key, value in operation.when_empty.items()

@@ -71,7 +71,7 @@ def large_payloads(prepared: PreparedRequest) -> list[LargePayload]:
     if body is None or len(body) < OFFLOAD_THRESHOLD:
         return []
     if prepared.route.body == "json":
-        task = prepared.path_values.get(offload.task, "")
+        task = prepared.path_value(offload.task) or ""
         containers = [(prepared.document, task, len(body))]
     else:
         containers = []
