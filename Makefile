@@ -24,11 +24,11 @@ check: ## spec valid, generated/ up to date, lint, types
 	$(PY) -m openapi_spec_validator openapi/trigger.yaml
 	$(PY) codegen.py check
 	$(PY) tools/upstream_evidence.py check
-	$(PY) -m ruff check codegen.py tools tests examples noxfile.py generated
-	$(PY) -m ruff format --check codegen.py tools tests examples noxfile.py
-	$(PY) -m mypy --strict generated/trigger_dev
+	$(PY) -m ruff check codegen.py tools tests examples noxfile.py templates/runtime generated
+	$(PY) -m ruff format --check codegen.py tools tests examples noxfile.py templates/runtime
+	$(PY) tools/typecheck_runtime.py
 	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py tools/spec_diff.py tools/bench/bench.py \
-		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py
+		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py tools/typecheck_runtime.py
 
 test: test-replay ## the suite offline from cassettes; in CI also once live against the mock
 ifdef CI

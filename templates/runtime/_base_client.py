@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """The client core. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -34,6 +35,7 @@ from ._pagination import CursorPage, OffsetPage, Page
 from ._raw_response import RawResponse
 from ._request_options import RequestOptions, ResolvedOptions
 from ._retry import MAX_SERVER_REQUESTED_WAIT, requested_wait
+from ._spec import API_VERSION, DEFAULT_BASE_URL
 from ._transport import Received, Transport
 from ._version import __version__
 
@@ -41,8 +43,6 @@ __all__ = ["API_VERSION", "DEFAULT_BASE_URL", "BaseAPIClient", "Call", "Outgoing
 
 T = TypeVar("T")
 
-API_VERSION = {{ api_version | pyrepr }}
-DEFAULT_BASE_URL = {{ default_base_url | pyrepr }}
 USER_AGENT = f"trigger-dev-python/{__version__}"
 
 
@@ -60,7 +60,9 @@ class Outgoing(NamedTuple):
         # No credential, no presigned URL's signature, no payload: this object sits in the
         # frames an error reporter records.
         size = "no body" if self.body is None else f"{len(self.body)} bytes"
-        return f"Outgoing({self.name!r}, {self.method} {url_for_messages(self.url)}, {self.headers!r}, {size})"
+        return (
+            f"Outgoing({self.name!r}, {self.method} {url_for_messages(self.url)}, {self.headers!r}, {size})"
+        )
 
 
 class Call(NamedTuple):
@@ -118,9 +120,7 @@ class BaseAPIClient:
         url = self.base_url + prepared.path
         return Outgoing(call.operation.name, route.method, url, headers, prepared.body(), call.options)
 
-    def _object_store_request(
-        self, call: Call, method: str, url: str, body: bytes | None = None
-    ) -> Outgoing:
+    def _object_store_request(self, call: Call, method: str, url: str, body: bytes | None = None) -> Outgoing:
         """A transfer to or from a presigned URL: no credential, no API headers (the URL is
         signed, and the key must never reach the object store)."""
         headers = SecretHeaders({"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"})
@@ -140,7 +140,10 @@ class BaseAPIClient:
         if payload.inline_size > INLINE_LIMIT:
             raise no_upload_url_error(call.operation.name, payload, reason, error.status) from None
         logger.info(
-            "%s: no upload URL for %s (%s); sending it inline", call.operation.name, payload.describe(), reason
+            "%s: no upload URL for %s (%s); sending it inline",
+            call.operation.name,
+            payload.describe(),
+            reason,
         )
 
     @staticmethod
@@ -169,7 +172,9 @@ class BaseAPIClient:
             return decode_packet(received.headers.get("content-type"), received.content)
         except ValueError as exc:
             reason = f"what it holds is not valid for its content type: {exc}"
-            raise download_error(call.operation.name, data_field, document.get("id"), url, reason, received.status) from None
+            raise download_error(
+                call.operation.name, data_field, document.get("id"), url, reason, received.status
+            ) from None
 
     def _wait_after_failure(self, outgoing: Outgoing, attempt: int, error: ApiConnectionError) -> float:
         """Seconds to wait before retrying after no response arrived; re-raises when done."""
@@ -180,13 +185,20 @@ class BaseAPIClient:
         _log_retry(outgoing, attempt, type(error).__name__, wait)
         return wait
 
-    def _wait_after_response(self, outgoing: Outgoing, attempt: int, received: Received, started: float) -> float | None:
+    def _wait_after_response(
+        self, outgoing: Outgoing, attempt: int, received: Received, started: float
+    ) -> float | None:
         """None for a success; else seconds to wait before retrying, or the error to raise."""
         status = received.status
         if logger.isEnabledFor(logging.DEBUG):
             elapsed_ms = (time.monotonic() - started) * 1000
             logger.debug(
-                "%s %s -> %d in %.0f ms (attempt %d)", outgoing.method, _path_of(outgoing.url), status, elapsed_ms, attempt
+                "%s %s -> %d in %.0f ms (attempt %d)",
+                outgoing.method,
+                _path_of(outgoing.url),
+                status,
+                elapsed_ms,
+                attempt,
             )
         if 200 <= status < 300:
             return None
@@ -197,7 +209,9 @@ class BaseAPIClient:
         return wait
 
     @staticmethod
-    def _raw_response(operation: Operation[Any], received: Received, parser: Callable[[Any], T]) -> RawResponse[T]:
+    def _raw_response(
+        operation: Operation[Any], received: Received, parser: Callable[[Any], T]
+    ) -> RawResponse[T]:
         return RawResponse(
             status_code=received.status,
             headers=received.headers,
@@ -268,7 +282,9 @@ class SyncAPIClient(BaseAPIClient):
             try:
                 answer = self.request(operations.PACKETS_PRESIGN_UPLOAD, args, call.request_options).parse()
             except NotFoundError:  # a server before 4.5
-                answer = self.request(operations.PACKETS_PRESIGN_UPLOAD_V1, args, call.request_options).parse()
+                answer = self.request(
+                    operations.PACKETS_PRESIGN_UPLOAD_V1, args, call.request_options
+                ).parse()
         except ApiError as error:
             if error.status is None:
                 raise
@@ -278,7 +294,9 @@ class SyncAPIClient(BaseAPIClient):
         try:
             self._send(self._object_store_request(call, "PUT", target.url, payload.data))
         except ApiError as error:
-            raise upload_error(call.operation.name, payload, target.url, transfer_failure(error), error.status) from None
+            raise upload_error(
+                call.operation.name, payload, target.url, transfer_failure(error), error.status
+            ) from None
         store_reference(payload, target.storage_path)
         call.request.encoded = None
 
@@ -287,7 +305,9 @@ class SyncAPIClient(BaseAPIClient):
             received = self._send(self._object_store_request(call, "GET", url))
         except ApiError as error:
             reason = transfer_failure(error)
-            raise download_error(call.operation.name, data_field, document.get("id"), url, reason, error.status) from None
+            raise download_error(
+                call.operation.name, data_field, document.get("id"), url, reason, error.status
+            ) from None
         return self._downloaded(call, document, data_field, url, received)
 
     def _parser(
@@ -310,7 +330,9 @@ class SyncAPIClient(BaseAPIClient):
 
 
 def _error(received: Received) -> ApiError:
-    error = error_from_response(received.status, received.headers, received.content.decode("utf-8", "replace"))
+    error = error_from_response(
+        received.status, received.headers, received.content.decode("utf-8", "replace")
+    )
     if isinstance(error, RateLimitError):
         error.retry_after_seconds = requested_wait(received.headers)
     return error
@@ -319,12 +341,17 @@ def _error(received: Received) -> ApiError:
 def _log_retry(outgoing: Outgoing, attempt: int, reason: str, wait: float) -> None:
     policy = outgoing.options.retry
     logger.info(
-        "%s: attempt %d of %d failed (%s); retrying in %.3f s", outgoing.name, attempt, policy.max_attempts, reason, wait
+        "%s: attempt %d of %d failed (%s); retrying in %.3f s",
+        outgoing.name,
+        attempt,
+        policy.max_attempts,
+        reason,
+        wait,
     )
 
 
 def _path_of(url: str) -> str:
     # Logged without the host and query: a query can hold user data.
     path = url.split("://", 1)[-1]
-    path = path[path.find("/"):] if "/" in path else "/"
+    path = path[path.find("/") :] if "/" in path else "/"
     return path.split("?", 1)[0]

@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """When a failed attempt is tried again, and how long to wait first."""
 
 from __future__ import annotations
@@ -8,21 +9,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ._constants import (
+    MAX_SERVER_REQUESTED_WAIT,
+    RETRY_FACTOR,
+    RETRY_MAX_ATTEMPTS,
+    RETRY_MAX_TIMEOUT_IN_MS,
+    RETRY_MIN_TIMEOUT_IN_MS,
+    RETRY_RANDOMIZE,
+)
+
 __all__ = ["MAX_SERVER_REQUESTED_WAIT", "RetryPolicy"]
 
-MAX_SERVER_REQUESTED_WAIT = {{ max_server_wait_seconds }}
-"""Seconds. A server that asks for a longer wait gets an error at once instead of a sleep."""
 
 _RETRIED_STATUSES = frozenset({408, 409, 429})
 
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    max_attempts: int = {{ retry_defaults.max_attempts }}
-    min_timeout_in_ms: float = {{ retry_defaults.min_timeout_in_ms }}
-    max_timeout_in_ms: float = {{ retry_defaults.max_timeout_in_ms }}
-    factor: float = {{ retry_defaults.factor }}
-    randomize: bool = {{ retry_defaults.randomize }}
+    max_attempts: int = RETRY_MAX_ATTEMPTS
+    min_timeout_in_ms: float = RETRY_MIN_TIMEOUT_IN_MS
+    max_timeout_in_ms: float = RETRY_MAX_TIMEOUT_IN_MS
+    factor: float = RETRY_FACTOR
+    randomize: bool = RETRY_RANDOMIZE
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:

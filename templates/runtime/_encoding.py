@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """Encoders that turn Python argument values into the values the server reads.
 
 Each encoder is ``(wire_name, value) -> {wire_name: wire_value, ...}``; the API description
@@ -56,7 +57,9 @@ def delay(wire: str, value: Any) -> Mapping[str, Any]:
     if isinstance(value, datetime.timedelta):
         seconds = value.total_seconds()
         if seconds < 1 or seconds != int(seconds):
-            raise ValueError(f"{wire} as a timedelta must be a whole number of seconds, at least 1; got {value}")
+            raise ValueError(
+                f"{wire} as a timedelta must be a whole number of seconds, at least 1; got {value}"
+            )
         return {wire: f"{int(seconds)}s"}
     return {wire: value}
 

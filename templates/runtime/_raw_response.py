@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """A response as it came back, with its typed result one `parse()` away."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """One HTTP attempt over aiohttp, for `AsyncTriggerClient`, with transport failures turned into
 the same client errors as the urllib3 transport's. Imported only by the async client.
 
@@ -12,9 +13,9 @@ import asyncio
 import base64
 import ssl
 import zlib
+from typing import TYPE_CHECKING, Any
 
 from yarl import URL
-from typing import TYPE_CHECKING, Any
 
 from ._credentials import SecretHeaders
 from ._environment import ProxySettings, ca_bundle_for, proxy_credentials, proxy_settings
@@ -38,7 +39,9 @@ class AsyncTransport:
     """Sends through an aiohttp session: the caller's, or one made (inside the running loop,
     as aiohttp requires) on first use."""
 
-    def __init__(self, session: aiohttp.ClientSession | None, *, ca_bundle: str | None, trust_env: bool) -> None:
+    def __init__(
+        self, session: aiohttp.ClientSession | None, *, ca_bundle: str | None, trust_env: bool
+    ) -> None:
         self._session = session
         self._owns_session = session is None
         self._ca_bundle = ca_bundle_for(ca_bundle, trust_env)

@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """The ``trigger_dev`` logger. ``TRIGGER_LOG=debug`` or ``info`` turns it on at import."""
 
 from __future__ import annotations

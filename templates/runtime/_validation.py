@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """Checks a call's arguments against the constraints the API description states, so a
 mistake is reported before anything is sent. Covers the subset of JSON Schema our
 description uses for inputs: type, enum, bounds, lengths, item counts and patterns.

@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """`tasks.batch_trigger`: the two-phase batch API the official SDK uses.
 
 Phase one creates the batch with its run count; phase two streams the items as NDJSON. The
@@ -12,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import _operations as operations
 from ._encoding import Field, to_wire
-from ._operation import json_bytes
 from ._exceptions import ApiSchemaValidationError, BatchNotSealedError, NotFoundError
 from ._idempotency import hash_idempotency_key
+from ._operation import json_bytes
 from ._raw_response import RawResponse
 from ._request_options import RequestOptions
+from ._spec import BATCH_MAX_ITEMS
 from .models import CreateBatchResponse, StreamBatchItemsResponse
 from .types import BatchTriggerItem, BatchTriggerOptions
 
@@ -26,12 +28,14 @@ if TYPE_CHECKING:
 
 __all__ = ["async_batch_trigger", "batch_trigger"]
 
-MAX_ITEMS = {{ batch_max_items }}
+MAX_ITEMS = BATCH_MAX_ITEMS
 STREAM_ATTEMPTS = 3
 _ITEM_KEYS = frozenset({"payload", "options"})
 _BATCH_OPTION_FIELDS: dict[str, Field] = {
     "idempotency_key": Field("idempotencyKey", {"x-accepts": ["string-list"], "type": "string"}),
-    "idempotency_key_ttl": Field("idempotencyKeyTTL", operations.TRIGGER_TASK_OPTIONS_FIELDS["idempotency_key_ttl"].schema),
+    "idempotency_key_ttl": Field(
+        "idempotencyKeyTTL", operations.TRIGGER_TASK_OPTIONS_FIELDS["idempotency_key_ttl"].schema
+    ),
 }
 
 
@@ -73,7 +77,9 @@ async def async_batch_trigger(
     """`batch_trigger` for the async client: the same two phases, awaited."""
     create_args, lines = _prepare(task_id, items, options)
     try:
-        created_response = await client.request(operations.TASKS_BATCH_TRIGGER_CREATE, create_args, request_options)
+        created_response = await client.request(
+            operations.TASKS_BATCH_TRIGGER_CREATE, create_args, request_options
+        )
     except NotFoundError as error:
         raise _no_batch_api(error) from None
     created = created_response.parse()
@@ -83,7 +89,9 @@ async def async_batch_trigger(
     for _ in range(STREAM_ATTEMPTS):
         streamed = (
             await client.request(
-                operations.TASKS_BATCH_TRIGGER_ITEMS, {"batch_id": created.id, "items": lines}, request_options
+                operations.TASKS_BATCH_TRIGGER_ITEMS,
+                {"batch_id": created.id, "items": lines},
+                request_options,
             )
         ).parse()
         if streamed.sealed:
@@ -98,12 +106,17 @@ def _prepare(
     if not isinstance(task_id, str) or not task_id:
         raise ValueError(f"tasks.batch_trigger() needs a task id string, got {task_id!r:.80}")
     if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Sequence):
-        raise TypeError("tasks.batch_trigger() items must be a list of {'payload': ..., 'options': {...}} dicts")
+        raise TypeError(
+            "tasks.batch_trigger() items must be a list of {'payload': ..., 'options': {...}} dicts"
+        )
     if not 1 <= len(items) <= MAX_ITEMS:
         raise ValueError(f"tasks.batch_trigger() takes 1 to {MAX_ITEMS} items, got {len(items)}")
     batch = to_wire(options or {}, _BATCH_OPTION_FIELDS, "tasks.batch_trigger() options")
     user_key = (options or {}).get("idempotency_key")
-    lines = [_line(task_id, index, item, user_key, batch.get("idempotencyKeyTTL")) for index, item in enumerate(items)]
+    lines = [
+        _line(task_id, index, item, user_key, batch.get("idempotencyKeyTTL"))
+        for index, item in enumerate(items)
+    ]
     create_args = {"run_count": len(lines), "task_identifiers": [task_id], "idempotency_key": user_key}
     return create_args, lines
 
@@ -123,7 +136,11 @@ def _no_batch_api(error: NotFoundError) -> NotFoundError:
 def _check_batch_id(response: RawResponse[CreateBatchResponse], created: CreateBatchResponse) -> None:
     # The id goes into the next request's path; one that cannot be a path segment is the
     # server's error, not the caller's.
-    if created.id.strip() in ("", ".", "..") or any(c in created.id for c in "/\\?#") or not created.id.isprintable():
+    if (
+        created.id.strip() in ("", ".", "..")
+        or any(c in created.id for c in "/\\?#")
+        or not created.id.isprintable()
+    ):
         raise ApiSchemaValidationError(
             f"tasks.batch_trigger: the server created a batch with the id {created.id!r:.60}, "
             "which cannot be used to send its items",
@@ -133,7 +150,9 @@ def _check_batch_id(response: RawResponse[CreateBatchResponse], created: CreateB
         )
 
 
-def _not_sealed(created: CreateBatchResponse, streamed: StreamBatchItemsResponse, count: int) -> BatchNotSealedError:
+def _not_sealed(
+    created: CreateBatchResponse, streamed: StreamBatchItemsResponse, count: int
+) -> BatchNotSealedError:
     return BatchNotSealedError(
         f"tasks.batch_trigger: batch {created.id} was not sealed after {STREAM_ATTEMPTS} attempts to "
         f"send its {count} items (server accepted {streamed.items_accepted}, "
@@ -142,16 +161,18 @@ def _not_sealed(created: CreateBatchResponse, streamed: StreamBatchItemsResponse
     )
 
 
-def _line(
-    task_id: str, index: int, item: Any, batch_key: Any, batch_ttl: str | None
-) -> dict[str, Any]:
+def _line(task_id: str, index: int, item: Any, batch_key: Any, batch_ttl: str | None) -> dict[str, Any]:
     where = f"tasks.batch_trigger() items[{index}]"
     if not isinstance(item, Mapping):
-        raise TypeError(f"{where} must be a dict with 'payload' and 'options' keys, got {type(item).__name__}")
+        raise TypeError(
+            f"{where} must be a dict with 'payload' and 'options' keys, got {type(item).__name__}"
+        )
     unknown = set(item) - _ITEM_KEYS
     if unknown:
         raise TypeError(f"{where} has unknown keys {sorted(unknown)}; an item takes 'payload' and 'options'")
-    item_options = to_wire(item.get("options") or {}, operations.TRIGGER_TASK_OPTIONS_FIELDS, f"{where}['options']")
+    item_options = to_wire(
+        item.get("options") or {}, operations.TRIGGER_TASK_OPTIONS_FIELDS, f"{where}['options']"
+    )
     if "idempotencyKey" not in item_options and batch_key is not None:
         # The official SDK's per-item key: the batch key's parts plus the index, hashed.
         parts = [batch_key] if isinstance(batch_key, str) else list(batch_key)
@@ -181,4 +202,3 @@ def _check_options_size(where: str, item_options: Mapping[str, Any]) -> None:
 
 # A line without its payload: index, task, and the reference an uploaded payload leaves.
 _LINE_OVERHEAD = 512
-

@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """Idempotency keys hashed as the official TypeScript SDK hashes them, so a Python caller
 and a TypeScript caller that use the same key deduplicate against each other."""
 

@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """What generated models use to read wire values (checking them) and write them back."""
 
 from __future__ import annotations

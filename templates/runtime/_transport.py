@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """One HTTP attempt over urllib3, with transport failures turned into client errors.
 
 Connections never cross a fork: a child process (gunicorn and Celery workers,
@@ -91,7 +92,12 @@ def _proxy_manager(proxy: str, ca_bundle: str | None) -> urllib3.ProxyManager:
             "pass pool_manager=urllib3.contrib.socks.SOCKSProxyManager(...) for SOCKS, or trust_env=False"
         )
     return urllib3.ProxyManager(
-        plain, num_pools=4, maxsize=POOL_SIZE, cert_reqs="CERT_REQUIRED", ca_certs=ca_bundle, proxy_headers=headers
+        plain,
+        num_pools=4,
+        maxsize=POOL_SIZE,
+        cert_reqs="CERT_REQUIRED",
+        ca_certs=ca_bundle,
+        proxy_headers=headers,
     )
 
 
@@ -175,7 +181,9 @@ class Transport:
             return ""
         parsed = urllib3.util.parse_url(url)
         scheme = parsed.scheme or "http"
-        proxy = self._proxies.proxy_for(scheme, parsed.host or "", parsed.port or (443 if scheme == "https" else 80))
+        proxy = self._proxies.proxy_for(
+            scheme, parsed.host or "", parsed.port or (443 if scheme == "https" else 80)
+        )
         if proxy is None:
             return ""
         return f" (through the proxy {proxy_credentials(proxy)[0]} from the environment; trust_env=False ignores it)"

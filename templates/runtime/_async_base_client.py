@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """The asyncio client core: the same requests, retry decisions and errors as
 `SyncAPIClient`, with the I/O awaited. Waiting between retries never blocks the loop."""
 
@@ -12,11 +13,18 @@ from ._base_client import BaseAPIClient, Call, Outgoing
 from ._credentials import Credential
 from ._exceptions import ApiConnectionError, ApiError, NotFoundError
 from ._operation import Operation
-from ._packets import LargePayload, download_error, large_payloads, store_reference, transfer_failure, upload_error
+from ._packets import (
+    LargePayload,
+    download_error,
+    large_payloads,
+    store_reference,
+    transfer_failure,
+    upload_error,
+)
 from ._pagination import AsyncCursorPage, AsyncOffsetPage, AsyncPage
-from ._transport import Received
 from ._raw_response import RawResponse
 from ._request_options import RequestOptions, ResolvedOptions
+from ._transport import Received
 
 if TYPE_CHECKING:
     import aiohttp
@@ -59,7 +67,9 @@ class AsyncAPIClient(BaseAPIClient):
         raw = self._raw_response(operation, received, self._parser(operation, args, request_options))
         document, pending = self._downloads(call, raw)
         if pending:
-            values = await asyncio.gather(*(self._download(call, document, data, url) for data, url in pending))
+            values = await asyncio.gather(
+                *(self._download(call, document, data, url) for data, url in pending)
+            )
             for (data_field, _), value in zip(pending, values, strict=True):
                 document[data_field] = value
             raw._complete(document)
@@ -89,9 +99,13 @@ class AsyncAPIClient(BaseAPIClient):
         args = {"filename": payload.filename}
         try:
             try:
-                answer = (await self.request(operations.PACKETS_PRESIGN_UPLOAD, args, call.request_options)).parse()
+                answer = (
+                    await self.request(operations.PACKETS_PRESIGN_UPLOAD, args, call.request_options)
+                ).parse()
             except NotFoundError:  # a server before 4.5
-                answer = (await self.request(operations.PACKETS_PRESIGN_UPLOAD_V1, args, call.request_options)).parse()
+                answer = (
+                    await self.request(operations.PACKETS_PRESIGN_UPLOAD_V1, args, call.request_options)
+                ).parse()
         except ApiError as error:
             if error.status is None:
                 raise
@@ -101,7 +115,9 @@ class AsyncAPIClient(BaseAPIClient):
         try:
             await self._send(self._object_store_request(call, "PUT", target.url, payload.data))
         except ApiError as error:
-            raise upload_error(call.operation.name, payload, target.url, transfer_failure(error), error.status) from None
+            raise upload_error(
+                call.operation.name, payload, target.url, transfer_failure(error), error.status
+            ) from None
         store_reference(payload, target.storage_path)
         call.request.encoded = None
 
@@ -110,7 +126,9 @@ class AsyncAPIClient(BaseAPIClient):
             received = await self._send(self._object_store_request(call, "GET", url))
         except ApiError as error:
             reason = transfer_failure(error)
-            raise download_error(call.operation.name, data_field, document.get("id"), url, reason, error.status) from None
+            raise download_error(
+                call.operation.name, data_field, document.get("id"), url, reason, error.status
+            ) from None
         return self._downloaded(call, document, data_field, url, received)
 
     def _parser(
@@ -118,7 +136,9 @@ class AsyncAPIClient(BaseAPIClient):
     ) -> Callable[[Any], T]:
         if operation.pagination is None:
             return operation.parse
-        page_class: type[AsyncPage[Any]] = AsyncCursorPage if operation.pagination == "cursor" else AsyncOffsetPage
+        page_class: type[AsyncPage[Any]] = (
+            AsyncCursorPage if operation.pagination == "cursor" else AsyncOffsetPage
+        )
 
         async def fetch(page_args: Mapping[str, Any]) -> Any:
             return (await self.request(operation, page_args, request_options)).parse()

@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """The base of every resource namespace, sync and async, and the typed wrappers behind
 `with_raw_response`."""
 
@@ -41,7 +42,9 @@ class SyncAPIResource(_Delivery):
         """This namespace, its calls returning `RawResponse` (see `to_raw_response`)."""
         return type(self)(self._client, raw=True)
 
-    def _call(self, operation: Operation[T], args: Mapping[str, Any], request_options: RequestOptions | None) -> T:
+    def _call(
+        self, operation: Operation[T], args: Mapping[str, Any], request_options: RequestOptions | None
+    ) -> T:
         return self._deliver(self._client.request(operation, args, request_options))
 
 
@@ -53,16 +56,22 @@ class AsyncAPIResource(_Delivery):
     def _as_raw(self: AsyncResourceT) -> AsyncResourceT:
         return type(self)(self._client, raw=True)
 
-    async def _call(self, operation: Operation[T], args: Mapping[str, Any], request_options: RequestOptions | None) -> T:
+    async def _call(
+        self, operation: Operation[T], args: Mapping[str, Any], request_options: RequestOptions | None
+    ) -> T:
         return self._deliver(await self._client.request(operation, args, request_options))
 
-    def _paginate(self, operation: Operation[Any], args: Mapping[str, Any], request_options: RequestOptions | None) -> Any:
+    def _paginate(
+        self, operation: Operation[Any], args: Mapping[str, Any], request_options: RequestOptions | None
+    ) -> Any:
         """A paginator over the list (or, in a raw namespace, the first page's response)."""
         if self._raw:
             return self._client.request(operation, args, request_options)
 
         async def first_page() -> AsyncPage[Any]:
-            return cast("AsyncPage[Any]", (await self._client.request(operation, args, request_options)).parse())
+            return cast(
+                "AsyncPage[Any]", (await self._client.request(operation, args, request_options)).parse()
+            )
 
         return AsyncPaginator(first_page)
 

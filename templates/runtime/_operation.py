@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """What an SDK method is on the wire: its routes, their parameters, and how a call's
 arguments become a request. The tables themselves are generated into ``_operations.py``."""
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import quote, urlencode
 
+from ._credentials import LABELS as _LABELS
 from ._credentials import Credential
 from ._exceptions import AuthMethodError
 from ._validation import Check, Schema, compile_schema
@@ -316,10 +318,3 @@ def _only_with(operation: Operation[Any], names: list[str]) -> str:
             verb = "applies" if len(names) == 1 else "apply"
             return f"{_names(names)} {verb} only with {_with_article(kinds)} ({route.method} {route.path})."
     return "no route of this operation takes them."
-
-
-_LABELS: dict[str, str] = {
-{% for kind in credential_kinds %}
-    {{ kind.kind | pyrepr }}: {{ kind.label | pyrepr }},
-{% endfor %}
-}

@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """Per-client and per-call request options: what users pass, checked and merged."""
 
 from __future__ import annotations
@@ -7,12 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypedDict
 
+from ._constants import DEFAULT_CONNECT_TIMEOUT_IN_MS, DEFAULT_TIMEOUT_IN_MS
 from ._retry import RetryPolicy
 
 __all__ = ["RequestOptions", "ResolvedOptions", "RetryOptions"]
-
-DEFAULT_TIMEOUT_IN_MS = {{ default_timeout_in_ms }}
-DEFAULT_CONNECT_TIMEOUT_IN_MS = {{ default_connect_timeout_in_ms }}
 
 
 class RetryOptions(TypedDict, total=False):

@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """The errors the client raises, and how an error response becomes one."""
 
 from __future__ import annotations

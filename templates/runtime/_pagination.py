@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """Pages of list results, and iteration over every item of every page.
 
 Iterating keeps one page in memory at a time; each further page is requested only when the
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from typing import Any, Generic, TypeVar
+
+from ._spec import CURSOR_NEXT, CURSOR_PREVIOUS, PAGE_COUNT, PAGE_CURRENT, PAGE_TOTAL
 
 __all__ = [
     "AsyncCursorPage",
@@ -35,7 +38,9 @@ class _PageState(Generic[T]):
 
     data: list[T]
 
-    def __init__(self, envelope: Any, *, args: Mapping[str, Any], fetch: Callable[[Mapping[str, Any]], Any]) -> None:
+    def __init__(
+        self, envelope: Any, *, args: Mapping[str, Any], fetch: Callable[[Mapping[str, Any]], Any]
+    ) -> None:
         self.data = list(envelope.data)
         self._envelope = envelope
         self._args = args
@@ -75,11 +80,11 @@ class _Cursor:
 
     @property
     def next_cursor(self) -> str | None:
-        return self._envelope.pagination.{{ page_fields.cursor_next }} or None
+        return getattr(self._envelope.pagination, CURSOR_NEXT) or None
 
     @property
     def previous_cursor(self) -> str | None:
-        return self._envelope.pagination.{{ page_fields.cursor_previous }} or None
+        return getattr(self._envelope.pagination, CURSOR_PREVIOUS) or None
 
     def has_next_page(self) -> bool:
         # A server that hands back the cursor it was given would otherwise loop forever.
@@ -104,15 +109,15 @@ class _Offset:
 
     @property
     def current_page(self) -> int:
-        return int(self._envelope.pagination.{{ page_fields.page_current }})
+        return int(getattr(self._envelope.pagination, PAGE_CURRENT))
 
     @property
     def total_pages(self) -> int:
-        return int(self._envelope.pagination.{{ page_fields.page_total }})
+        return int(getattr(self._envelope.pagination, PAGE_TOTAL))
 
     @property
     def count(self) -> int:
-        return int(self._envelope.pagination.{{ page_fields.page_count }})
+        return int(getattr(self._envelope.pagination, PAGE_COUNT))
 
     def has_next_page(self) -> bool:
         return self.current_page < self.total_pages

@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """Credential kinds, told apart by their prefixes, and a holder that never shows its token."""
 
 from __future__ import annotations
@@ -5,7 +6,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-__all__ = ["KINDS", "Credential", "CredentialKind", "SecretHeaders", "credential_from"]
+from ._spec import CREDENTIAL_KINDS, FALLBACK_KIND
+
+__all__ = ["KINDS", "LABELS", "Credential", "CredentialKind", "SecretHeaders", "credential_from"]
 
 # Header values that are credentials: shown as "<redacted>" in every repr.
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-trigger-jwt"})
@@ -18,14 +21,12 @@ class CredentialKind:
     prefixes: tuple[str, ...]
 
 
-{% for kind in credential_kinds %}
-{{ kind.constant }} = CredentialKind({{ kind.kind | pyrepr }}, {{ kind.label | pyrepr }}, {{ kind.prefixes | pytuple }})
-{% endfor %}
-
-KINDS: tuple[CredentialKind, ...] = ({% for kind in credential_kinds %}{{ kind.constant }}, {% endfor %})
+KINDS: tuple[CredentialKind, ...] = tuple(CredentialKind(*kind) for kind in CREDENTIAL_KINDS)
+"""The credential kinds the API description names, in its order (the README's columns)."""
+LABELS: dict[str, str] = {kind.key: kind.label for kind in KINDS}
 # A token with none of the known prefixes is treated as this kind (self-hosted installs and
 # future key formats), so the server remains the judge.
-_FALLBACK = {{ fallback_kind }}
+_FALLBACK = next(kind for kind in KINDS if kind.key == FALLBACK_KIND)
 
 
 class Credential:
@@ -63,7 +64,9 @@ class SecretHeaders(dict[str, str]):
     __slots__ = ()
 
     def __repr__(self) -> str:
-        shown = {name: "<redacted>" if name.lower() in SECRET_HEADERS else value for name, value in self.items()}
+        shown = {
+            name: "<redacted>" if name.lower() in SECRET_HEADERS else value for name, value in self.items()
+        }
         return f"{type(self).__name__}({shown!r})"
 
     __str__ = __repr__

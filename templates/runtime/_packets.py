@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """Payloads and outputs too large to travel inline, which the server keeps in object storage.
 
 Before a trigger, a payload of 128 KiB or more (serialised) is uploaded to a presigned URL
@@ -145,7 +146,9 @@ def transfer_failure(error: ApiError) -> str:
     return f"HTTP {error.status}" + (f" {code.group(1)}" if code else "")
 
 
-def download_error(operation: str, data_field: str, run_id: Any, url: str, reason: str, status: int | None) -> ObjectStoreError:
+def download_error(
+    operation: str, data_field: str, run_id: Any, url: str, reason: str, status: int | None
+) -> ObjectStoreError:
     where = f"the {data_field} of run {run_id}" if isinstance(run_id, str) else f"the {data_field}"
     return ObjectStoreError(
         f"{operation}: could not download {where} from object storage ({reason}; {url_for_messages(url)}). "
@@ -157,7 +160,9 @@ def download_error(operation: str, data_field: str, run_id: Any, url: str, reaso
     )
 
 
-def upload_error(operation: str, payload: LargePayload, url: str, reason: str, status: int | None) -> ObjectStoreError:
+def upload_error(
+    operation: str, payload: LargePayload, url: str, reason: str, status: int | None
+) -> ObjectStoreError:
     return ObjectStoreError(
         f"{operation}: could not upload {payload.describe()} to object storage ({reason}; {url_for_messages(url)}).",
         status=status,
@@ -166,7 +171,9 @@ def upload_error(operation: str, payload: LargePayload, url: str, reason: str, s
     )
 
 
-def no_upload_url_error(operation: str, payload: LargePayload, reason: str, status: int | None) -> ObjectStoreError:
+def no_upload_url_error(
+    operation: str, payload: LargePayload, reason: str, status: int | None
+) -> ObjectStoreError:
     return ObjectStoreError(
         f"{operation}: the request carrying {payload.describe()} would be {_size(payload.inline_size)}, "
         f"over the {_size(INLINE_LIMIT)} the server takes inline, so the payload must go through "

@@ -1,3 +1,4 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """What the process environment says about the network: proxies and the CA bundle.
 
 Read once per client, as requests and httpx read them with their ``trust_env`` (on by
@@ -77,7 +78,9 @@ class ProxySettings:
     http: str | None = None
     https: str | None = None
     no_proxy: tuple[NoProxyRule, ...] = ()
-    _decisions: dict[tuple[str, str, int], str | None] = field(default_factory=dict, repr=False, compare=False)
+    _decisions: dict[tuple[str, str, int], str | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def proxy_for(self, scheme: str, host: str, port: int) -> str | None:
         """The proxy URL to send a request through, or None to connect directly."""
@@ -92,7 +95,9 @@ class ProxySettings:
 
     def __repr__(self) -> str:
         # A proxy URL can hold a password.
-        shown = {name: _without_password(url) for name, url in (("http", self.http), ("https", self.https)) if url}
+        shown = {
+            name: _without_password(url) for name, url in (("http", self.http), ("https", self.https)) if url
+        }
         return f"ProxySettings({shown}, no_proxy={len(self.no_proxy)} rules)"
 
 
@@ -107,7 +112,9 @@ def proxy_settings(environ: Mapping[str, str] | None = None) -> ProxySettings:
         if (rule := NoProxyRule.parse(entry)) is not None
     )
     return ProxySettings(
-        http=_with_scheme(http or every), https=_with_scheme(_variable(env, "https_proxy") or every), no_proxy=rules
+        http=_with_scheme(http or every),
+        https=_with_scheme(_variable(env, "https_proxy") or every),
+        no_proxy=rules,
     )
 
 
@@ -125,7 +132,9 @@ def proxy_credentials(proxy_url: str) -> tuple[str, str | None]:
     return plain, f"{unquote(parts.username)}:{unquote(parts.password or '')}"
 
 
-def ca_bundle_for(explicit: str | None, trust_env: bool, environ: Mapping[str, str] | None = None) -> str | None:
+def ca_bundle_for(
+    explicit: str | None, trust_env: bool, environ: Mapping[str, str] | None = None
+) -> str | None:
     """The CA bundle file to verify servers with, or None for the system store.
 
     In order: the ``ca_bundle`` argument; with ``trust_env``, ``REQUESTS_CA_BUNDLE`` or

@@ -1,0 +1,20 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
+"""The client's defaults: not facts of the API, so they live here rather than in the spec."""
+
+from __future__ import annotations
+
+DEFAULT_TIMEOUT_IN_MS = 60_000
+"""Longest wait for an answer (and between two reads of the body), per attempt."""
+DEFAULT_CONNECT_TIMEOUT_IN_MS = 10_000
+"""Longest wait to open a connection, per attempt."""
+
+MAX_SERVER_REQUESTED_WAIT = 60
+"""Seconds. A server that asks for a longer wait gets an error at once instead of a sleep."""
+
+# The retry policy (see docs/reliability.md): 4 attempts in all, as the surface document
+# decides; the official SDK's backoff otherwise.
+RETRY_MAX_ATTEMPTS = 4
+RETRY_MIN_TIMEOUT_IN_MS = 1000
+RETRY_MAX_TIMEOUT_IN_MS = 30_000
+RETRY_FACTOR = 1.6
+RETRY_RANDOMIZE = False

@@ -1,0 +1,62 @@
+"""The runtime modules are plain Python in templates/runtime/, copied into generated/ with a
+marker line; an edit made to a copy is caught instead of silently overwritten."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import codegen
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_runtime_source_is_copied_line_for_line() -> None:
+    for source in sorted((ROOT / "templates" / "runtime").glob("*.py")):
+        copy = ROOT / "generated" / "trigger_dev" / source.name
+        source_lines = source.read_text().splitlines()
+        copy_lines = copy.read_text().splitlines()
+        assert copy_lines[0].startswith(
+            f"# Copied by codegen.py from templates/runtime/{source.name} (sha256 "
+        )
+        assert copy_lines[1:] == source_lines[1:], source.name
+
+
+def test_a_copy_edited_by_hand_is_reported(tmp_path: Path) -> None:
+    package = tmp_path / "trigger_dev"
+    shutil.copytree(ROOT / "generated" / "trigger_dev", package)
+    assert codegen.hand_edited_copies(package) == []
+    retry = package / "_retry.py"
+    retry.write_text(
+        retry.read_text().replace(
+            "_RETRIED_STATUSES = frozenset({408, 409, 429})", "_RETRIED_STATUSES = frozenset({408})"
+        )
+    )
+    (edited,) = codegen.hand_edited_copies(package)
+    assert edited.endswith("_retry.py (from templates/runtime/_retry.py)")
+
+
+def test_generate_refuses_to_overwrite_an_edited_copy(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    output = tmp_path / "generated"
+    shutil.copytree(ROOT / "generated", output)
+    retry = output / "trigger_dev" / "_retry.py"
+    retry.write_text(retry.read_text() + "\n# a quick fix\n")
+    monkeypatch.setattr(codegen, "OUTPUT", output)
+    with pytest.raises(codegen.GenerationError, match=r"(?s)edited in generated/.*_retry\.py"):
+        codegen.command_generate(None)  # type: ignore[arg-type]
+    assert retry.read_text().endswith("# a quick fix\n")  # left as it was
+
+
+def test_a_runtime_source_without_its_marker_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    (runtime / "_new.py").write_text('"""No marker."""\n')
+    monkeypatch.setattr(codegen, "RUNTIME", runtime)
+    with pytest.raises(codegen.GenerationError, match="must start with the line"):
+        codegen.runtime_copies()
