@@ -24,10 +24,10 @@ check: ## spec valid, generated/ up to date, lint, types
 	$(PY) -m openapi_spec_validator openapi/trigger.yaml
 	$(PY) codegen.py check
 	$(PY) tools/upstream_evidence.py check
-	$(PY) -m ruff check codegen.py tools tests examples noxfile.py templates/runtime generated
-	$(PY) -m ruff format --check codegen.py tools tests examples noxfile.py templates/runtime
+	$(PY) -m ruff check codegen.py generator tools tests examples noxfile.py templates/runtime generated
+	$(PY) -m ruff format --check codegen.py generator tools tests examples noxfile.py templates/runtime
 	$(PY) tools/typecheck_runtime.py
-	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py tools/spec_diff.py tools/bench/bench.py \
+	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py generator tools/spec_diff.py tools/bench/bench.py \
 		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py tools/typecheck_runtime.py
 
 test: test-replay ## the suite offline from cassettes; in CI also once live against the mock
@@ -55,7 +55,7 @@ evidence: ## re-read the official SDK's response schemas: make evidence UPSTREAM
 	$(PY) tools/upstream_evidence.py check
 
 diff: ## what the spec change since BASE (default: merge base with main) does to the wire and to Python users
-	$(PY) codegen.py diff --base $(BASE) $(DIFF_ARGS)
+	$(PY) tools/spec_diff.py --base $(BASE) $(DIFF_ARGS)
 
 bench: ## client overhead, pagination throughput, import time and memory against raw urllib3 (prints figures)
 	$(PY) tools/bench/bench.py

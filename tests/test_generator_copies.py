@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 import codegen
+from generator import render
+from generator.spec import GenerationError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,14 +29,14 @@ def test_every_runtime_source_is_copied_line_for_line() -> None:
 def test_a_copy_edited_by_hand_is_reported(tmp_path: Path) -> None:
     package = tmp_path / "trigger_dev"
     shutil.copytree(ROOT / "generated" / "trigger_dev", package)
-    assert codegen.hand_edited_copies(package) == []
+    assert render.hand_edited_copies(package) == []
     retry = package / "_retry.py"
     retry.write_text(
         retry.read_text().replace(
             "_RETRIED_STATUSES = frozenset({408, 409, 429})", "_RETRIED_STATUSES = frozenset({408})"
         )
     )
-    (edited,) = codegen.hand_edited_copies(package)
+    (edited,) = render.hand_edited_copies(package)
     assert edited.endswith("_retry.py (from templates/runtime/_retry.py)")
 
 
@@ -46,7 +48,7 @@ def test_generate_refuses_to_overwrite_an_edited_copy(
     retry = output / "trigger_dev" / "_retry.py"
     retry.write_text(retry.read_text() + "\n# a quick fix\n")
     monkeypatch.setattr(codegen, "OUTPUT", output)
-    with pytest.raises(codegen.GenerationError, match=r"(?s)edited in generated/.*_retry\.py"):
+    with pytest.raises(GenerationError, match=r"(?s)edited in generated/.*_retry\.py"):
         codegen.command_generate(None)  # type: ignore[arg-type]
     assert retry.read_text().endswith("# a quick fix\n")  # left as it was
 
@@ -57,6 +59,6 @@ def test_a_runtime_source_without_its_marker_is_refused(
     runtime = tmp_path / "runtime"
     runtime.mkdir()
     (runtime / "_new.py").write_text('"""No marker."""\n')
-    monkeypatch.setattr(codegen, "RUNTIME", runtime)
-    with pytest.raises(codegen.GenerationError, match="must start with the line"):
-        codegen.runtime_copies()
+    monkeypatch.setattr(render, "RUNTIME", runtime)
+    with pytest.raises(GenerationError, match="must start with the line"):
+        render.runtime_copies()

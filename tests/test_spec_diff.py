@@ -282,8 +282,7 @@ def test_each_kind_of_change_is_named_and_classified(edit: Edit, level: str, wor
 def run_diff(base: Path, head: Path, *args: str) -> subprocess.CompletedProcess[str]:
     command = [
         sys.executable,
-        str(ROOT / "codegen.py"),
-        "diff",
+        str(ROOT / "tools" / "spec_diff.py"),
         "--base",
         str(base),
         "--head",

@@ -7,7 +7,7 @@ bodies, responses, enums, credentials and pagination, with this SDK's open-enum 
 applied. The Python surface: the generated package at both sides, compared with griffe,
 which catches renames the wire does not show (an operationId or schema name change).
 
-    python codegen.py diff --base main [--head REV] [--format text|markdown|json] [--fail-on breaking]
+    python tools/spec_diff.py --base main [--head REV] [--format text|markdown|json] [--fail-on breaking]
 
 A side is a git revision, or a path to a spec file (then its package is generated with the
 current templates).
@@ -22,13 +22,18 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import griffe
 from ruamel.yaml import YAML
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator.write import generate_into
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = "openapi/trigger.yaml"
@@ -404,7 +409,7 @@ class Revision:
     package: Path
 
 
-def load_side(value: str | None, workdir: Path, generate: Callable[[Path, Path], None]) -> Revision:
+def load_side(value: str | None, workdir: Path) -> Revision:
     """A git revision, a spec file, or (None) the working tree."""
     yaml = YAML(typ="safe")
     if value is None:
@@ -412,7 +417,7 @@ def load_side(value: str | None, workdir: Path, generate: Callable[[Path, Path],
     path = Path(value)
     if path.is_file():
         package = workdir / "package" / "trigger_dev"
-        generate(path, package.parent)
+        generate_into(package.parent, path)
         return Revision(str(path), yaml.load(path.read_text()), package)
     spec_text = git("show", f"{value}:{SPEC_PATH}").decode()
     archive = git("archive", "--format=tar", value, PACKAGE_PATH)
@@ -493,8 +498,8 @@ def as_json(changes: list[Change], base: str, head: str) -> str:
 FORMATS = {"text": as_text, "markdown": as_markdown, "json": as_json}
 
 
-def main(argv: list[str] | None, generate: Callable[[Path, Path], None]) -> int:
-    parser = argparse.ArgumentParser(prog="codegen.py diff", description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tools/spec_diff.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", help="git revision or spec file (default: the merge base with main)")
     parser.add_argument("--head", help="git revision or spec file (default: the working tree)")
     parser.add_argument("--format", choices=sorted(FORMATS), default="text")
@@ -503,11 +508,15 @@ def main(argv: list[str] | None, generate: Callable[[Path, Path], None]) -> int:
     )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as temporary:
-        base = load_side(args.base or default_base(), Path(temporary) / "base", generate)
-        head = load_side(args.head, Path(temporary) / "head", generate)
+        base = load_side(args.base or default_base(), Path(temporary) / "base")
+        head = load_side(args.head, Path(temporary) / "head")
         changes = diff(base, head)
     sys.stdout.write(FORMATS[args.format](changes, base.label, head.label))
     failing = {"breaking": {"breaking"}, "possibly-breaking": {"breaking", "possibly breaking"}}.get(
         args.fail_on or "", set()
     )
     return 1 if any(c.level in failing for c in changes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""Model and enum views: what the model templates render for each schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from openapi_python_client.parser.properties.enum_property import EnumProperty
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.model_property import ModelProperty
+from openapi_python_client.parser.properties.union import UnionProperty
+
+from generator.names import properties_of, python_name, text_of, wire_name
+from generator.spec import Document, GenerationError
+from generator.typemap import COERCING_READERS, TypeMap
+
+
+@dataclass
+class FieldView:
+    python: str
+    wire: str
+    annotation: str
+    reader: str
+    writer: str
+    required: bool
+    nullable: bool
+    description: str
+    default: str | None = None  # what an absent (or null) optional field reads as
+    init_annotation: str = ""  # the constructor's annotation (None means "not sent")
+    sensitive: bool = False  # x-sensitive: masked in the model's repr
+
+
+@dataclass
+class ModelView:
+    name: str
+    module: str
+    description: str
+    fields: list[FieldView]
+    imports: list[tuple[str, str]]
+
+
+@dataclass
+class EnumView:
+    name: str
+    module: str
+    description: str
+    members: list[tuple[str, str]]
+
+
+def model_views(doc: Document, types: TypeMap, wanted: set[str]) -> list[ModelView]:
+    views = []
+    for name in sorted(wanted):
+        model = doc.models[name]
+        raw_properties = doc.spec["components"]["schemas"].get(name, {}).get("properties", {})
+        fields = []
+        imports: set[str] = set()
+        for prop in properties_of(model):
+            raw = doc.resolve(raw_properties.get(wire_name(prop), {}))
+            annotation = types.annotation(prop, inbound=True)
+            nullable = "None" in annotation.split(" | ")
+            default = repr(raw["default"]) if "default" in raw and not prop.required else None
+            init_annotation = annotation if prop.required or nullable else f"{annotation} | None"
+            if not prop.required and not nullable and default is None:
+                annotation += " | None"
+            reader = types.reader(prop)
+            if raw.get("x-coerce"):
+                reader = COERCING_READERS.get(reader, reader)
+                if reader not in COERCING_READERS.values():
+                    raise GenerationError(f"{name}.{wire_name(prop)}: x-coerce applies to numbers only")
+            fields.append(
+                FieldView(
+                    python=python_name(wire_name(prop)),
+                    wire=wire_name(prop),
+                    annotation=annotation,
+                    reader=reader,
+                    writer=types.writer(prop, python_name(wire_name(prop))),
+                    required=bool(prop.required),
+                    nullable=nullable,
+                    description=text_of(prop.description).strip(),
+                    default=default,
+                    init_annotation=init_annotation,
+                    sensitive=bool(raw.get("x-sensitive")),
+                )
+            )
+            imports.update(c for c in types.referenced_classes(prop) if c != name)
+        views.append(
+            ModelView(
+                name=name,
+                module=str(model.class_info.module_name),
+                description=text_of(model.description).strip(),
+                fields=fields,
+                imports=sorted((doc.module_of(c), c) for c in imports),
+            )
+        )
+    return views
+
+
+def reachable_models(doc: Document, types: TypeMap, roots: Iterable[Any]) -> set[str]:
+    found: set[str] = set()
+
+    def visit(prop: Any) -> None:
+        if isinstance(prop, ListProperty):
+            visit(prop.inner_property)
+        elif isinstance(prop, UnionProperty):
+            for inner in prop.inner_properties:
+                visit(inner)
+        elif isinstance(prop, ModelProperty) and not types.is_map(prop):
+            name = str(prop.class_info.name)
+            if name not in found:
+                found.add(name)
+                for child in properties_of(doc.models[name]):
+                    visit(child)
+
+    for root in roots:
+        visit(root)
+    return found
+
+
+def enum_views(doc: Document) -> list[EnumView]:
+    views = []
+    for name in sorted(doc.enums):
+        enum = doc.enums[name]
+        if not isinstance(enum, EnumProperty):
+            raise GenerationError(f"{name}: only string enums are supported")
+        raw = doc.spec["components"]["schemas"].get(name, {})
+        views.append(
+            EnumView(
+                name=name,
+                module=str(enum.class_info.module_name),
+                description=(raw.get("description") or "").strip(),
+                members=[(member, str(value)) for member, value in enum.values.items()],
+            )
+        )
+    return views

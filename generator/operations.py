@@ -1,0 +1,344 @@
+"""Routes, SDK methods and resource namespaces, from the operations and their ``x-sdk``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from openapi_python_client import strings
+from openapi_python_client.parser.openapi import Endpoint
+from openapi_python_client.parser.properties.none import NoneProperty
+
+from generator.credentials import _kind_label, credentials_of
+from generator.names import properties_of, python_name, wire_name
+from generator.parameters import ParameterBuilder, ParamView
+from generator.spec import Document, GenerationError
+from generator.typemap import TypeMap
+
+
+@dataclass
+class RouteView:
+    constant: str
+    operation_id: str
+    method: str
+    path: str
+    credentials: list[str]
+    params: list[ParamView]
+    body: str | None
+    pagination: str | None
+    parse: str
+    result: str
+    envelope: str | None  # the list response model a page reads, for paginated routes
+    summary: str
+    description: str
+    step: str | None
+    offload: tuple[str, str] | None = None  # (payload field, field or path param naming the task)
+    resolves: list[tuple[str, str]] = field(default_factory=list)  # (URL field, data field)
+    max_body: int | None = None  # bytes the server takes in one body (x-max-bytes)
+    max_line: int | None = None  # bytes the server takes in one NDJSON line (x-max-line-bytes)
+    when_empty: dict[str, Any] | None = None  # the result of an empty 2xx body (x-sdk-when-empty)
+
+
+@dataclass
+class MethodView:
+    resource: str
+    name: str
+    routes: list[RouteView]
+    implementation: str | None
+    positional_wire: list[str] = field(default_factory=list)
+    positional: list[ParamView] = field(default_factory=list)
+    keyword: list[ParamView] = field(default_factory=list)
+    result: str = "None"
+    constant: str = ""
+    internal: bool = False  # called by the runtime, not a method of a namespace
+    used_by: list[str] = field(default_factory=list)
+
+    @property
+    def sdk_name(self) -> str:
+        return f"{self.resource}.{self.name}"
+
+    @property
+    def async_result(self) -> str:
+        """The async namespace's return type: lists give a paginator of async pages."""
+        if self.result.startswith(("CursorPage[", "OffsetPage[")):
+            return f"AsyncPaginator[Async{self.result}]"
+        return self.result
+
+    @property
+    def summary(self) -> str:
+        if len(self.routes) > 1 and not self.implementation:
+            return f"{self.routes[0].summary}, or {self.routes[1].summary[:1].lower()}{self.routes[1].summary[1:]}."
+        return self.routes[0].summary
+
+    @property
+    def description(self) -> str:
+        """One route's description; for a method with a route per credential, each in turn."""
+        if len(self.routes) == 1 or self.implementation:
+            return self.routes[0].description
+        return "\n\n".join(
+            f"With {' or '.join(_kind_label(k) for k in route.credentials)} ({route.method} {route.path}): "
+            f"{route.description}"
+            for route in self.routes
+        )
+
+
+@dataclass
+class ResourceView:
+    name: str
+    class_name: str
+    description: str
+    methods: list[MethodView]
+    model_imports: list[str] = field(default_factory=list)
+    type_imports: list[str] = field(default_factory=list)
+
+    def annotations(self) -> Iterator[str]:
+        for method in self.methods:
+            yield method.result
+            for param in method.positional + method.keyword:
+                yield param.annotation
+
+
+class OperationBuilder:
+    """Routes, the SDK methods built on them (``x-sdk``), and the resource namespaces."""
+
+    def __init__(self, doc: Document, types: TypeMap, params: ParameterBuilder) -> None:
+        self.doc = doc
+        self.types = types
+        self.params = params
+        self.internal_methods: list[MethodView] = []
+
+    def resources(self) -> list[ResourceView]:
+        methods: dict[tuple[str, str], MethodView] = {}
+        for path, method, operation, item in self.doc.raw_operations():
+            sdk = operation.get("x-sdk")
+            if not sdk:
+                raise GenerationError(f"{method.upper()} {path} has no x-sdk extension")
+            route = self.route(path, method, operation, item)
+            key = (sdk["resource"], sdk["method"])
+            view = methods.setdefault(
+                key,
+                MethodView(
+                    sdk["resource"],
+                    sdk["method"],
+                    [],
+                    sdk.get("implementation"),
+                    internal=bool(sdk.get("internal")),
+                    used_by=list(sdk.get("used-by", [])),
+                ),
+            )
+            view.routes.append(route)
+            if sdk.get("positional"):
+                view.positional_wire = list(sdk["positional"])
+        for view in methods.values():
+            self.complete_method(view)
+        self.internal_methods = [view for view in methods.values() if view.internal]
+        methods = {key: view for key, view in methods.items() if not view.internal}
+
+        tags = {t["name"]: t for t in self.doc.spec.get("tags", [])}
+        resources = []
+        for name in sorted({r for r, _ in methods}):
+            resource_methods = [methods[k] for k in methods if k[0] == name]
+            resources.append(
+                ResourceView(
+                    name=name,
+                    class_name=strings.pascal_case(name),
+                    description=tags.get(name, {}).get("description", "").strip(),
+                    methods=resource_methods,
+                )
+            )
+        return resources
+
+    def route(self, path: str, method: str, operation: dict[str, Any], item: dict[str, Any]) -> RouteView:
+        operation_id = operation["operationId"]
+        endpoint = self.doc.endpoints[python_name(operation_id)]
+        sdk = operation["x-sdk"]
+        params = [
+            self.params.param(raw, endpoint)
+            for raw in [*item.get("parameters", []), *operation.get("parameters", [])]
+        ]
+        body_kind = None
+        offload = None
+        request_body = self.doc.resolve(operation.get("requestBody"))
+        if request_body:
+            (content_type,) = request_body["content"]
+            body_schema = self.doc.resolve(request_body["content"][content_type]["schema"])
+            offload = self.offload_of(operation_id, body_schema)
+            if content_type == "application/json":
+                body_kind = "json"
+                params.extend(
+                    self.params.body_params(request_body["content"][content_type]["schema"], endpoint)
+                )
+            elif content_type == "application/x-ndjson":
+                body_kind = "ndjson"
+                lines = ParamView(
+                    wire="items",
+                    python="items",
+                    location="body",
+                    required=True,
+                    annotation="Sequence[Mapping[str, Any]]",
+                    description="The objects to send, one per line.",
+                    schema=None,
+                    encoder="plain",
+                )
+                params.append(lines)
+            else:
+                raise GenerationError(f"{operation_id}: unsupported request body {content_type}")
+        parse, result, envelope = self.result_of(operation, endpoint, sdk.get("pagination"))
+        return RouteView(
+            constant=strings.snake_case(operation_id).upper(),
+            operation_id=operation_id,
+            method=method.upper(),
+            path=path,
+            credentials=credentials_of(self.doc, operation),
+            params=params,
+            body=body_kind,
+            pagination=sdk.get("pagination"),
+            parse=parse,
+            result=result,
+            envelope=envelope,
+            summary=operation.get("summary", "").strip(),
+            description=operation.get("description", "").strip(),
+            step=sdk.get("step"),
+            offload=offload,
+            resolves=self.resolves_of(operation),
+            max_body=request_body.get("x-max-bytes") if request_body else None,
+            max_line=request_body.get("x-max-line-bytes") if request_body else None,
+            when_empty=self.when_empty_of(operation),
+        )
+
+    def when_empty_of(self, operation: dict[str, Any]) -> dict[str, Any] | None:
+        """What an empty success body means (a 204 from a delete, say), if the spec says."""
+        for code, response in operation.get("responses", {}).items():
+            if str(code).startswith("2") and "x-sdk-when-empty" in self.doc.resolve(response):
+                value = self.doc.resolve(response)["x-sdk-when-empty"]
+                names = {p["name"] for p in map(self.doc.resolve, operation.get("parameters", []))}
+                names |= {p["name"] for p in map(self.doc.resolve, self.doc.path_item_parameters(operation))}
+                for template in value.values():
+                    if isinstance(template, str) and template.startswith("{") and template[1:-1] not in names:
+                        raise GenerationError(
+                            f"{operation['operationId']}: x-sdk-when-empty names {template}"
+                        )
+                return dict(value)
+        return None
+
+    def offload_of(self, operation_id: str, body: dict[str, Any]) -> tuple[str, str] | None:
+        """The payload field the runtime may upload first (x-sdk-offload), and what names the task."""
+        marked = [
+            (wire, raw["x-sdk-offload"])
+            for wire, raw in body.get("properties", {}).items()
+            if "x-sdk-offload" in self.doc.resolve(raw)
+        ]
+        if not marked:
+            return None
+        if len(marked) > 1:
+            raise GenerationError(f"{operation_id}: more than one x-sdk-offload field")
+        wire, mark = marked[0]
+        options = self.doc.resolve(body["properties"].get("options", {}))
+        if not {"payloadType", "payloadSize"} <= options.get("properties", {}).keys():
+            raise GenerationError(
+                f"{operation_id}: x-sdk-offload needs options.payloadType and options.payloadSize"
+            )
+        return wire, str(mark["task"])
+
+    def resolves_of(self, operation: dict[str, Any]) -> list[tuple[str, str]]:
+        """Presigned URL fields of the success body the runtime downloads (x-sdk-resolves)."""
+        for code, response in operation.get("responses", {}).items():
+            if not str(code).startswith("2"):
+                continue
+            content = self.doc.resolve(response).get("content", {}).get("application/json", {})
+            schema = self.doc.resolve(content.get("schema", {}))
+            found = []
+            for wire, raw in schema.get("properties", {}).items():
+                target = self.doc.resolve(raw).get("x-sdk-resolves")
+                if target is not None:
+                    if target not in schema["properties"]:
+                        raise GenerationError(
+                            f"{operation['operationId']}: {wire} resolves into unknown {target}"
+                        )
+                    found.append((wire, str(target)))
+            return found
+        return []
+
+    def result_of(
+        self, operation: dict[str, Any], endpoint: Endpoint, pagination: str | None
+    ) -> tuple[str, str, str | None]:
+        """The reader of the success body, the Python result type, and the page envelope."""
+        for response in endpoint.responses.patterns:
+            codes = response.status_code.range
+            if codes is None or not 200 <= codes[0] < 300:
+                continue
+            prop: Any = response.prop
+            if isinstance(prop, NoneProperty):
+                return "lambda _: None", "None", None
+            if pagination:
+                model = self.doc.models[str(prop.class_info.name)]
+                data = next(p for p in properties_of(model) if wire_name(p) == "data")
+                item = self.types.annotation(data.inner_property, inbound=True)
+                page = {"cursor": "CursorPage", "page": "OffsetPage"}[pagination]
+                return self.types.reader(prop), f"{page}[{item}]", str(prop.class_info.name)
+            return self.types.reader(prop), self.types.annotation(prop, inbound=True), None
+        raise GenerationError(f"{operation['operationId']} has no 2xx response")
+
+    def complete_method(self, view: MethodView) -> None:
+        view.constant = f"{view.resource}_{view.name}".upper()
+        results = {r.result for r in view.routes if r.step in (None, "create")}
+        if len(results) != 1:
+            raise GenerationError(f"{view.sdk_name}: its routes return different types {results}")
+        view.result = results.pop()
+        if view.implementation:
+            return
+        seen: dict[str, ParamView] = {}
+        # The route with the most parameters sets the order (runs.list: project_ref and env first).
+        for route in sorted(view.routes, key=lambda r: -len(r.params)):
+            for param in route.params:
+                known = seen.get(param.python)
+                if known is None:
+                    seen[param.python] = param
+                elif known.annotation != param.annotation:
+                    raise GenerationError(f"{view.sdk_name}: {param.python} has two types")
+        many = len(view.routes) > 1
+        for wire in view.positional_wire:
+            match = [p for p in seen.values() if p.wire == wire]
+            if not match:
+                raise GenerationError(f"{view.sdk_name}: positional {wire} is not a parameter")
+            view.positional.append(match[0])
+        rest = [p for p in seen.values() if p not in view.positional]
+        required = [p for p in rest if p.required and not many]
+        optional = [p for p in rest if p not in required]
+        # In a method with several routes, what one route requires is checked at call time.
+        view.keyword = [replace(p, required=p.required and not many) for p in required + optional]
+        view.positional = [replace(p, required=p.required and not many) for p in view.positional]
+
+
+def batch_max_items(routes: list[RouteView]) -> int:
+    for route in routes:
+        for param in route.params:
+            if (
+                route.step == "create"
+                and param.wire == "runCount"
+                and param.schema
+                and "maximum" in param.schema
+            ):
+                return int(param.schema["maximum"])
+    raise GenerationError("the batch creation route needs runCount with a maximum")
+
+
+def pagination_fields(doc: Document, types: TypeMap, routes: list[RouteView]) -> dict[str, str]:
+    """Python attribute names of the wire fields the page classes read, per pagination style."""
+    wanted = {
+        "cursor": {"next": "cursor_next", "previous": "cursor_previous"},
+        "page": {"currentPage": "page_current", "totalPages": "page_total", "count": "page_count"},
+    }
+    names: dict[str, str] = {}
+    for route in routes:
+        if not route.pagination:
+            continue
+        envelope = doc.models[route.envelope or ""]
+        pagination = next(p for p in properties_of(envelope) if wire_name(p) == "pagination")
+        fields = {wire_name(p): python_name(wire_name(p)) for p in properties_of(types.canonical(pagination))}
+        for wire, key in wanted[route.pagination].items():
+            if wire not in fields:
+                raise GenerationError(f"{route.operation_id}: pagination has no {wire!r} field")
+            names[key] = fields[wire]
+    return names

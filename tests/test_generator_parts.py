@@ -1,0 +1,157 @@
+"""The generator's own parts, one stage at a time, beside the end-to-end check that
+generated/ is what the spec gives (make check)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from generator.context import build_context
+from generator.credentials import MATRIX_END, MATRIX_START, credential_matrix, update_readme
+from generator.names import python_name
+from generator.render import docstring
+from generator.spec import Document, GenerationError, parse_spec
+from generator.typemap import TypeMap
+
+
+@pytest.fixture(scope="module")
+def document() -> Document:
+    return Document.load()
+
+
+def property_of(document: Document, model: str, wire: str) -> Any:
+    found = document.models[model]
+    return next(
+        p
+        for p in [*found.required_properties, *found.optional_properties]
+        if p.name.get_untrusted_value() == wire
+    )
+
+
+@pytest.mark.parametrize(
+    ("wire", "python"),
+    [
+        ("taskIdentifier", "task_identifier"),
+        ("idempotencyKeyTTL", "idempotency_key_ttl"),
+        ("isTest", "is_test"),
+        ("from", "from_"),  # a keyword
+        ("wire", "wire_"),  # a name the model template uses itself
+        ("list", "list_"),  # would hide the method of the same name
+    ],
+)
+def test_python_names(wire: str, python: str) -> None:
+    assert python_name(wire) == python
+
+
+def test_a_name_without_an_identifier_needs_x_python_name() -> None:
+    with pytest.raises(GenerationError, match="set x-python-name"):
+        python_name("123")
+
+
+@pytest.mark.parametrize(
+    ("model", "wire", "annotation", "reader"),
+    [
+        ("Run", "id", "str", "as_str"),
+        ("Run", "attemptCount", "int", "as_int"),
+        ("Run", "createdAt", "datetime.datetime", "as_datetime"),
+        ("Run", "status", "RunStatus | str", "enum_reader(RunStatus)"),
+        ("Run", "tags", "list[str]", "list_reader(as_str)"),
+        ("Run", "metadata", "dict[str, Any]", "as_object"),
+        ("Run", "payload", "Any", "as_any"),
+        ("Run", "relatedRuns", "RelatedRuns", "RelatedRuns._from_wire"),
+        ("Schedule", "nextRun", "datetime.datetime | None", "nullable(as_datetime)"),
+    ],
+)
+def test_type_mapping(document: Document, model: str, wire: str, annotation: str, reader: str) -> None:
+    types = TypeMap(document.models)
+    prop = property_of(document, model, wire)
+    assert types.annotation(prop, inbound=True) == annotation
+    assert types.reader(prop) == reader
+
+
+def test_inputs_are_typed_as_what_callers_pass(document: Document) -> None:
+    types = TypeMap(document.models)
+    assert types.annotation(property_of(document, "Run", "tags"), inbound=False) == "Sequence[str]"
+    assert types.annotation(property_of(document, "Run", "metadata"), inbound=False) == "Mapping[str, Any]"
+
+
+def test_writers_turn_values_back_into_the_wire_form(document: Document) -> None:
+    types = TypeMap(document.models)
+    assert types.writer(property_of(document, "Run", "createdAt"), "value") == "write_datetime(value)"
+    assert types.writer(property_of(document, "Run", "status"), "value") == "str(value)"
+    assert (
+        types.writer(property_of(document, "Schedule", "nextRun"), "v")
+        == "None if v is None else write_datetime(v)"
+    )
+
+
+def test_docstrings_are_wrapped_and_safe_inside_triple_quotes() -> None:
+    text = 'Ends with a "quote"\n\nA second paragraph with a backslash \\ and """ inside, long enough to wrap around the limit.'
+    rendered = docstring(text, indent=4, width=60)
+    assert '"""' not in rendered.replace('\\"\\"\\"', "")
+    assert "\\\\" in rendered  # the backslash is escaped
+    assert ("\n\n" not in rendered and "\n    \n" in rendered) or "\n\n    " in rendered or "\n" in rendered
+    assert all(len(line) <= 60 for line in rendered.splitlines())
+    assert docstring('say "hi"').endswith('" ')  # a docstring cannot end on a quote
+
+
+def test_the_credential_matrix_comes_from_security(document: Document) -> None:
+    matrix = credential_matrix(build_context(document))
+    lines = matrix.splitlines()
+    assert (
+        lines[0] == "| Python call | HTTP | secret key | personal access token | organization access token |"
+    )
+    assert "| `runs.list` | `GET /api/v1/runs` | yes | — | — |" in lines
+    assert "| `runs.list` | `GET /api/v1/projects/{projectRef}/runs` | — | yes | — |" in lines
+    assert (
+        "| `schedules.timezones` | `GET /api/v1/timezones` | none needed | none needed | none needed |"
+        in lines
+    )
+    assert any(line.startswith("| `tasks.batch_trigger` | `POST /api/v3/batches` then ") for line in lines)
+
+
+def test_a_changed_security_list_changes_the_matrix(document: Document) -> None:
+    spec = copy.deepcopy(document.spec)
+    spec["paths"]["/api/v3/runs/{runId}"]["get"]["security"].append({"personalAccessToken": []})
+    matrix = credential_matrix(build_context(Document(spec, parse_spec(spec))))
+    assert "| `runs.retrieve` | `GET /api/v3/runs/{runId}` | yes | yes | — |" in matrix.splitlines()
+
+
+def test_the_readme_matrix_is_replaced_between_its_markers() -> None:
+    readme = f"intro\n{MATRIX_START}\nold table\n{MATRIX_END}\noutro\n"
+    assert update_readme(readme, "new table") == f"intro\n{MATRIX_START}\nnew table\n{MATRIX_END}\noutro\n"
+    with pytest.raises(GenerationError, match="lacks the markers"):
+        update_readme("no markers", "x")
+
+
+def test_an_operation_without_x_sdk_is_refused(document: Document) -> None:
+    spec = copy.deepcopy(document.spec)
+    del spec["paths"]["/api/v1/timezones"]["get"]["x-sdk"]
+    with pytest.raises(GenerationError, match="GET /api/v1/timezones has no x-sdk extension"):
+        build_context(Document(spec, parse_spec(spec)))
+
+
+def test_the_context_is_typed_and_complete(document: Document) -> None:
+    context = build_context(document)
+    assert context.api_version == "2025-07-16"
+    assert [k.kind for k in context.credential_kinds] == [
+        "secret_key",
+        "personal_access_token",
+        "organization_access_token",
+    ]
+    assert {r.name for r in context.resources} == {"envvars", "runs", "schedules", "tasks"}
+    assert {m.sdk_name for m in context.internal_methods} == {
+        "packets.presign_upload",
+        "packets.presign_upload_v1",
+    }
+    assert context.batch_max_items == 1000
+    assert context.page_fields == {
+        "cursor_next": "next",
+        "cursor_previous": "previous",
+        "page_current": "current_page",
+        "page_total": "total_pages",
+        "page_count": "count",
+    }
+    assert set(context.template_variables()) == {f for f in context.__dataclass_fields__}
