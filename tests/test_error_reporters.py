@@ -17,7 +17,6 @@ from pytest_httpserver import HTTPServer
 
 import trigger_dev
 from trigger_dev import AsyncTriggerClient, TriggerClient
-from trigger_dev._model_support import SchemaError
 
 # Shaped like a real production key, so that a partial leak would show too.
 KEY = "tr_prod_" + "Q7fZ2kLm9XwR4tBv8NcY1sDe"
@@ -156,7 +155,8 @@ def examples() -> list[BaseException]:
             "wrong key", operation="runs.retrieve", credential="personal access token"
         ),
         trigger_dev.NoSuchPageError("no next page"),
-        SchemaError("expected a string", ["Run.id"]),
+        trigger_dev.SchemaError("expected a string", ["Run.id"]),
+        trigger_dev.TriggerError("anything"),
     ]
 
 

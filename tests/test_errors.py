@@ -54,7 +54,7 @@ def test_status_codes_map_to_error_classes(
         client.runs.replay("r")
     error = caught.value
     assert type(error) is error_class
-    assert isinstance(error, trigger_dev.ApiError) and isinstance(error, trigger_dev.APIError)
+    assert isinstance(error, trigger_dev.ApiError) and isinstance(error, trigger_dev.TriggerError)
     assert error.status == status
     assert error.message == "Something specific"
     assert error.error == "Something specific"
@@ -273,3 +273,32 @@ def test_a_corrupt_gzip_body_async(httpserver: HTTPServer) -> None:
     ):
         asyncio.run(main())
     assert len(httpserver.log) == 1
+
+
+def test_every_error_has_one_root_and_keeps_its_builtin_base() -> None:
+    for name in trigger_dev.__all__:
+        value = getattr(trigger_dev, name)
+        if isinstance(value, type) and issubclass(value, BaseException):
+            assert issubclass(value, trigger_dev.TriggerError), name
+            assert value.__module__ == "trigger_dev", name  # as tracebacks show it
+    assert issubclass(trigger_dev.AuthMethodError, ValueError)
+    assert issubclass(trigger_dev.NoSuchPageError, LookupError)
+
+
+def test_a_traceback_names_the_error_as_users_import_it(
+    httpserver: HTTPServer, client: TriggerClient
+) -> None:
+    import traceback
+
+    fail_with(httpserver, 404, '{"error": "Not found"}')
+    with pytest.raises(trigger_dev.NotFoundError) as caught:
+        client.runs.replay("r")
+    assert traceback.format_exception_only(caught.value)[-1].startswith(
+        "trigger_dev.NotFoundError: 404: Not found"
+    )
+
+
+def test_the_old_spelling_still_works_with_a_warning() -> None:
+    with pytest.warns(DeprecationWarning, match="use ApiError"):
+        assert trigger_dev.APIError is trigger_dev.ApiError
+    assert "APIError" not in trigger_dev.__all__

@@ -22,7 +22,6 @@ from ._client import (
 )
 from ._exceptions import (
     ApiConnectionError,
-    APIError,
     ApiError,
     ApiSchemaValidationError,
     ApiTimeoutError,
@@ -32,10 +31,13 @@ from ._exceptions import (
     BatchNotSealedError,
     ConflictError,
     InternalServerError,
+    NoSuchPageError,
     NotFoundError,
     ObjectStoreError,
     PermissionDeniedError,
     RateLimitError,
+    SchemaError,
+    TriggerError,
     UnprocessableEntityError,
 )
 from ._version import __version__
@@ -43,14 +45,12 @@ from ._version import __version__
 if TYPE_CHECKING:
     from . import models, types
     from ._async_client import AsyncTriggerClient
-    from ._model_support import SchemaError
     from ._pagination import (
         AsyncCursorPage,
         AsyncOffsetPage,
         AsyncPage,
         AsyncPaginator,
         CursorPage,
-        NoSuchPageError,
         OffsetPage,
         Page,
     )
@@ -67,9 +67,7 @@ _LAZY = {
     "AsyncPaginator": "._pagination",
     "models": ".models",
     "types": ".types",
-    "SchemaError": "._model_support",
     "CursorPage": "._pagination",
-    "NoSuchPageError": "._pagination",
     "OffsetPage": "._pagination",
     "Page": "._pagination",
     "RawResponse": "._raw_response",
@@ -79,6 +77,15 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "APIError":
+        import warnings
+
+        warnings.warn(
+            "trigger_dev.APIError is deprecated: it is trigger_dev.ApiError under another name; use ApiError",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return ApiError
     if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     import importlib
@@ -90,7 +97,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "APIError",
     "AsyncCursorPage",
     "AsyncOffsetPage",
     "AsyncPage",
@@ -119,6 +125,7 @@ __all__ = [
     "RetryOptions",
     "SchemaError",
     "TriggerClient",
+    "TriggerError",
     "UnprocessableEntityError",
     "__version__",
     "configure",

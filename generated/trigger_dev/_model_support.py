@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_model_support.py (sha256 f22fff3423393eec); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_model_support.py (sha256 c63dfcd8b1aa4216); edit that file, not this one.
 """What generated models use to read wire values (checking them) and write them back."""
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ import enum
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
+
+from ._exceptions import SchemaError
 
 __all__ = [
     "Model",
@@ -33,19 +35,6 @@ T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
 ModelT = TypeVar("ModelT", bound="Model")
 Reader = Callable[[Any], T]
-
-
-class SchemaError(Exception):
-    """A wire value that does not match the API description; ``path`` locates it."""
-
-    def __init__(self, message: str, path: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.path = path if path is not None else []
-
-    def __str__(self) -> str:
-        where = ".".join(self.path).replace(".[", "[")
-        return f"{where}: {self.message}" if where else self.message
 
 
 class Model:

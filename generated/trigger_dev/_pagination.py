@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_pagination.py (sha256 8710a84fb89698d2); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_pagination.py (sha256 4fa97eee81bdf54f); edit that file, not this one.
 """Pages of list results, and iteration over every item of every page.
 
 Iterating keeps one page in memory at a time; each further page is requested only when the
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
+from ._exceptions import NoSuchPageError
 from ._spec import CURSOR_NEXT, CURSOR_PREVIOUS, PAGE_COUNT, PAGE_CURRENT, PAGE_TOTAL
 
 __all__ = [
@@ -27,10 +28,6 @@ __all__ = [
 T = TypeVar("T")
 PageT = TypeVar("PageT", bound="Page[Any]")
 AsyncPageT = TypeVar("AsyncPageT", bound="AsyncPage[Any]")
-
-
-class NoSuchPageError(LookupError):
-    """Asked for the page after the last one, or before the first."""
 
 
 class _PageState(Generic[T]):

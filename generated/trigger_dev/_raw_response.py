@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_raw_response.py (sha256 f315f6f35154c88e); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_raw_response.py (sha256 67661949d9a76c76); edit that file, not this one.
 """A response as it came back, with its typed result one `parse()` away."""
 
 from __future__ import annotations
@@ -7,8 +7,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
-from ._exceptions import ApiSchemaValidationError
-from ._model_support import SchemaError
+from ._exceptions import ApiSchemaValidationError, SchemaError
 
 __all__ = ["RawResponse"]
 

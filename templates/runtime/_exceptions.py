@@ -1,5 +1,23 @@
 # Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
-"""The errors the client raises, and how an error response becomes one."""
+"""Every error the package raises, and how an error response becomes one.
+
+    TriggerError                      the root: ``except trigger_dev.TriggerError`` catches all
+    ├── ApiError                      status, headers, body, error, code, param, type, message
+    │   ├── ApiConnectionError        no response: DNS, refused, reset, TLS
+    │   │   └── ApiTimeoutError
+    │   ├── BadRequestError 400, AuthenticationError 401, PermissionDeniedError 403,
+    │   │   NotFoundError 404, ConflictError 409, UnprocessableEntityError 422,
+    │   │   RateLimitError 429, InternalServerError 5xx
+    │   ├── ApiSchemaValidationError  a 2xx body that is not what the API description says
+    │   ├── BatchNotSealedError       a batch whose items did not all arrive
+    │   └── ObjectStoreError          a large payload or output that could not be moved
+    ├── AuthMethodError (ValueError)  the wrong credential for a call, before sending
+    ├── SchemaError                   a field of the wrong type, when it is read
+    └── NoSuchPageError (LookupError) the page after the last, or before the first
+
+Each shows as ``trigger_dev.<Name>`` in tracebacks, where users import it from, and each
+survives pickling with its attributes (process pools send exceptions back pickled).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +29,6 @@ from typing import Any
 from urllib3 import HTTPHeaderDict
 
 __all__ = [
-    "APIError",
     "ApiConnectionError",
     "ApiError",
     "ApiSchemaValidationError",
@@ -22,16 +39,26 @@ __all__ = [
     "BatchNotSealedError",
     "ConflictError",
     "InternalServerError",
+    "NoSuchPageError",
     "NotFoundError",
     "ObjectStoreError",
     "PermissionDeniedError",
     "RateLimitError",
+    "SchemaError",
+    "TriggerError",
     "UnprocessableEntityError",
     "error_from_response",
 ]
 
 
-class ApiError(Exception):
+class TriggerError(Exception):
+    """The base of every error this package raises."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self.args, dict(self.__dict__))
+
+
+class ApiError(TriggerError):
     """An error reported by the API, or a failure to reach it.
 
     ``status`` is the HTTP status (``None`` when no response arrived), ``body`` the decoded
@@ -75,10 +102,6 @@ class ApiError(Exception):
         if not isinstance(state.get("headers"), (dict, HTTPHeaderDict)):
             state["headers"] = HTTPHeaderDict(state.get("headers") or {})  # aiohttp's are not picklable
         return _rebuild, (type(self), self.args, state)
-
-
-APIError = ApiError
-"""The same class as `ApiError`; both spellings appear in Trigger.dev's documents."""
 
 
 class ApiConnectionError(ApiError):
@@ -160,7 +183,7 @@ class ObjectStoreError(ApiError):
         self.field = field
 
 
-class AuthMethodError(ValueError):
+class AuthMethodError(TriggerError, ValueError):
     """The configured credential cannot be used for this call; raised before sending.
 
     ``operation`` is the SDK name of the call (``runs.retrieve``), ``credential`` the kind of
@@ -172,8 +195,22 @@ class AuthMethodError(ValueError):
         self.operation = operation
         self.credential = credential
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return _rebuild, (type(self), self.args, dict(self.__dict__))
+
+class SchemaError(TriggerError):
+    """A wire value that does not match the API description; ``path`` locates it."""
+
+    def __init__(self, message: str, path: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path if path is not None else []
+
+    def __str__(self) -> str:
+        where = ".".join(self.path).replace(".[", "[")
+        return f"{where}: {self.message}" if where else self.message
+
+
+class NoSuchPageError(TriggerError, LookupError):
+    """Asked for the page after the last one, or before the first."""
 
 
 def _rebuild(cls: type[BaseException], args: tuple[Any, ...], state: dict[str, Any]) -> BaseException:
@@ -260,3 +297,15 @@ def _readable(text: str, limit: int = 300) -> str:
 
 def _optional_str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+# Shown as trigger_dev.NotFoundError rather than trigger_dev._exceptions.NotFoundError in
+# tracebacks and reprs: the name users import and catch. Pickle finds them there too.
+for _error in (
+    TriggerError, ApiError, ApiConnectionError, ApiTimeoutError, BadRequestError, AuthenticationError,
+    PermissionDeniedError, NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError,
+    InternalServerError, ApiSchemaValidationError, BatchNotSealedError, ObjectStoreError, AuthMethodError,
+    SchemaError, NoSuchPageError,
+):  # fmt: skip
+    _error.__module__ = "trigger_dev"
+del _error

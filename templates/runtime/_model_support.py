@@ -9,6 +9,8 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
+from ._exceptions import SchemaError
+
 __all__ = [
     "Model",
     "SchemaError",
@@ -33,19 +35,6 @@ T = TypeVar("T")
 E = TypeVar("E", bound=enum.Enum)
 ModelT = TypeVar("ModelT", bound="Model")
 Reader = Callable[[Any], T]
-
-
-class SchemaError(Exception):
-    """A wire value that does not match the API description; ``path`` locates it."""
-
-    def __init__(self, message: str, path: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.path = path if path is not None else []
-
-    def __str__(self) -> str:
-        where = ".".join(self.path).replace(".[", "[")
-        return f"{where}: {self.message}" if where else self.message
 
 
 class Model:

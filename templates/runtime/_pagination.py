@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
+from ._exceptions import NoSuchPageError
 from ._spec import CURSOR_NEXT, CURSOR_PREVIOUS, PAGE_COUNT, PAGE_CURRENT, PAGE_TOTAL
 
 __all__ = [
@@ -27,10 +28,6 @@ __all__ = [
 T = TypeVar("T")
 PageT = TypeVar("PageT", bound="Page[Any]")
 AsyncPageT = TypeVar("AsyncPageT", bound="AsyncPage[Any]")
-
-
-class NoSuchPageError(LookupError):
-    """Asked for the page after the last one, or before the first."""
 
 
 class _PageState(Generic[T]):

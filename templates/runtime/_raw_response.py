@@ -7,8 +7,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
-from ._exceptions import ApiSchemaValidationError
-from ._model_support import SchemaError
+from ._exceptions import ApiSchemaValidationError, SchemaError
 
 __all__ = ["RawResponse"]
 
