@@ -27,6 +27,7 @@ check: ## spec valid, generated/ up to date, lint, types
 	$(PY) -m ruff check codegen.py generator tools tests examples noxfile.py templates/runtime generated
 	$(PY) -m ruff format --check codegen.py generator tools tests examples noxfile.py templates/runtime
 	$(PY) tools/typecheck_runtime.py
+	$(PY) -m mypy --python-version 3.11 --explicit-package-bases tests
 	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py generator tools/spec_diff.py tools/bench/bench.py \
 		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py tools/typecheck_runtime.py
 
@@ -45,7 +46,7 @@ record: ## re-record every cassette against the Prism mock (filters secrets befo
 	$(PYTEST) --live --record-mode=rewrite -m vcr
 
 demo: ## run examples/quickstart.py against the local mock
-	$(PY) tests/mock_server.py -- $(PY) examples/quickstart.py
+	$(PY) tests/support/mock_server.py -- $(PY) examples/quickstart.py
 
 evidence: ## re-read the official SDK's response schemas: make evidence UPSTREAM=<trigger.dev git repo> TAGS="<tags>"
 	@test -n "$(UPSTREAM)" || { echo "UPSTREAM=<path to a trigger.dev git repository> is needed"; exit 1; }

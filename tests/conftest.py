@@ -12,20 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 
 import trigger_dev
-from tests.cassette_filters import SECRET_HEADERS, scrub_request, scrub_response
-
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi" / "trigger.yaml"
-
-# Obvious fakes: they never reach a cassette (Authorization is filtered), and are too short
-# to look like real keys.
-SECRET_KEY = "tr_dev_fakeKey"
-ACCESS_TOKEN = "tr_pat_fakeToken"
-ORG_TOKEN = "tr_oat_fakeToken"
-# Nothing listens here: a request that escapes the cassette fails instead of going anywhere.
-REPLAY_URL = "http://127.0.0.1:9"
+from tests.support.cassette_filters import SECRET_HEADERS, scrub_request, scrub_response
+from tests.support.clients import ACCESS_TOKEN, ORG_TOKEN, REPLAY_URL, ROOT, SPEC, sync_client
 
 
 def _give_vcr_responses_release_conn() -> None:
@@ -54,7 +45,7 @@ def api_url(request: pytest.FixtureRequest) -> Iterator[str]:
     if not request.config.getoption("--live"):
         yield REPLAY_URL
         return
-    from tests.mock_server import running_mock
+    from tests.support.mock_server import running_mock
 
     with running_mock(SPEC) as url:
         yield url
@@ -77,28 +68,22 @@ def vcr_cassette_dir() -> str:
     return str(ROOT / "tests" / "cassettes")
 
 
-def make_client(api_url: str, **credential: str) -> trigger_dev.TriggerClient:
-    # One attempt: a cassette holds exactly the exchanges the call made.
-    return trigger_dev.TriggerClient(
-        base_url=api_url, request_options={"retry": {"max_attempts": 1}}, **credential
-    )
-
-
 @pytest.fixture
 def sk_client(api_url: str) -> Iterator[trigger_dev.TriggerClient]:
-    with make_client(api_url, secret_key=SECRET_KEY) as client:
+    # One attempt: a cassette holds exactly the exchanges the call made.
+    with sync_client(api_url, attempts=1) as client:
         yield client
 
 
 @pytest.fixture
 def pat_client(api_url: str) -> Iterator[trigger_dev.TriggerClient]:
-    with make_client(api_url, access_token=ACCESS_TOKEN) as client:
+    with sync_client(api_url, access_token=ACCESS_TOKEN, attempts=1) as client:
         yield client
 
 
 @pytest.fixture
 def oat_client(api_url: str) -> Iterator[trigger_dev.TriggerClient]:
-    with make_client(api_url, secret_key=ORG_TOKEN) as client:
+    with sync_client(api_url, secret_key=ORG_TOKEN, attempts=1) as client:
         yield client
 
 
@@ -120,3 +105,16 @@ def _isolated_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.setattr(trigger_dev._client, "_default", None)
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    """A throwaway certificate authority, for servers no default trust store accepts."""
+    return trustme.CA()
+
+
+@pytest.fixture
+def ca_file(ca: trustme.CA, tmp_path: Path) -> str:
+    path = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return str(path)

@@ -18,10 +18,10 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 import trigger_dev
-from tests.conftest import ACCESS_TOKEN, SECRET_KEY
-from tests.factories import run_list_item
-from tests.fault_server import fault_server, reset, respond
-from tests.local_server import JsonHandler, serving
+from tests.support.clients import ACCESS_TOKEN, SECRET_KEY, AsyncWaits, async_client
+from tests.support.factories import run_list_item
+from tests.support.fault_server import fault_server, reset, respond
+from tests.support.local_server import JsonHandler, serving
 from trigger_dev import AsyncTriggerClient
 
 T = TypeVar("T")
@@ -34,23 +34,9 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coroutine)
 
 
-class Waits(list[float]):
-    """Stands in for asyncio.sleep: remembers each wait instead of sleeping."""
-
-    async def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-def make_client(url: str, waits: Waits | None = None, **options: Any) -> AsyncTriggerClient:
-    client = AsyncTriggerClient(secret_key=SECRET_KEY, base_url=url, request_options=options or None)
-    if waits is not None:
-        client._client._sleep = waits
-    return client
-
-
 @pytest.fixture
-def waits() -> Waits:
-    return Waits()
+def waits() -> AsyncWaits:
+    return AsyncWaits()
 
 
 # --- credentials: refused before sending
@@ -66,9 +52,9 @@ def test_credential_mismatches_are_refused_before_sending(httpserver: HTTPServer
         with pytest.raises(trigger_dev.AuthMethodError, match="needs 'project_ref', 'env'"):
             await pat.runs.list()
         with pytest.raises(trigger_dev.AuthMethodError, match="cannot take 'project_ref'"):
-            await make_client(httpserver.url_for("")).runs.list(project_ref="proj_1")
+            await async_client(httpserver.url_for("")).runs.list(project_ref="proj_1")
         with pytest.raises(ValueError, match="at most 100"):
-            await make_client(httpserver.url_for("")).runs.list(limit=500)
+            await async_client(httpserver.url_for("")).runs.list(limit=500)
 
     run(calls())
     assert httpserver.log == []
@@ -88,7 +74,7 @@ def test_trigger_sends_what_the_sync_client_sends(httpserver: HTTPServer) -> Non
     )
 
     async def call() -> Any:
-        async with make_client(httpserver.url_for("")) as client:
+        async with async_client(httpserver.url_for("")) as client:
             return await client.tasks.trigger(
                 "send email", {"to": "a"}, options={"idempotency_key": "welcome-user_5678", "queue": "emails"}
             )
@@ -118,7 +104,7 @@ def test_batch_trigger_uses_both_phases(httpserver: HTTPServer) -> None:
     )
 
     async def call() -> Any:
-        return await make_client(httpserver.url_for("")).tasks.batch_trigger(
+        return await async_client(httpserver.url_for("")).tasks.batch_trigger(
             "t", [{"payload": 1}, {"payload": 2}]
         )
 
@@ -128,14 +114,14 @@ def test_batch_trigger_uses_both_phases(httpserver: HTTPServer) -> None:
 
 def test_timezones_send_no_credential(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/api/v1/timezones").respond_with_json({"timezones": ["UTC"]})
-    assert run(make_client(httpserver.url_for("")).schedules.timezones()).timezones == ["UTC"]
+    assert run(async_client(httpserver.url_for("")).schedules.timezones()).timezones == ["UTC"]
     assert "Authorization" not in httpserver.log[0][0].headers
 
 
 # --- retries
 
 
-def test_retries_back_off_and_keep_one_idempotency_key(httpserver: HTTPServer, waits: Waits) -> None:
+def test_retries_back_off_and_keep_one_idempotency_key(httpserver: HTTPServer, waits: AsyncWaits) -> None:
     for status in (503, 502):
         httpserver.expect_ordered_request("/api/v1/tasks/t/trigger").respond_with_response(
             Response('{"error": "busy"}', status=status, content_type="application/json")
@@ -143,12 +129,14 @@ def test_retries_back_off_and_keep_one_idempotency_key(httpserver: HTTPServer, w
     httpserver.expect_ordered_request("/api/v1/tasks/t/trigger").respond_with_json(
         {"id": "run_1", "isCached": False}
     )
-    assert run(make_client(httpserver.url_for(""), waits).tasks.trigger("t")).id == "run_1"
+    assert run(async_client(httpserver.url_for(""), waits=waits).tasks.trigger("t")).id == "run_1"
     assert waits == [1.0, 1.6]
     assert len({r.headers["x-trigger-request-idempotency-key"] for r, _ in httpserver.log}) == 1
 
 
-def test_x_should_retry_false_and_plain_4xx_are_not_retried(httpserver: HTTPServer, waits: Waits) -> None:
+def test_x_should_retry_false_and_plain_4xx_are_not_retried(
+    httpserver: HTTPServer, waits: AsyncWaits
+) -> None:
     httpserver.expect_request("/api/v1/runs/a/replay").respond_with_response(
         Response(
             '{"error": "no"}',
@@ -160,7 +148,7 @@ def test_x_should_retry_false_and_plain_4xx_are_not_retried(httpserver: HTTPServ
     httpserver.expect_request("/api/v1/runs/b/replay").respond_with_response(
         Response('{"error": "Task not found"}', status=404, content_type="application/json")
     )
-    client = make_client(httpserver.url_for(""), waits)
+    client = async_client(httpserver.url_for(""), waits=waits)
     with pytest.raises(trigger_dev.InternalServerError):
         run(client.runs.replay("a"))
     with pytest.raises(trigger_dev.NotFoundError, match="Task not found"):
@@ -168,7 +156,7 @@ def test_x_should_retry_false_and_plain_4xx_are_not_retried(httpserver: HTTPServ
     assert len(httpserver.log) == 2 and waits == []
 
 
-def test_rate_limits_wait_as_asked_or_raise_at_once(httpserver: HTTPServer, waits: Waits) -> None:
+def test_rate_limits_wait_as_asked_or_raise_at_once(httpserver: HTTPServer, waits: AsyncWaits) -> None:
     httpserver.expect_ordered_request("/api/v1/runs/r/replay").respond_with_response(
         Response("{}", status=429, headers={"retry-after": "2"})
     )
@@ -176,7 +164,7 @@ def test_rate_limits_wait_as_asked_or_raise_at_once(httpserver: HTTPServer, wait
     httpserver.expect_ordered_request("/api/v1/runs/r/replay").respond_with_response(
         Response('{"error": "slow down"}', status=429, headers={"retry-after": "3600"})
     )
-    client = make_client(httpserver.url_for(""), waits)
+    client = async_client(httpserver.url_for(""), waits=waits)
     assert run(client.runs.replay("r")).id == "run_2"
     assert waits == [2.0]
     with pytest.raises(trigger_dev.RateLimitError) as caught:
@@ -185,19 +173,19 @@ def test_rate_limits_wait_as_asked_or_raise_at_once(httpserver: HTTPServer, wait
     assert waits == [2.0]
 
 
-def test_connection_failures_are_retried_then_reported(waits: Waits) -> None:
+def test_connection_failures_are_retried_then_reported(waits: AsyncWaits) -> None:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     with pytest.raises(trigger_dev.ApiConnectionError) as caught:
-        run(make_client(f"http://127.0.0.1:{port}", waits).runs.replay("r"))
+        run(async_client(f"http://127.0.0.1:{port}", waits=waits).runs.replay("r"))
     assert not isinstance(caught.value, trigger_dev.ApiTimeoutError)
     assert waits == [1.0, 1.6, 2.56]
 
 
 def test_a_reset_trigger_is_retried_with_the_same_key() -> None:
     with fault_server(reset, respond(200, {"id": "run_1", "isCached": False})) as server:
-        client = make_client(server.url, retry={"min_timeout_in_ms": 1})
+        client = async_client(server.url, retry={"min_timeout_in_ms": 1})
         assert run(client.tasks.trigger("t", {"n": 1})).id == "run_1"
     assert len({r.headers["x-trigger-request-idempotency-key"] for r in server.requests}) == 1
 
@@ -207,7 +195,7 @@ def test_a_silent_server_times_out() -> None:
         listener.bind(("127.0.0.1", 0))
         listener.listen(8)
         url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-        client = make_client(url, timeout_in_ms=50, retry={"max_attempts": 2, "min_timeout_in_ms": 1})
+        client = async_client(url, timeout_in_ms=50, retry={"max_attempts": 2, "min_timeout_in_ms": 1})
         with pytest.raises(trigger_dev.ApiTimeoutError, match="timed out after 0.05 s"):
             run(client.runs.replay("r"))
 
@@ -242,7 +230,7 @@ def paging_server(httpserver: HTTPServer) -> Iterator[str]:
     def schedules(request: Any) -> Response:
         page = int(request.args.get("page", 1))
         numbers = range((page - 1) * 3, min(7, page * 3))
-        items = [
+        items: list[dict[str, Any]] = [
             {
                 "id": f"sched_{n}", "type": "IMPERATIVE", "task": "t", "active": True,
                 "generator": {"type": "CRON", "expression": "0 * * * *", "description": "hourly"},
@@ -260,14 +248,14 @@ def paging_server(httpserver: HTTPServer) -> Iterator[str]:
 
 def test_async_for_over_a_list_gives_every_item(paging_server: str) -> None:
     async def collect() -> list[str]:
-        return [item.id async for item in make_client(paging_server).runs.list(limit=3)]
+        return [item.id async for item in async_client(paging_server).runs.list(limit=3)]
 
     assert run(collect()) == RUN_IDS
 
 
 def test_cursor_pages_forward_and_back(paging_server: str) -> None:
     async def walk() -> list[list[str]]:
-        first = await make_client(paging_server).runs.list(limit=3)
+        first = await async_client(paging_server).runs.list(limit=3)
         assert isinstance(first, trigger_dev.AsyncCursorPage) and not first.has_previous_page()
         second = await first.get_next_page()
         third = await second.get_next_page()
@@ -281,7 +269,7 @@ def test_cursor_pages_forward_and_back(paging_server: str) -> None:
 
 def test_numbered_pages_and_iter_pages(paging_server: str) -> None:
     async def walk() -> tuple[list[int], list[str], list[str]]:
-        client = make_client(paging_server)
+        client = async_client(paging_server)
         first = await client.schedules.list(per_page=3)
         numbers = [page.current_page async for page in first.iter_pages()]
         everything = [s.id async for s in client.schedules.list(per_page=3)]
@@ -303,7 +291,7 @@ def test_raw_responses(paging_server: str, httpserver: HTTPServer) -> None:
     }, headers={"x-request-id": "req_1"})  # fmt: skip
 
     async def calls() -> tuple[Any, Any]:
-        client = make_client(paging_server)
+        client = async_client(paging_server)
         raw = await client.runs.with_raw_response.retrieve("run_1")
         raw_page = await client.runs.with_raw_response.list(limit=3)
         return raw, raw_page
@@ -331,14 +319,14 @@ def test_errors_map_as_on_the_sync_client(
 ) -> None:
     httpserver.expect_request("/api/v1/runs/r/replay").respond_with_response(Response(body, status=status))
     with pytest.raises(error) as caught:
-        run(make_client(httpserver.url_for(""), retry={"max_attempts": 1}).runs.replay("r"))
+        run(async_client(httpserver.url_for(""), retry={"max_attempts": 1}).runs.replay("r"))
     assert caught.value.status == status and caught.value.message == message
 
 
 def test_a_success_missing_required_fields_is_a_schema_error(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/api/v1/runs/r/replay").respond_with_json({"identifier": "run_2"})
     with pytest.raises(trigger_dev.ApiSchemaValidationError, match="id: required field is missing"):
-        run(make_client(httpserver.url_for("")).runs.replay("r"))
+        run(async_client(httpserver.url_for("")).runs.replay("r"))
 
 
 # --- concurrency and a responsive loop
@@ -353,7 +341,7 @@ class _Echo(JsonHandler):
 
 def test_fifty_concurrent_calls_on_one_client() -> None:
     async def calls(url: str) -> list[tuple[str, str]]:
-        async with make_client(url, retry={"max_attempts": 1}) as client:
+        async with async_client(url, retry={"max_attempts": 1}) as client:
             results = await asyncio.gather(*(client.runs.replay(f"run_{n}") for n in range(50)))
             return [(f"run_{n}", result.id) for n, result in enumerate(results)]
 
@@ -374,7 +362,7 @@ def test_the_loop_keeps_running_while_a_slow_response_is_awaited() -> None:
 
         ticking = asyncio.create_task(ticker())
         started = time.monotonic()
-        async with make_client(url) as client:
+        async with async_client(url) as client:
             await client.runs.replay("slow")
         elapsed = time.monotonic() - started
         ticking.cancel()
@@ -399,7 +387,7 @@ def test_closing_closes_the_connections(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/api/v1/timezones").respond_with_json({"timezones": []})
 
     async def use() -> AsyncTriggerClient:
-        async with make_client(httpserver.url_for("")) as client:
+        async with async_client(httpserver.url_for("")) as client:
             await client.schedules.timezones()
             return client
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from vcr.request import Request
 
-from tests.cassette_filters import FILTERED, KEY_SHAPED, scrub_request, scrub_response
+from tests.support.cassette_filters import FILTERED, KEY_SHAPED, scrub_request, scrub_response
 
 CASSETTES = Path(__file__).resolve().parent / "cassettes"
 REAL_LOOKING_KEY = "tr_prod_" + "Ab3dEf6hIj9kLm2nOp5qRs8t"  # split so this file is not key-shaped

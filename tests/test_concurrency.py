@@ -11,9 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import SECRET_KEY
-from tests.local_server import JsonHandler, serving
-from trigger_dev import TriggerClient
+from tests.support.clients import sync_client
+from tests.support.local_server import JsonHandler, serving
 
 THREADS = 16
 CALLS = 2000
@@ -52,9 +51,7 @@ def echo_url() -> Iterator[str]:
 
 
 def test_sixteen_threads_share_one_client(echo_url: str) -> None:
-    client = TriggerClient(
-        secret_key=SECRET_KEY, base_url=echo_url, request_options={"retry": {"max_attempts": 1}}
-    )
+    client = sync_client(echo_url, retry={"max_attempts": 1})
 
     def call(number: int) -> tuple[str, str]:
         run_id = f"run_{number}"

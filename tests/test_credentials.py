@@ -11,7 +11,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 import trigger_dev
-from tests.conftest import ACCESS_TOKEN, ORG_TOKEN, SECRET_KEY
+from tests.support.clients import ACCESS_TOKEN, ORG_TOKEN, SECRET_KEY, sync_client
 from trigger_dev import AuthMethodError, TriggerClient
 
 Call = Callable[[TriggerClient], Any]
@@ -39,14 +39,10 @@ def server(httpserver: HTTPServer) -> Iterator[HTTPServer]:
     assert httpserver.log == [], "a refused call must not reach the server"
 
 
-def client_for(server: HTTPServer, **credential: str) -> TriggerClient:
-    return TriggerClient(base_url=server.url_for(""), **credential)
-
-
 @pytest.mark.parametrize("name", sorted(SECRET_KEY_ONLY))
 @pytest.mark.parametrize("token", [ACCESS_TOKEN, ORG_TOKEN], ids=["pat", "oat"])
 def test_secret_key_operations_refuse_other_tokens(server: HTTPServer, name: str, token: str) -> None:
-    client = client_for(server, secret_key=token)
+    client = sync_client(server.url_for(""), secret_key=token)
     with pytest.raises(AuthMethodError) as caught:
         SECRET_KEY_ONLY[name](client)
     error = caught.value
@@ -59,14 +55,14 @@ def test_secret_key_operations_refuse_other_tokens(server: HTTPServer, name: str
 
 
 def test_a_pat_passed_as_secret_key_is_recognised(server: HTTPServer) -> None:
-    client = client_for(server, secret_key=ACCESS_TOKEN)
+    client = sync_client(server.url_for(""), secret_key=ACCESS_TOKEN)
     assert client.credential_kind == "personal access token"
     with pytest.raises(AuthMethodError, match="with a personal access token"):
         client.runs.retrieve("run_1234")
 
 
 def test_runs_list_with_a_pat_needs_project_and_environment(server: HTTPServer) -> None:
-    client = client_for(server, access_token=ACCESS_TOKEN)
+    client = sync_client(server.url_for(""), access_token=ACCESS_TOKEN)
     with pytest.raises(AuthMethodError) as caught:
         client.runs.list()
     message = str(caught.value)
@@ -79,7 +75,7 @@ def test_runs_list_with_a_pat_needs_project_and_environment(server: HTTPServer) 
 
 
 def test_runs_list_with_a_secret_key_refuses_project_arguments(server: HTTPServer) -> None:
-    client = client_for(server, secret_key=SECRET_KEY)
+    client = sync_client(server.url_for(""), secret_key=SECRET_KEY)
     with pytest.raises(AuthMethodError) as caught:
         client.runs.list(project_ref="proj_1234", env="prod")
     message = str(caught.value)
@@ -88,13 +84,13 @@ def test_runs_list_with_a_secret_key_refuses_project_arguments(server: HTTPServe
 
 
 def test_an_organization_token_cannot_list_runs(server: HTTPServer) -> None:
-    client = client_for(server, secret_key=ORG_TOKEN)
+    client = sync_client(server.url_for(""), secret_key=ORG_TOKEN)
     with pytest.raises(AuthMethodError, match="runs.list cannot be called with an organization access token"):
         client.runs.list()
 
 
 def test_no_credential_at_all_says_how_to_configure(server: HTTPServer) -> None:
-    client = client_for(server)
+    client = sync_client(server.url_for(""), secret_key=None)
     assert client.credential_kind is None
     with pytest.raises(AuthMethodError) as caught:
         client.runs.retrieve("run_1234")
@@ -104,7 +100,7 @@ def test_no_credential_at_all_says_how_to_configure(server: HTTPServer) -> None:
 
 def test_timezones_send_no_authorization(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/api/v1/timezones").respond_with_json({"timezones": ["UTC"]})
-    client = client_for(httpserver, secret_key=SECRET_KEY)
+    client = sync_client(httpserver.url_for(""), secret_key=SECRET_KEY)
     assert client.schedules.timezones().timezones == ["UTC"]
     ((request, _),) = httpserver.log
     assert "Authorization" not in request.headers
@@ -121,7 +117,7 @@ def test_timezones_send_no_authorization(httpserver: HTTPServer) -> None:
 )
 def test_envvars_take_every_kind(httpserver: HTTPServer, token: str, operation: Call) -> None:
     httpserver.expect_request("/api/v1/projects/proj_1/envvars/prod").respond_with_json([])
-    assert operation(client_for(httpserver, secret_key=token)) == []
+    assert operation(sync_client(httpserver.url_for(""), secret_key=token)) == []
     ((request, _),) = httpserver.log
     assert request.headers["Authorization"] == f"Bearer {token}"
 

@@ -16,6 +16,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 import trigger_dev
+from tests.support.clients import sync_client
 from trigger_dev import AsyncTriggerClient, TriggerClient
 
 # Shaped like a real production key, so that a partial leak would show too.
@@ -52,10 +53,8 @@ def assert_no_key_in_locals(error: BaseException) -> int:
     return checked
 
 
-def sync_client(url: str) -> TriggerClient:
-    return TriggerClient(
-        secret_key=KEY, base_url=url, request_options={"retry": {"max_attempts": 2, "min_timeout_in_ms": 1}}
-    )
+def key_client(url: str) -> TriggerClient:
+    return sync_client(url, secret_key=KEY, retry={"max_attempts": 2, "min_timeout_in_ms": 1})
 
 
 def failing(httpserver: HTTPServer, status: int) -> None:
@@ -66,14 +65,14 @@ def failing(httpserver: HTTPServer, status: int) -> None:
 def test_no_frame_local_shows_the_key_sync(httpserver: HTTPServer, status: int) -> None:
     failing(httpserver, status)
     with pytest.raises(trigger_dev.ApiError) as caught:
-        sync_client(httpserver.url_for("")).tasks.trigger("t", {"n": 1})
+        key_client(httpserver.url_for("")).tasks.trigger("t", {"n": 1})
     assert caught.value.status == status
     assert assert_no_key_in_locals(caught.value) > 5
 
 
 def test_no_frame_local_shows_the_key_on_a_connection_error() -> None:
     with pytest.raises(trigger_dev.ApiConnectionError) as caught:
-        sync_client("http://127.0.0.1:9").tasks.trigger("t", {"n": 1})
+        key_client("http://127.0.0.1:9").tasks.trigger("t", {"n": 1})
     assert caught.value.__context__ is None  # urllib3's error, whose frames hold the headers, is not chained
     assert assert_no_key_in_locals(caught.value) > 5
 
@@ -101,7 +100,7 @@ def test_no_frame_local_shows_the_key_async(httpserver: HTTPServer, where: int |
 
 
 def test_the_objects_in_those_frames_render_no_key(httpserver: HTTPServer) -> None:
-    client = sync_client(httpserver.url_for(""))
+    client = key_client(httpserver.url_for(""))
     call = client._client._prepare(trigger_dev._operations.TASKS_TRIGGER, {"task_id": "t"}, None)  # type: ignore[attr-defined]
     outgoing = client._client._outgoing(call)
     assert outgoing.headers["Authorization"] == f"Bearer {KEY}"  # what is sent is intact
@@ -176,7 +175,7 @@ def test_every_error_survives_pickling_with_its_attributes(error: BaseException)
     assert str(copy) == str(error) and copy.args == error.args
     for name, value in vars(error).items():
         if name == "headers":
-            assert dict(copy.headers) == dict(value)
+            assert dict(copy.headers) == dict(value)  # type: ignore[attr-defined]
         else:
             assert getattr(copy, name) == value, name
 

@@ -11,15 +11,13 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 import trigger_dev
-from tests.conftest import SECRET_KEY
+from tests.support.clients import SECRET_KEY, sync_client
 from trigger_dev import TriggerClient
 
 
 @pytest.fixture
 def client(httpserver: HTTPServer) -> TriggerClient:
-    return TriggerClient(
-        secret_key=SECRET_KEY, base_url=httpserver.url_for(""), request_options={"retry": {"max_attempts": 1}}
-    )
+    return sync_client(httpserver.url_for(""), attempts=1)
 
 
 def fail_with(httpserver: HTTPServer, status: int, body: str, content_type: str = "application/json") -> None:
@@ -216,11 +214,7 @@ def test_a_corrupt_gzip_body(
             content_type="application/json",
         )
     )
-    client = TriggerClient(
-        secret_key=SECRET_KEY,
-        base_url=httpserver.url_for(""),
-        request_options={"retry": {"max_attempts": 2, "min_timeout_in_ms": 1}},
-    )
+    client = sync_client(httpserver.url_for(""), retry={"max_attempts": 2, "min_timeout_in_ms": 1})
     with pytest.raises(error_class) as caught:
         client.runs.replay("r")
     assert len(httpserver.log) == attempts

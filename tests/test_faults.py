@@ -14,8 +14,8 @@ from collections.abc import Iterator
 import pytest
 
 import trigger_dev
-from tests.conftest import SECRET_KEY
-from tests.fault_server import (
+from tests.support.clients import FAST_RETRIES, sync_client
+from tests.support.fault_server import (
     close_without_answer,
     fault_server,
     http_response,
@@ -25,15 +25,8 @@ from tests.fault_server import (
     stall,
     truncated_body,
 )
-from trigger_dev import TriggerClient
 
 TRIGGERED = {"id": "run_1", "isCached": False}
-FAST_RETRIES = {"max_attempts": 3, "min_timeout_in_ms": 1, "max_timeout_in_ms": 5}
-
-
-def client_for(url: str, **options: object) -> TriggerClient:
-    request_options = {"retry": FAST_RETRIES, **options}
-    return TriggerClient(secret_key=SECRET_KEY, base_url=url, request_options=request_options)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -41,7 +34,7 @@ def client_for(url: str, **options: object) -> TriggerClient:
 )
 def test_a_trigger_cut_off_after_the_server_read_it_is_retried_with_the_same_key(fault: object) -> None:
     with fault_server(fault, respond(200, TRIGGERED)) as server:  # type: ignore[arg-type]
-        result = client_for(server.url).tasks.trigger("t", {"n": 1})
+        result = sync_client(server.url, retry=FAST_RETRIES).tasks.trigger("t", {"n": 1})
     assert result.id == "run_1"
     assert len(server.requests) == 2
     keys = {r.headers["x-trigger-request-idempotency-key"] for r in server.requests}
@@ -51,7 +44,7 @@ def test_a_trigger_cut_off_after_the_server_read_it_is_retried_with_the_same_key
 
 def test_faults_on_every_attempt_end_in_a_connection_error() -> None:
     with fault_server(reset) as server, pytest.raises(trigger_dev.ApiConnectionError) as caught:
-        client_for(server.url).runs.replay("r")
+        sync_client(server.url, retry=FAST_RETRIES).runs.replay("r")
     assert server.connections == 3
     assert caught.value.status is None
 
@@ -60,7 +53,7 @@ def test_slow_headers_time_out_per_attempt() -> None:
     with fault_server(stall(2)) as server:
         started = time.monotonic()
         with pytest.raises(trigger_dev.ApiTimeoutError):
-            client_for(server.url, timeout_in_ms=100).runs.replay("r")
+            sync_client(server.url, timeout_in_ms=100, retry=FAST_RETRIES).runs.replay("r")
         elapsed = time.monotonic() - started
     assert server.connections == 3
     assert elapsed < 1.5, f"three attempts of 0.1 s took {elapsed:.2f} s"
@@ -68,19 +61,19 @@ def test_slow_headers_time_out_per_attempt() -> None:
 
 def test_a_slow_body_times_out_too() -> None:
     with fault_server(slow_body(2)) as server, pytest.raises(trigger_dev.ApiTimeoutError):
-        client_for(server.url, timeout_in_ms=100, retry={"max_attempts": 1}).runs.replay("r")
+        sync_client(server.url, timeout_in_ms=100, retry={"max_attempts": 1}).runs.replay("r")
 
 
 def test_a_slow_body_within_the_timeout_is_fine() -> None:
     with fault_server(slow_body(0.05)) as server:
-        assert client_for(server.url, timeout_in_ms=2000).runs.replay("r").id == "run_1"
+        assert sync_client(server.url, timeout_in_ms=2000, retry=FAST_RETRIES).runs.replay("r").id == "run_1"
 
 
 def test_a_stale_pooled_connection_is_replaced_without_an_error() -> None:
     # The server says keep-alive, then closes the connection after answering; the pool still
     # holds it. The next call, with retries off, must not notice.
     with fault_server(respond(200, {"id": "run_1"}, close=False)) as server:
-        client = client_for(server.url, retry={"max_attempts": 1})
+        client = sync_client(server.url, retry={"max_attempts": 1})
         assert client.runs.replay("a").id == "run_1"
         time.sleep(0.1)
         assert client.runs.replay("b").id == "run_1"
@@ -91,7 +84,7 @@ def test_a_5xx_storm_is_bounded_in_attempts_and_time() -> None:
     with fault_server(respond(503, {"error": "overloaded"})) as server:
         started = time.monotonic()
         with pytest.raises(trigger_dev.InternalServerError, match="overloaded"):
-            client_for(
+            sync_client(
                 server.url, retry={"max_attempts": 5, "min_timeout_in_ms": 10, "factor": 2}
             ).runs.replay("r")
     assert server.connections == 5
@@ -103,7 +96,7 @@ def test_an_absurd_rate_limit_reset_is_not_slept() -> None:
     with fault_server(respond(429, {"error": "slow down"}, {"x-ratelimit-reset": in_a_day_ms})) as server:
         started = time.monotonic()
         with pytest.raises(trigger_dev.RateLimitError) as caught:
-            client_for(server.url).runs.replay("r")
+            sync_client(server.url, retry=FAST_RETRIES).runs.replay("r")
     assert time.monotonic() - started < 1
     assert caught.value.retry_after_seconds == pytest.approx(86400, abs=5)
     assert server.connections == 1
@@ -119,7 +112,7 @@ def gzip_chunked(conn: socket.socket, stop: threading.Event) -> None:
 
 def test_gzip_and_chunked_responses_are_decoded() -> None:
     with fault_server(gzip_chunked) as server:
-        assert client_for(server.url).runs.replay("r").id == "run_1"
+        assert sync_client(server.url, retry=FAST_RETRIES).runs.replay("r").id == "run_1"
     assert server.requests[0].headers["accept-encoding"] == "gzip"
 
 
@@ -128,7 +121,7 @@ def test_a_response_without_a_reason_phrase_or_with_an_odd_status() -> None:
         conn.sendall(http_response(299, json.dumps({"id": "run_1"}), {"Connection": "close"}))
 
     with fault_server(odd) as server:
-        assert client_for(server.url).runs.replay("r").id == "run_1"
+        assert sync_client(server.url, retry=FAST_RETRIES).runs.replay("r").id == "run_1"
 
 
 def test_a_non_http_answer_is_a_connection_error() -> None:
@@ -136,7 +129,7 @@ def test_a_non_http_answer_is_a_connection_error() -> None:
         conn.sendall(b"SSH-2.0-OpenSSH_9.0\r\n")
 
     with fault_server(garbage) as server, pytest.raises(trigger_dev.ApiConnectionError):
-        client_for(server.url, retry={"max_attempts": 1}).runs.replay("r")
+        sync_client(server.url, retry={"max_attempts": 1}).runs.replay("r")
 
 
 @pytest.fixture
@@ -161,7 +154,9 @@ def full_backlog_url() -> Iterator[str]:
 
 
 def test_a_connection_that_cannot_be_opened_times_out_on_its_own_clock(full_backlog_url: str) -> None:
-    client = client_for(full_backlog_url, connect_timeout_in_ms=100, timeout_in_ms=60_000)
+    client = sync_client(
+        full_backlog_url, connect_timeout_in_ms=100, timeout_in_ms=60_000, retry=FAST_RETRIES
+    )
     started = time.monotonic()
     with pytest.raises(trigger_dev.ApiTimeoutError, match="Could not connect within 0.1 s"):
         client.runs.replay("r")

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 
 import trigger_dev
-from tests.conftest import SECRET_KEY
-from tests.factories import retrieved_run
-from tests.local_server import JsonHandler, serving
+from tests.support.clients import SECRET_KEY, sync_client
+from tests.support.factories import retrieved_run
+from tests.support.local_server import JsonHandler, serving
 from trigger_dev import AsyncTriggerClient, TriggerClient
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32" or not hasattr(os, "fork"), reason="needs fork")
@@ -59,9 +59,7 @@ def calls(client: TriggerClient, who: str) -> list[tuple[str, str]]:
 
 
 def test_children_of_a_warm_client_get_their_own_answers(url: str) -> None:
-    client = TriggerClient(
-        secret_key=SECRET_KEY, base_url=url, request_options={"retry": {"max_attempts": 1}}
-    )
+    client = sync_client(url, retry={"max_attempts": 1})
     assert client.runs.retrieve("run_warm").id == "run_warm"  # a pooled connection exists now
     children = []
     for child in range(CHILDREN):

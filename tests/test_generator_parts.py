@@ -25,7 +25,7 @@ def property_of(document: Document, model: str, wire: str) -> Any:
     found = document.models[model]
     return next(
         p
-        for p in [*found.required_properties, *found.optional_properties]
+        for p in [*(found.required_properties or []), *(found.optional_properties or [])]
         if p.name.get_untrusted_value() == wire
     )
 

@@ -16,8 +16,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 import trigger_dev
-from tests.conftest import SECRET_KEY
-from tests.factories import retrieved_run
+from tests.support.clients import SECRET_KEY, sync_client
+from tests.support.factories import retrieved_run
 from trigger_dev import AsyncTriggerClient, ObjectStoreError, TriggerClient
 
 SIGNATURE = "X-Amz-Signature=5ec2e7"
@@ -38,11 +38,7 @@ def store() -> Iterator[HTTPServer]:
 
 @pytest.fixture
 def client(httpserver: HTTPServer) -> TriggerClient:
-    return TriggerClient(
-        secret_key=SECRET_KEY,
-        base_url=httpserver.url_for(""),
-        request_options={"retry": {"max_attempts": 2, "min_timeout_in_ms": 1}},
-    )
+    return sync_client(httpserver.url_for(""), retry={"max_attempts": 2, "min_timeout_in_ms": 1})
 
 
 def signed(store: HTTPServer, path: str) -> str:
@@ -129,9 +125,7 @@ def test_download_offloaded_false_leaves_the_urls(
     assert run.output is None
     assert run.output_presigned_url == signed(store, "/o.json")
     assert store.log == []
-    quiet = TriggerClient(
-        secret_key=SECRET_KEY, base_url=httpserver.url_for(""), request_options={"download_offloaded": False}
-    )
+    quiet = sync_client(httpserver.url_for(""), download_offloaded=False)
     assert quiet.runs.retrieve("run_1").output is None
     assert store.log == []
 
@@ -185,11 +179,7 @@ def test_a_slow_download_times_out_within_the_call_timeout(httpserver: HTTPServe
 
     store.expect_request("/o.json").respond_with_handler(slow)
     serve_run(httpserver, outputPresignedUrl=signed(store, "/o.json"))
-    client = TriggerClient(
-        secret_key=SECRET_KEY,
-        base_url=httpserver.url_for(""),
-        request_options={"timeout_in_ms": 200, "retry": {"max_attempts": 1}},
-    )
+    client = sync_client(httpserver.url_for(""), timeout_in_ms=200, retry={"max_attempts": 1})
     started = time.monotonic()
     with pytest.raises(ObjectStoreError, match="timed out") as caught:
         client.runs.retrieve("run_1")

@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 import trigger_dev
-from tests.conftest import SECRET_KEY
+from tests.support.clients import SECRET_KEY, sync_client
 
 PROBE = (
     "import logging, trigger_dev; log = logging.getLogger('trigger_dev'); print(log.level, len(log.handlers))"
@@ -36,11 +36,7 @@ def test_no_key_in_any_log_record_at_any_level(
     httpserver.expect_request("/api/v1/tasks/t/trigger").respond_with_response(
         Response('{"error": "Invalid API Key"}', status=500, content_type="application/json")
     )
-    client = trigger_dev.TriggerClient(
-        secret_key=SECRET_KEY,
-        base_url=httpserver.url_for(""),
-        request_options={"retry": {"max_attempts": 2, "min_timeout_in_ms": 1}},
-    )
+    client = sync_client(httpserver.url_for(""), retry={"max_attempts": 2, "min_timeout_in_ms": 1})
     with caplog.at_level(logging.DEBUG), pytest.raises(trigger_dev.InternalServerError):
         client.tasks.trigger("t", {"secret": "payload"}, options={"idempotency_key": "k"})
     text = "\n".join(

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 import trigger_dev.models as models
-from tests.conftest import SPEC
+from tests.support.clients import SPEC
 from trigger_dev import SchemaError
 from trigger_dev._model_support import Model, write_datetime
 

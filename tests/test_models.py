@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.factories import run_list_item
+from tests.support.factories import run_list_item
 from trigger_dev import SchemaError
 from trigger_dev.models import ListRunItem, Run, RunStatus, Schedule
 

@@ -14,9 +14,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 import trigger_dev
-from tests.conftest import SECRET_KEY
-from tests.factories import run_list_item
-from tests.local_server import JsonHandler, serving
+from tests.support.clients import sync_client
+from tests.support.factories import run_list_item
+from tests.support.local_server import JsonHandler, serving
 from trigger_dev import TriggerClient
 from trigger_dev.models import ListRunItem
 
@@ -72,7 +72,7 @@ def numbered_pages(request: Request) -> Response:
 def client(httpserver: HTTPServer) -> TriggerClient:
     httpserver.expect_request("/api/v1/runs").respond_with_handler(cursor_pages)
     httpserver.expect_request("/api/v1/schedules").respond_with_handler(numbered_pages)
-    return TriggerClient(secret_key=SECRET_KEY, base_url=httpserver.url_for(""))
+    return sync_client(httpserver.url_for(""))
 
 
 def ids(page: trigger_dev.Page[Any]) -> list[str]:
@@ -130,7 +130,7 @@ def test_an_empty_list(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/api/v1/schedules").respond_with_json(
         {"data": [], "pagination": {"currentPage": 1, "totalPages": 0, "count": 0}}
     )
-    client = TriggerClient(secret_key=SECRET_KEY, base_url=httpserver.url_for(""))
+    client = sync_client(httpserver.url_for(""))
     page = client.schedules.list()
     assert list(page) == [] and not page.has_next_page()
 
@@ -139,7 +139,7 @@ def test_a_server_repeating_its_cursor_does_not_loop_forever(httpserver: HTTPSer
     httpserver.expect_request("/api/v1/runs").respond_with_json(
         {"data": [run_list_item("run_a")], "pagination": {"next": "same-cursor"}}
     )
-    client = TriggerClient(secret_key=SECRET_KEY, base_url=httpserver.url_for(""))
+    client = sync_client(httpserver.url_for(""))
     assert [r.id for r in client.runs.list()] == ["run_a", "run_a"]
     assert len(httpserver.log) == 2
 
@@ -184,7 +184,7 @@ def live_items() -> int:
 
 def test_iterating_100_000_items_keeps_memory_flat() -> None:
     with serving(_ManyPages) as url:
-        client = TriggerClient(secret_key=SECRET_KEY, base_url=url)
+        client = sync_client(url)
         count, alive_early = 0, 0
         for count, _run in enumerate(client.runs.list(limit=100), start=1):
             if count == 10_000:

@@ -6,52 +6,30 @@ from __future__ import annotations
 import asyncio
 import base64
 import ipaddress
-import json
-import ssl
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import trustme
 import urllib3
 
 import trigger_dev
-from tests.conftest import SECRET_KEY
-from tests.local_server import JsonHandler, serving
-from tests.proxy_server import ProxyLog, running_proxy
-from trigger_dev import AsyncTriggerClient, TriggerClient
+from tests.support.clients import SECRET_KEY, sync_client
+from tests.support.local_server import ReplayHandler, serving, tls_context_for
+from tests.support.proxy_server import ProxyLog, running_proxy
+from trigger_dev import AsyncTriggerClient
 from trigger_dev._environment import NoProxyRule, ca_bundle_for, proxy_settings
-
-
-class _Replay(JsonHandler):
-    def do_POST(self) -> None:
-        self.send_json(json.dumps({"id": "run_2"}))
 
 
 @pytest.fixture(scope="module")
 def api() -> Iterator[str]:
-    with serving(_Replay) as url:
+    with serving(ReplayHandler) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
 
 
 @pytest.fixture(scope="module")
 def https_api(ca: trustme.CA) -> Iterator[str]:
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    with serving(_Replay, tls=context) as url:
+    with serving(ReplayHandler, tls=tls_context_for(ca)) as url:
         yield url
-
-
-@pytest.fixture
-def ca_file(ca: trustme.CA, tmp_path: Path) -> str:
-    path = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return str(path)
 
 
 @pytest.fixture
@@ -60,16 +38,12 @@ def proxy() -> Iterator[tuple[str, ProxyLog]]:
         yield running
 
 
-def one_attempt(**kwargs: object) -> TriggerClient:
-    return TriggerClient(secret_key=SECRET_KEY, request_options={"retry": {"max_attempts": 1}}, **kwargs)  # type: ignore[arg-type]
-
-
 def test_http_proxy_from_the_environment_forwards_plain_http(
     api: str, proxy: tuple[str, ProxyLog], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url, log = proxy
     monkeypatch.setenv("HTTP_PROXY", url)
-    assert one_attempt(base_url=api).runs.replay("run_1").id == "run_2"
+    assert sync_client(api, attempts=1).runs.replay("run_1").id == "run_2"
     assert log.lines == [f"POST {api}/api/v1/runs/run_1/replay HTTP/1.1"]
     assert log.forwarded_authorization == [f"Bearer {SECRET_KEY}"]
 
@@ -79,7 +53,7 @@ def test_https_proxy_tunnels_https_with_connect(
 ) -> None:
     url, log = proxy
     monkeypatch.setenv("https_proxy", url)
-    assert one_attempt(base_url=https_api, ca_bundle=ca_file).runs.replay("run_1").id == "run_2"
+    assert sync_client(https_api, attempts=1, ca_bundle=ca_file).runs.replay("run_1").id == "run_2"
     host = https_api.removeprefix("https://")
     assert [line.rsplit(" ", 1)[0] for line in log.lines] == [f"CONNECT {host}"]
     assert log.forwarded_authorization == [None]  # the key travels inside the tunnel only
@@ -90,7 +64,7 @@ def test_all_proxy_is_the_fallback_and_credentials_in_the_url_authenticate(
 ) -> None:
     url, log = proxy
     monkeypatch.setenv("ALL_PROXY", url.replace("http://", "http://alice:s%40cret@"))
-    client = one_attempt(base_url=api)
+    client = sync_client(api, attempts=1)
     assert client.runs.replay("run_1").id == "run_2"
     assert log.proxy_authorization == ["Basic " + base64.b64encode(b"alice:s@cret").decode()]
     assert "s%40cret" not in repr(client._client._transport) and "s@cret" not in repr(
@@ -105,7 +79,7 @@ def test_no_proxy_sends_matching_hosts_directly(
     url, log = proxy
     monkeypatch.setenv("HTTP_PROXY", url)
     monkeypatch.setenv("NO_PROXY", no_proxy)
-    assert one_attempt(base_url=api).runs.replay("run_1").id == "run_2"
+    assert sync_client(api, attempts=1).runs.replay("run_1").id == "run_2"
     assert log.lines == []
 
 
@@ -114,8 +88,8 @@ def test_trust_env_false_and_an_explicit_pool_ignore_the_environment(
 ) -> None:
     url, log = proxy
     monkeypatch.setenv("HTTP_PROXY", url)
-    assert one_attempt(base_url=api, trust_env=False).runs.replay("run_1").id == "run_2"
-    assert one_attempt(base_url=api, pool_manager=urllib3.PoolManager()).runs.replay("run_1").id == "run_2"
+    assert sync_client(api, attempts=1, trust_env=False).runs.replay("run_1").id == "run_2"
+    assert sync_client(api, attempts=1, pool_manager=urllib3.PoolManager()).runs.replay("run_1").id == "run_2"
     assert log.lines == []
 
 
@@ -124,7 +98,7 @@ def test_a_proxy_that_refuses_is_named_in_the_error(api: str, monkeypatch: pytes
     with pytest.raises(
         trigger_dev.ApiConnectionError, match=r"through the proxy http://127\.0\.0\.1:9 from the environment"
     ):
-        one_attempt(base_url=api).runs.replay("run_1")
+        sync_client(api, attempts=1).runs.replay("run_1")
 
 
 def test_the_async_client_uses_the_same_rules(
@@ -153,11 +127,11 @@ def test_requests_ca_bundle_is_trusted_like_requests_trusts_it(
     https_api: str, ca_file: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", ca_file)
-    assert one_attempt(base_url=https_api).runs.replay("run_1").id == "run_2"
+    assert sync_client(https_api, attempts=1).runs.replay("run_1").id == "run_2"
     with pytest.raises(
         trigger_dev.ApiConnectionError, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed"
     ):
-        one_attempt(base_url=https_api, trust_env=False).runs.replay("run_1")
+        sync_client(https_api, attempts=1, trust_env=False).runs.replay("run_1")
 
 
 # --- the rules themselves
@@ -212,7 +186,7 @@ def test_a_socks_proxy_from_the_environment_says_what_to_do(
 ) -> None:
     monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:1080")
     with pytest.raises(trigger_dev.ApiConnectionError, match="SOCKSProxyManager"):
-        one_attempt(base_url=api).runs.replay("run_1")
+        sync_client(api, attempts=1).runs.replay("run_1")
 
 
 def test_the_ca_bundle_choice(monkeypatch: pytest.MonkeyPatch) -> None:

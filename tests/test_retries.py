@@ -14,16 +14,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 import trigger_dev
-from tests.conftest import SECRET_KEY
+from tests.support.clients import SECRET_KEY, Waits, sync_client
 from trigger_dev import TriggerClient
 from trigger_dev._retry import RetryPolicy, requested_wait
-
-
-class Waits(list[float]):
-    """Stands in for time.sleep: remembers each wait instead of sleeping."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
 
 
 @pytest.fixture
@@ -31,15 +24,9 @@ def waits() -> Waits:
     return Waits()
 
 
-def make_client(url: str, waits: Waits, **options: object) -> TriggerClient:
-    client = TriggerClient(secret_key=SECRET_KEY, base_url=url, request_options=options or None)  # type: ignore[arg-type]
-    client._client._sleep = waits
-    return client
-
-
 @pytest.fixture
 def client(httpserver: HTTPServer, waits: Waits) -> Iterator[TriggerClient]:
-    with make_client(httpserver.url_for(""), waits) as c:
+    with sync_client(httpserver.url_for(""), waits=waits) as c:
         yield c
 
 
@@ -133,8 +120,8 @@ def test_max_attempts_one_turns_retries_off_for_a_call(
 
 
 def test_call_options_merge_over_client_options_key_by_key(httpserver: HTTPServer, waits: Waits) -> None:
-    client = make_client(
-        httpserver.url_for(""), waits, retry={"max_attempts": 3, "min_timeout_in_ms": 10, "factor": 3}
+    client = sync_client(
+        httpserver.url_for(""), waits=waits, retry={"max_attempts": 3, "min_timeout_in_ms": 10, "factor": 3}
     )
     httpserver.expect_request("/api/v1/runs/r/replay").respond_with_response(json_response(503))
     with pytest.raises(trigger_dev.InternalServerError):
@@ -143,9 +130,9 @@ def test_call_options_merge_over_client_options_key_by_key(httpserver: HTTPServe
 
 
 def test_waits_are_capped_and_can_be_randomized(httpserver: HTTPServer, waits: Waits) -> None:
-    client = make_client(
+    client = sync_client(
         httpserver.url_for(""),
-        waits,
+        waits=waits,
         retry={
             "max_attempts": 5,
             "min_timeout_in_ms": 1000,
@@ -233,7 +220,7 @@ def free_port() -> int:
 
 
 def test_a_refused_connection_is_retried_then_reported(waits: Waits) -> None:
-    client = make_client(f"http://127.0.0.1:{free_port()}", waits)
+    client = sync_client(f"http://127.0.0.1:{free_port()}", waits=waits)
     with pytest.raises(trigger_dev.ApiConnectionError) as caught:
         client.runs.replay("r")
     assert not isinstance(caught.value, trigger_dev.ApiTimeoutError)
@@ -252,7 +239,7 @@ def silent_server() -> Iterator[str]:
 
 
 def test_a_timeout_is_retried_then_reported(silent_server: str, waits: Waits) -> None:
-    client = make_client(silent_server, waits, timeout_in_ms=50, retry={"max_attempts": 2})
+    client = sync_client(silent_server, waits=waits, timeout_in_ms=50, retry={"max_attempts": 2})
     started = time.monotonic()
     with pytest.raises(trigger_dev.ApiTimeoutError, match="timed out after 0.05 s without an answer"):
         client.runs.replay("r")

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "diff" / "base.yaml"
 BASE: dict[str, Any] = YAML(typ="safe").load(FIXTURE.read_text())
 
-Edit = Callable[[dict[str, Any]], None]
+Edit = Callable[[dict[str, Any]], object]
 
 
 def things(spec: dict[str, Any]) -> dict[str, Any]:

@@ -2,51 +2,27 @@
 
 from __future__ import annotations
 
-import json
-import ssl
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import trustme
 import urllib3
 
 import trigger_dev
-from tests.conftest import SECRET_KEY
-from tests.local_server import JsonHandler, serving
+from tests.support.clients import SECRET_KEY, sync_client
+from tests.support.local_server import ReplayHandler, serving, tls_context_for
 from trigger_dev import TriggerClient
-
-
-class _Replay(JsonHandler):
-    def do_POST(self) -> None:
-        self.send_json(json.dumps({"id": "run_2"}))
-
-
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
 
 
 @pytest.fixture(scope="module")
 def https_url(ca: trustme.CA) -> Iterator[str]:
     """An HTTPS server on 127.0.0.1 whose certificate only the throwaway CA vouches for."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ca.issue_cert("127.0.0.1").configure_cert(context)
-    with serving(_Replay, tls=context) as url:
+    with serving(ReplayHandler, tls=tls_context_for(ca)) as url:
         yield url
 
 
-@pytest.fixture
-def ca_file(ca: trustme.CA, tmp_path: Path) -> str:
-    path = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return str(path)
-
-
 def test_an_untrusted_certificate_is_refused_by_default(https_url: str) -> None:
-    client = TriggerClient(
-        secret_key=SECRET_KEY, base_url=https_url, request_options={"retry": {"max_attempts": 1}}
-    )
+    client = sync_client(https_url, retry={"max_attempts": 1})
     with pytest.raises(
         trigger_dev.ApiConnectionError, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed"
     ):

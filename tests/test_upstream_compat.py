@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
-from tests.conftest import ACCESS_TOKEN, SECRET_KEY
+from tests.support.clients import ACCESS_TOKEN, async_client, sync_client
 from tools.upstream_evidence import (
     EVIDENCE_DIR,
     ITEM,
@@ -38,7 +38,7 @@ from tools.upstream_evidence import (
     upstreamed_operations,
 )
 from tools.upstream_fixtures import OBJECT_STORE, root_name
-from trigger_dev import AsyncTriggerClient, BatchNotSealedError, Page, TriggerClient
+from trigger_dev import BatchNotSealedError, Page
 from trigger_dev._model_support import Model
 
 SPEC = load_spec()
@@ -151,11 +151,11 @@ def read_everything(value: Any, depth: int = 0) -> int:
     return 0
 
 
-def client_for(operation_id: str, base_url: str, cls: Any = TriggerClient) -> Any:
-    credential = (
-        {"access_token": ACCESS_TOKEN} if operation_id == "listProjectRuns" else {"secret_key": SECRET_KEY}
-    )
-    return cls(base_url=base_url, request_options={"retry": {"max_attempts": 1}}, **credential)
+def client_for(operation_id: str, base_url: str, make: Any = sync_client, **arguments: Any) -> Any:
+    """The client an operation needs: the project runs list takes a personal access token."""
+    if operation_id == "listProjectRuns":
+        arguments["access_token"] = ACCESS_TOKEN
+    return make(base_url, attempts=1, **arguments)
 
 
 @pytest.mark.parametrize(("version", "operation_id", "variant"), CASES)
@@ -178,7 +178,7 @@ def test_upstream_bodies_through_the_async_client(
     serve(httpserver, operation_id, fixture_body(version, operation_id, "minimal"))
 
     async def main() -> int:
-        async with client_for(operation_id, httpserver.url_for(""), AsyncTriggerClient) as client:
+        async with client_for(operation_id, httpserver.url_for(""), async_client) as client:
             if OPERATIONS[operation_id].page:
                 page = await CALLS[operation_id](client)
                 return read_everything(page)
@@ -238,7 +238,7 @@ def strategy(
 ) -> Any:
     spec_node = resolve_spec(spec_node)
     while "ref" in node:
-        target = item if node["ref"] == ITEM else evidence.schemas[node["ref"]]["schema"]
+        target: dict[str, Any] = item if node["ref"] == ITEM else evidence.schemas[node["ref"]]["schema"]  # type: ignore[assignment]
         node = {**target, **{k: v for k, v in node.items() if k not in ("ref", "item")}}
     kind = node.get("type")
     if kind == "object":
@@ -340,9 +340,7 @@ def test_any_body_the_official_sdk_accepts_is_accepted(version: str, operation_i
     @given(body=body_strategy(evidence, operation))
     def check(body: Any) -> None:
         pool = CannedPool(json.dumps(body).encode(), int(operation.status), other)
-        client = client_for(
-            operation_id, "http://api.invalid", lambda **kw: TriggerClient(pool_manager=pool, **kw)
-        )
+        client = client_for(operation_id, "http://api.invalid", pool_manager=pool)
         try:
             result = CALLS[operation_id](client)
         except BatchNotSealedError:

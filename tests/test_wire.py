@@ -14,8 +14,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request
 
 import trigger_dev
-from tests.conftest import SECRET_KEY
-from tests.local_server import JsonHandler, serving
+from tests.support.clients import SECRET_KEY, sync_client
+from tests.support.local_server import JsonHandler, serving
 from trigger_dev import TriggerClient
 
 # Digests of the key material joined by "-", computed outside this code base (sha256sum).
@@ -29,7 +29,7 @@ BATCH_ITEM_HASHES = [
 
 @pytest.fixture
 def client(httpserver: HTTPServer) -> TriggerClient:
-    return TriggerClient(secret_key=SECRET_KEY, base_url=httpserver.url_for("/"))
+    return sync_client(httpserver.url_for("/"))
 
 
 def only_request(httpserver: HTTPServer) -> Request:
@@ -236,7 +236,7 @@ def test_no_key_in_reprs() -> None:
 def test_header_injection_is_refused() -> None:
     with pytest.raises(ValueError, match="line break"):
         TriggerClient(secret_key="tr_dev_abc\r\nX-Evil: 1")
-    client = TriggerClient(secret_key=SECRET_KEY, base_url="http://127.0.0.1:9")
+    client = sync_client("http://127.0.0.1:9")
     with pytest.raises(ValueError, match="line break"):
         client.runs.retrieve("run_1", request_options={"additional_headers": {"X-Note": "a\nb"}})
     with pytest.raises(ValueError, match="cannot set 'Authorization'"):
@@ -244,14 +244,14 @@ def test_header_injection_is_refused() -> None:
 
 
 def test_unknown_request_options_are_refused_with_the_valid_ones() -> None:
-    client = TriggerClient(secret_key=SECRET_KEY, base_url="http://127.0.0.1:9")
+    client = sync_client("http://127.0.0.1:9")
     with pytest.raises(
         TypeError,
         match="no option 'timeout'; valid options are: additional_headers, connect_timeout_in_ms, download_offloaded, retry, timeout_in_ms",
     ):
-        client.runs.retrieve("run_1", request_options={"timeout": 5})  # type: ignore[typeddict-unknown-key]
+        client.runs.retrieve("run_1", request_options={"timeout": 5})  # type: ignore[arg-type,typeddict-unknown-key]
     with pytest.raises(TypeError, match="no option 'attempts'"):
-        client.runs.retrieve("run_1", request_options={"retry": {"attempts": 2}})  # type: ignore[typeddict-unknown-key]
+        client.runs.retrieve("run_1", request_options={"retry": {"attempts": 2}})  # type: ignore[arg-type,typeddict-unknown-key]
 
 
 @pytest.mark.parametrize(
@@ -310,7 +310,7 @@ def test_unknown_request_options_are_refused_with_the_valid_ones() -> None:
     ],
 )
 def test_bad_input_is_refused_before_sending(httpserver: HTTPServer, call: Any, message: str) -> None:
-    client = TriggerClient(secret_key=SECRET_KEY, base_url=httpserver.url_for(""))
+    client = sync_client(httpserver.url_for(""))
     with pytest.raises((TypeError, ValueError), match=message.replace("[", r"\[").replace("]", r"\]")):
         call(client)
     assert httpserver.log == []
@@ -378,7 +378,7 @@ def test_dot_segments_are_refused_on_every_path_parameter(
     if where.startswith("runs.list"):
         client = TriggerClient(access_token="tr_pat_fakeToken", base_url=recording_server)
     else:
-        client = TriggerClient(secret_key=SECRET_KEY, base_url=recording_server)
+        client = sync_client(recording_server)
     argument = where.split("(")[1].rstrip(")")
     with pytest.raises(ValueError, match=rf"argument '{argument}' cannot be '{re.escape(value)}'"):
         call(client, value)
@@ -387,9 +387,7 @@ def test_dot_segments_are_refused_on_every_path_parameter(
 
 def test_other_dotted_ids_stay_one_segment_on_the_wire(recording_server: str) -> None:
     _RequestLines.seen.clear()
-    client = TriggerClient(
-        secret_key=SECRET_KEY, base_url=recording_server, request_options={"retry": {"max_attempts": 1}}
-    )
+    client = sync_client(recording_server, retry={"max_attempts": 1})
     for run_id in ("...", "a..b", "../x", "./x", ".hidden"):
         with pytest.raises(trigger_dev.NotFoundError):
             client.runs.retrieve(run_id)

@@ -3,11 +3,13 @@ many concurrent keep-alive connections, TLS, or no request log kept in memory.""
 
 from __future__ import annotations
 
+import json
 import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 class JsonHandler(BaseHTTPRequestHandler):
@@ -41,3 +43,17 @@ def serving(handler: type[BaseHTTPRequestHandler], *, tls: ssl.SSLContext | None
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
+
+
+class ReplayHandler(JsonHandler):
+    """Answers every POST as a replay of ``run_1`` would be answered: ``{"id": "run_2"}``."""
+
+    def do_POST(self) -> None:
+        self.send_json(json.dumps({"id": "run_2"}))
+
+
+def tls_context_for(ca: Any) -> ssl.SSLContext:
+    """A server context whose certificate for 127.0.0.1 only ``ca`` (a trustme.CA) vouches for."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    return context

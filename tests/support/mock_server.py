@@ -1,6 +1,6 @@
 """The Prism mock server of an OpenAPI file, on 127.0.0.1, for `--live`, `make record` and `make demo`.
 
-`python tests/mock_server.py [--spec PATH] -- COMMAND...` runs COMMAND with TRIGGER_API_URL set to
+`python tests/support/mock_server.py [--spec PATH] -- COMMAND...` runs COMMAND with TRIGGER_API_URL set to
 the mock's URL and exits with its status; with no COMMAND it serves until interrupted.
 """
 
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 MOCK_DIR = ROOT / "tools" / "mock"
 PRISM = MOCK_DIR / "node_modules" / ".bin" / "prism"
 SPEC = ROOT / "openapi" / "trigger.yaml"

@@ -1,0 +1,47 @@
+"""The package's public names, pinned: removing or renaming one breaks users, so it has to be
+a deliberate change to this list (and a CHANGELOG entry), never an accident."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+import trigger_dev
+
+PUBLIC = {
+    "trigger_dev": [
+        "ApiConnectionError", "ApiError", "ApiSchemaValidationError", "ApiTimeoutError", "AsyncCursorPage",
+        "AsyncOffsetPage", "AsyncPage", "AsyncPaginator", "AsyncTriggerClient", "AuthMethodError",
+        "AuthenticationError", "BadRequestError", "BatchNotSealedError", "ConflictError", "CursorPage",
+        "InternalServerError", "NoSuchPageError", "NotFoundError", "ObjectStoreError", "OffsetPage", "Page",
+        "PermissionDeniedError", "RateLimitError", "RawResponse", "RequestOptions", "RetryOptions",
+        "SchemaError", "TriggerClient", "TriggerError", "UnprocessableEntityError", "__version__", "configure",
+        "default_client", "envvars", "models", "runs", "schedules", "tasks", "types",
+    ],
+    "trigger_dev.models": [
+        "CreateBatchResponse", "CursorPagination", "DebounceMode", "DeletedSchedule", "EnvironmentSlug",
+        "EnvironmentType", "EnvironmentVariable", "ErrorBody", "IdempotencyKeyScope", "ListRunItem",
+        "ListRunsResponse", "ListSchedulesResponse", "MachinePreset", "OffsetPagination", "PacketUploadUrl",
+        "RateLimitProblem", "RelatedRun", "RelatedRuns", "Run", "RunEnvironment", "RunError", "RunIdResponse",
+        "RunSchedule", "RunStatus", "RunStatusFilter", "RunsEnvironmentSlug", "Schedule", "ScheduleEnvironment",
+        "ScheduleGenerator", "ScheduleGeneratorType", "ScheduleType", "StreamBatchItemsResponse",
+        "SuccessResponse", "Timezones", "TriggerFunction", "TriggerTaskResponse", "VariableError",
+    ],
+    "trigger_dev.types": ["BatchTriggerItem", "BatchTriggerOptions", "TriggerTaskOptions", "TriggerTaskOptionsDebounce"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("module_name", sorted(PUBLIC))
+def test_public_names_are_exactly_the_pinned_ones(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    assert sorted(module.__all__) == PUBLIC[module_name]
+    for name in module.__all__:
+        assert getattr(module, name) is not None, name
+
+
+def test_every_public_name_imports_with_a_star() -> None:
+    namespace: dict[str, object] = {}
+    exec("from trigger_dev import *", namespace)
+    assert set(PUBLIC["trigger_dev"]) <= set(namespace)
+    assert trigger_dev.__version__
