@@ -7,7 +7,10 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 BASE ?= $(shell git merge-base HEAD main 2>/dev/null || echo HEAD)
 
-.PHONY: setup generate check test test-replay test-live record demo diff evidence bench test-all clean
+.PHONY: help setup generate check test test-replay test-live record demo diff evidence bench test-all clean
+
+help: ## list the targets and what each does
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 setup: ## create .venv with the package (editable) and the dev tools; install the mock server
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

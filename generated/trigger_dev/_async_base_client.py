@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 6b08caba0f39f569); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 76f1bc626a52bb58); edit that file, not this one.
 """The asyncio client core: the same requests, retry decisions and errors as
 `SyncAPIClient`, with the I/O awaited. Waiting between retries never blocks the loop."""
 
@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._base_client import BaseAPIClient, Call, Outgoing
+from ._base_client import BaseAPIClient, Call
 from ._credentials import Credential
 from ._exceptions import ApiConnectionError, ApiError, NotFoundError
 from ._operation import Operation
@@ -24,7 +24,7 @@ from ._packets import (
 from ._pagination import AsyncCursorPage, AsyncOffsetPage, AsyncPage
 from ._raw_response import RawResponse
 from ._request_options import RequestOptions, ResolvedOptions
-from ._transport import Received
+from ._wire import Outgoing, Received
 
 if TYPE_CHECKING:
     import aiohttp
@@ -64,16 +64,16 @@ class AsyncAPIClient(BaseAPIClient):
         if payloads:
             await _bounded_gather([self._offload(call, payload) for payload in payloads])
         received = await self._send(self._outgoing(call))
-        raw = self._raw_response(operation, received, self._parser(operation, args, request_options))
-        document, pending = self._downloads(call, raw)
+        document, pending = self._completed(call, received)
         if pending:
             values = await asyncio.gather(
                 *(self._download(call, document, data, url) for data, url in pending)
             )
             for (data_field, _), value in zip(pending, values, strict=True):
                 document[data_field] = value
-            raw._complete(document)
-        return raw
+        return self._raw_response(
+            operation, received, self._parser(operation, args, request_options), document
+        )
 
     async def _send(self, outgoing: Outgoing) -> Received:
         """Send one request until it succeeds or the retry policy gives up (then raises)."""

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 883903ab455a268d); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 40e17793dbe9baa6); edit that file, not this one.
 """The client core. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -6,6 +6,7 @@ loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespac
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 import uuid
@@ -29,40 +30,21 @@ from ._packets import (
     store_reference,
     transfer_failure,
     upload_error,
-    url_for_messages,
 )
 from ._pagination import CursorPage, OffsetPage, Page
-from ._raw_response import RawResponse
+from ._raw_response import UNPARSED, RawResponse
 from ._request_options import RequestOptions, ResolvedOptions
 from ._retry import MAX_SERVER_REQUESTED_WAIT, requested_wait
 from ._spec import API_VERSION, DEFAULT_BASE_URL
-from ._transport import Received, Transport
+from ._transport import Transport
 from ._version import __version__
+from ._wire import Outgoing, Received
 
 __all__ = ["API_VERSION", "DEFAULT_BASE_URL", "BaseAPIClient", "Call", "Outgoing", "SyncAPIClient"]
 
 T = TypeVar("T")
 
 USER_AGENT = f"trigger-dev-python/{__version__}"
-
-
-class Outgoing(NamedTuple):
-    """One HTTP request, ready to send: every attempt sends exactly this."""
-
-    name: str
-    method: str
-    url: str
-    headers: SecretHeaders
-    body: bytes | None
-    options: ResolvedOptions
-
-    def __repr__(self) -> str:
-        # No credential, no presigned URL's signature, no payload: this object sits in the
-        # frames an error reporter records.
-        size = "no body" if self.body is None else f"{len(self.body)} bytes"
-        return (
-            f"Outgoing({self.name!r}, {self.method} {url_for_messages(self.url)}, {self.headers!r}, {size})"
-        )
 
 
 class Call(NamedTuple):
@@ -147,23 +129,22 @@ class BaseAPIClient:
         )
 
     @staticmethod
-    def _downloads(call: Call, raw: RawResponse[Any]) -> tuple[Any, list[tuple[str, str]]]:
-        """The decoded body, and the presigned URLs in it to download, for calls that do.
+    def _completed(call: Call, received: Received) -> tuple[Any, list[tuple[str, str]]]:
+        """The body to parse in place of the one received, when the client completes it (else
+        ``UNPARSED``), and the presigned URLs in it to download into it.
 
         A success without a body, for an operation whose spec says what that means (a 204
-        from a delete), is completed here too."""
-        if not raw.content and call.operation.when_empty is not None:
-            raw._complete(empty_result(call.operation, call.request))
-            return None, []
+        from a delete), becomes that result."""
+        if not received.content and call.operation.when_empty is not None:
+            return empty_result(call.operation, call.request), []
         if not call.operation.resolves or not call.options.download_offloaded:
-            return None, []
-        if b"PresignedUrl" not in raw.content:  # a scan of the bytes: no second JSON decode
-            return None, []
+            return UNPARSED, []
+        if b"PresignedUrl" not in received.content:  # a scan of the bytes: no JSON decode
+            return UNPARSED, []
         try:
-            document = raw.json()
+            document = json.loads(received.content)
         except ValueError:
-            return None, []  # parse() reports the body
-        raw._complete(document)
+            return UNPARSED, []  # parse() reports the body
         return document, offloaded_fields(call.operation.resolves, document)
 
     @staticmethod
@@ -210,7 +191,7 @@ class BaseAPIClient:
 
     @staticmethod
     def _raw_response(
-        operation: Operation[Any], received: Received, parser: Callable[[Any], T]
+        operation: Operation[Any], received: Received, parser: Callable[[Any], T], document: Any = UNPARSED
     ) -> RawResponse[T]:
         return RawResponse(
             status_code=received.status,
@@ -218,6 +199,7 @@ class BaseAPIClient:
             content=received.content,
             parser=parser,
             operation=operation.name,
+            document=document,
         )
 
 
@@ -248,13 +230,12 @@ class SyncAPIClient(BaseAPIClient):
         for payload in large_payloads(call.request):
             self._offload(call, payload)
         received = self._send(self._outgoing(call))
-        raw = self._raw_response(operation, received, self._parser(operation, args, request_options))
-        document, pending = self._downloads(call, raw)
+        document, pending = self._completed(call, received)
         for data_field, url in pending:
             document[data_field] = self._download(call, document, data_field, url)
-        if pending:
-            raw._complete(document)
-        return raw
+        return self._raw_response(
+            operation, received, self._parser(operation, args, request_options), document
+        )
 
     def _send(self, outgoing: Outgoing) -> Received:
         """Send one request until it succeeds or the retry policy gives up (then raises)."""

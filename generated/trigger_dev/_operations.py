@@ -28,143 +28,203 @@ from .models import (
 # Options dicts users pass inside request bodies: snake_case key -> wire field.
 
 TRIGGER_TASK_OPTIONS_DEBOUNCE_FIELDS: dict[str, Field] = {
-    "key": Field("key", {"type": "string", "maxLength": 512}),
+    "key": Field(wire="key", schema={"type": "string", "maxLength": 512}),
     "delay": Field(
-        "delay",
-        {
+        wire="delay",
+        schema={
             "type": "string",
             "pattern": "^(\\d+(w|d|hr|h|m|s))+$",
             "x-hint": 'a duration such as "30s" or "5m"',
         },
     ),
-    "mode": Field("mode", {"type": "string", "enum": ["leading", "trailing"]}),
+    "mode": Field(wire="mode", schema={"type": "string", "enum": ["leading", "trailing"]}),
     "max_delay": Field(
-        "maxDelay",
-        {"type": "string", "pattern": "^(\\d+(w|d|hr|h|m|s))+$", "x-hint": 'a duration such as "10m"'},
+        wire="maxDelay",
+        schema={"type": "string", "pattern": "^(\\d+(w|d|hr|h|m|s))+$", "x-hint": 'a duration such as "10m"'},
     ),
 }
 
 TRIGGER_TASK_OPTIONS_FIELDS: dict[str, Field] = {
-    "queue": Field("queue", {"type": "string", "minLength": 1}, queue),
-    "concurrency_key": Field("concurrencyKey", {"type": "string"}),
+    "queue": Field(wire="queue", schema={"type": "string", "minLength": 1}, encode=queue),
+    "concurrency_key": Field(wire="concurrencyKey", schema={"type": "string"}),
     "idempotency_key": Field(
-        "idempotencyKey", {"type": "string", "maxLength": 2048, "x-accepts": ["string-list"]}, idempotency_key
+        wire="idempotencyKey",
+        schema={"type": "string", "maxLength": 2048, "x-accepts": ["string-list"]},
+        encode=idempotency_key,
     ),
     "idempotency_key_ttl": Field(
-        "idempotencyKeyTTL",
-        {
+        wire="idempotencyKeyTTL",
+        schema={
             "type": "string",
             "pattern": "^\\d+[smhd]$",
             "x-hint": 'a whole number and one unit of s, m, h or d, such as "30m" or "7d"',
         },
     ),
     "delay": Field(
-        "delay",
-        {
+        wire="delay",
+        schema={
             "type": "string",
             "pattern": "^(\\d+(w|d|hr|h|m|s))+$|^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}",
             "x-hint": 'a duration such as "1h" or "2h30m" (units w, d, hr, h, m, s) or an ISO 8601 date-time',
             "x-accepts": ["datetime", "timedelta"],
         },
-        delay,
+        encode=delay,
     ),
     "ttl": Field(
-        "ttl",
-        {
+        wire="ttl",
+        schema={
             "type": ["string", "integer"],
             "minimum": 0,
             "pattern": "^(\\d+(w|d|hr|h|m|s))+$",
             "x-hint": 'a duration such as "10m" or "1h" (units w, d, hr, h, m, s), or whole seconds',
         },
     ),
-    "tags": Field("tags", {"type": "array", "maxItems": 10, "items": {"type": "string", "maxLength": 128}}),
-    "metadata": Field("metadata", {"type": "object"}),
-    "max_attempts": Field("maxAttempts", {"type": "integer"}),
-    "max_duration": Field("maxDuration", {"type": "number"}),
+    "tags": Field(
+        wire="tags", schema={"type": "array", "maxItems": 10, "items": {"type": "string", "maxLength": 128}}
+    ),
+    "metadata": Field(wire="metadata", schema={"type": "object"}),
+    "max_attempts": Field(wire="maxAttempts", schema={"type": "integer"}),
+    "max_duration": Field(wire="maxDuration", schema={"type": "number"}),
     "machine": Field(
-        "machine",
-        {
+        wire="machine",
+        schema={
             "type": "string",
             "enum": ["micro", "small-1x", "small-2x", "medium-1x", "medium-2x", "large-1x", "large-2x"],
         },
     ),
-    "priority": Field("priority", {"type": "number"}),
-    "version": Field("lockToVersion", {"type": "string"}),
-    "region": Field("region", {"type": "string"}),
-    "test": Field("test", {"type": "boolean"}),
-    "debounce": Field("debounce", None, nested(TRIGGER_TASK_OPTIONS_DEBOUNCE_FIELDS)),
+    "priority": Field(wire="priority", schema={"type": "number"}),
+    "version": Field(wire="lockToVersion", schema={"type": "string"}),
+    "region": Field(wire="region", schema={"type": "string"}),
+    "test": Field(wire="test", schema={"type": "boolean"}),
+    "debounce": Field(wire="debounce", schema=None, encode=nested(TRIGGER_TASK_OPTIONS_DEBOUNCE_FIELDS)),
 }
 
 # Parameters several routes share (components.parameters in the API description).
 ENVIRONMENT_PARAM = Param(
-    "environment",
-    "environment",
-    "path",
-    True,
-    {"type": "string", "enum": ["dev", "stg", "staging", "prod", "preview"]},
-    text,
+    wire="environment",
+    python="environment",
+    location="path",
+    required=True,
+    schema={"type": "string", "enum": ["dev", "stg", "staging", "prod", "preview"]},
+    encode=text,
 )
-PACKET_FILENAME_PARAM = Param("filename", "filename", "path", True, {"type": "string"}, text, segments=True)
-PROJECT_REF_PARAM = Param("projectRef", "project_ref", "path", True, {"type": "string"}, text)
-RUNS_FILTER_BATCH_PARAM = Param("filter[batch]", "batch", "query", False, {"type": "string"}, text)
+PACKET_FILENAME_PARAM = Param(
+    wire="filename",
+    python="filename",
+    location="path",
+    required=True,
+    schema={"type": "string"},
+    encode=text,
+    segments=True,
+)
+PROJECT_REF_PARAM = Param(
+    wire="projectRef",
+    python="project_ref",
+    location="path",
+    required=True,
+    schema={"type": "string"},
+    encode=text,
+)
+RUNS_FILTER_BATCH_PARAM = Param(
+    wire="filter[batch]",
+    python="batch",
+    location="query",
+    required=False,
+    schema={"type": "string"},
+    encode=text,
+)
 RUNS_FILTER_BULK_ACTION_PARAM = Param(
-    "filter[bulkAction]", "bulk_action", "query", False, {"type": "string"}, text
+    wire="filter[bulkAction]",
+    python="bulk_action",
+    location="query",
+    required=False,
+    schema={"type": "string"},
+    encode=text,
 )
 RUNS_FILTER_CREATED_AT_FROM_PARAM = Param(
-    "filter[createdAt][from]",
-    "from_",
-    "query",
-    False,
-    {
+    wire="filter[createdAt][from]",
+    python="from_",
+    location="query",
+    required=False,
+    schema={
         "type": "integer",
         "x-accepts": ["datetime"],
         "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
     },
-    epoch_ms,
+    encode=epoch_ms,
 )
 RUNS_FILTER_CREATED_AT_PERIOD_PARAM = Param(
-    "filter[createdAt][period]", "period", "query", False, {"type": "string"}, text
+    wire="filter[createdAt][period]",
+    python="period",
+    location="query",
+    required=False,
+    schema={"type": "string"},
+    encode=text,
 )
 RUNS_FILTER_CREATED_AT_TO_PARAM = Param(
-    "filter[createdAt][to]",
-    "to",
-    "query",
-    False,
-    {
+    wire="filter[createdAt][to]",
+    python="to",
+    location="query",
+    required=False,
+    schema={
         "type": "integer",
         "x-accepts": ["datetime"],
         "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
     },
-    epoch_ms,
+    encode=epoch_ms,
 )
-RUNS_FILTER_IS_TEST_PARAM = Param("filter[isTest]", "is_test", "query", False, {"type": "boolean"}, boolean)
+RUNS_FILTER_IS_TEST_PARAM = Param(
+    wire="filter[isTest]",
+    python="is_test",
+    location="query",
+    required=False,
+    schema={"type": "boolean"},
+    encode=boolean,
+)
 RUNS_FILTER_MACHINE_PARAM = Param(
-    "filter[machine]",
-    "machine",
-    "query",
-    False,
-    {
+    wire="filter[machine]",
+    python="machine",
+    location="query",
+    required=False,
+    schema={
         "type": "array",
         "items": {
             "type": "string",
             "enum": ["micro", "small-1x", "small-2x", "medium-1x", "medium-2x", "large-1x", "large-2x"],
         },
     },
-    csv,
+    encode=csv,
 )
 RUNS_FILTER_QUEUE_PARAM = Param(
-    "filter[queue]", "queue", "query", False, {"type": "array", "items": {"type": "string"}}, csv
+    wire="filter[queue]",
+    python="queue",
+    location="query",
+    required=False,
+    schema={"type": "array", "items": {"type": "string"}},
+    encode=csv,
 )
 RUNS_FILTER_REGION_PARAM = Param(
-    "filter[region]", "region", "query", False, {"type": "array", "items": {"type": "string"}}, csv
+    wire="filter[region]",
+    python="region",
+    location="query",
+    required=False,
+    schema={"type": "array", "items": {"type": "string"}},
+    encode=csv,
 )
-RUNS_FILTER_SCHEDULE_PARAM = Param("filter[schedule]", "schedule", "query", False, {"type": "string"}, text)
+RUNS_FILTER_SCHEDULE_PARAM = Param(
+    wire="filter[schedule]",
+    python="schedule",
+    location="query",
+    required=False,
+    schema={"type": "string"},
+    encode=text,
+)
 RUNS_FILTER_STATUS_PARAM = Param(
-    "filter[status]",
-    "status",
-    "query",
-    False,
-    {
+    wire="filter[status]",
+    python="status",
+    location="query",
+    required=False,
+    schema={
         "type": "array",
         "items": {
             "type": "string",
@@ -189,29 +249,67 @@ RUNS_FILTER_STATUS_PARAM = Param(
             ],
         },
     },
-    csv,
+    encode=csv,
 )
 RUNS_FILTER_TAG_PARAM = Param(
-    "filter[tag]", "tag", "query", False, {"type": "array", "items": {"type": "string"}}, csv
+    wire="filter[tag]",
+    python="tag",
+    location="query",
+    required=False,
+    schema={"type": "array", "items": {"type": "string"}},
+    encode=csv,
 )
 RUNS_FILTER_TASK_IDENTIFIER_PARAM = Param(
-    "filter[taskIdentifier]",
-    "task_identifier",
-    "query",
-    False,
-    {"type": "array", "items": {"type": "string"}},
-    csv,
+    wire="filter[taskIdentifier]",
+    python="task_identifier",
+    location="query",
+    required=False,
+    schema={"type": "array", "items": {"type": "string"}},
+    encode=csv,
 )
 RUNS_FILTER_VERSION_PARAM = Param(
-    "filter[version]", "version", "query", False, {"type": "array", "items": {"type": "string"}}, csv
+    wire="filter[version]",
+    python="version",
+    location="query",
+    required=False,
+    schema={"type": "array", "items": {"type": "string"}},
+    encode=csv,
 )
-RUNS_PAGE_AFTER_PARAM = Param("page[after]", "after", "query", False, {"type": "string"}, text)
-RUNS_PAGE_BEFORE_PARAM = Param("page[before]", "before", "query", False, {"type": "string"}, text)
+RUNS_PAGE_AFTER_PARAM = Param(
+    wire="page[after]",
+    python="after",
+    location="query",
+    required=False,
+    schema={"type": "string"},
+    encode=text,
+)
+RUNS_PAGE_BEFORE_PARAM = Param(
+    wire="page[before]",
+    python="before",
+    location="query",
+    required=False,
+    schema={"type": "string"},
+    encode=text,
+)
 RUNS_PAGE_SIZE_PARAM = Param(
-    "page[size]", "limit", "query", False, {"type": "integer", "minimum": 1, "maximum": 100}, text
+    wire="page[size]",
+    python="limit",
+    location="query",
+    required=False,
+    schema={"type": "integer", "minimum": 1, "maximum": 100},
+    encode=text,
 )
-RUN_ID_PARAM = Param("runId", "run_id", "path", True, {"type": "string"}, text)
-SCHEDULE_ID_PARAM = Param("scheduleId", "schedule_id", "path", True, {"type": "string"}, text)
+RUN_ID_PARAM = Param(
+    wire="runId", python="run_id", location="path", required=True, schema={"type": "string"}, encode=text
+)
+SCHEDULE_ID_PARAM = Param(
+    wire="scheduleId",
+    python="schedule_id",
+    location="path",
+    required=True,
+    schema={"type": "string"},
+    encode=text,
+)
 
 # Routes: one HTTP endpoint each.
 
@@ -235,9 +333,11 @@ CREATE_ENV_VAR = Route(
     params=(
         PROJECT_REF_PARAM,
         ENVIRONMENT_PARAM,
-        Param("name", "name", "body", True, {"type": "string"}),
-        Param("value", "value", "body", True, {"type": "string"}),
-        Param("isSecret", "is_secret", "body", False, {"type": "boolean"}),
+        Param(wire="name", python="name", location="body", required=True, schema={"type": "string"}),
+        Param(wire="value", python="value", location="body", required=True, schema={"type": "string"}),
+        Param(
+            wire="isSecret", python="is_secret", location="body", required=False, schema={"type": "boolean"}
+        ),
     ),
     body="json",
 )
@@ -250,9 +350,15 @@ UPLOAD_ENV_VARS = Route(
     params=(
         PROJECT_REF_PARAM,
         ENVIRONMENT_PARAM,
-        Param("variables", "variables", "body", True, {"type": "object"}),
-        Param("override", "override", "body", False, {"type": "boolean"}),
-        Param("isSecret", "is_secret", "body", False, {"type": "boolean"}),
+        Param(
+            wire="variables", python="variables", location="body", required=True, schema={"type": "object"}
+        ),
+        Param(
+            wire="override", python="override", location="body", required=False, schema={"type": "boolean"}
+        ),
+        Param(
+            wire="isSecret", python="is_secret", location="body", required=False, schema={"type": "boolean"}
+        ),
     ),
     body="json",
 )
@@ -265,7 +371,9 @@ RETRIEVE_ENV_VAR = Route(
     params=(
         PROJECT_REF_PARAM,
         ENVIRONMENT_PARAM,
-        Param("name", "name", "path", True, {"type": "string"}, text),
+        Param(
+            wire="name", python="name", location="path", required=True, schema={"type": "string"}, encode=text
+        ),
     ),
     body=None,
 )
@@ -278,8 +386,10 @@ UPDATE_ENV_VAR = Route(
     params=(
         PROJECT_REF_PARAM,
         ENVIRONMENT_PARAM,
-        Param("name", "name", "path", True, {"type": "string"}, text),
-        Param("value", "value", "body", True, {"type": "string"}),
+        Param(
+            wire="name", python="name", location="path", required=True, schema={"type": "string"}, encode=text
+        ),
+        Param(wire="value", python="value", location="body", required=True, schema={"type": "string"}),
     ),
     body="json",
 )
@@ -292,7 +402,9 @@ DELETE_ENV_VAR = Route(
     params=(
         PROJECT_REF_PARAM,
         ENVIRONMENT_PARAM,
-        Param("name", "name", "path", True, {"type": "string"}, text),
+        Param(
+            wire="name", python="name", location="path", required=True, schema={"type": "string"}, encode=text
+        ),
     ),
     body=None,
 )
@@ -330,14 +442,21 @@ LIST_PROJECT_RUNS = Route(
     path="/api/v1/projects/{projectRef}/runs",
     credentials=frozenset(["personal_access_token"]),
     params=(
-        Param("projectRef", "project_ref", "path", True, {"type": "string"}, text),
         Param(
-            "filter[env]",
-            "env",
-            "query",
-            True,
-            {"type": "string", "enum": ["dev", "stg", "prod", "preview"]},
-            text,
+            wire="projectRef",
+            python="project_ref",
+            location="path",
+            required=True,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(
+            wire="filter[env]",
+            python="env",
+            location="query",
+            required=True,
+            schema={"type": "string", "enum": ["dev", "stg", "prod", "preview"]},
+            encode=text,
         ),
         RUNS_PAGE_SIZE_PARAM,
         RUNS_PAGE_AFTER_PARAM,
@@ -395,17 +514,17 @@ RESCHEDULE_RUN = Route(
     params=(
         RUN_ID_PARAM,
         Param(
-            "delay",
-            "delay",
-            "body",
-            True,
-            {
+            wire="delay",
+            python="delay",
+            location="body",
+            required=True,
+            schema={
                 "type": "string",
                 "pattern": "^(\\d+(w|d|hr|h|m|s))+$|^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}",
                 "x-hint": 'a duration such as "1h" or "2h30m" (units w, d, hr, h, m, s) or an ISO 8601 date-time',
                 "x-accepts": ["datetime", "timedelta"],
             },
-            delay,
+            encode=delay,
         ),
     ),
     body="json",
@@ -417,8 +536,22 @@ LIST_SCHEDULES = Route(
     path="/api/v1/schedules",
     credentials=frozenset(["secret_key"]),
     params=(
-        Param("page", "page", "query", False, {"type": "integer", "minimum": 1}, text),
-        Param("perPage", "per_page", "query", False, {"type": "integer", "minimum": 1}, text),
+        Param(
+            wire="page",
+            python="page",
+            location="query",
+            required=False,
+            schema={"type": "integer", "minimum": 1},
+            encode=text,
+        ),
+        Param(
+            wire="perPage",
+            python="per_page",
+            location="query",
+            required=False,
+            schema={"type": "integer", "minimum": 1},
+            encode=text,
+        ),
     ),
     body=None,
 )
@@ -429,12 +562,30 @@ CREATE_SCHEDULE = Route(
     path="/api/v1/schedules",
     credentials=frozenset(["secret_key"]),
     params=(
-        Param("task", "task", "body", True, {"type": "string"}),
-        Param("cron", "cron", "body", True, {"type": "string"}),
-        Param("deduplicationKey", "deduplication_key", "body", True, {"type": "string"}),
-        Param("externalId", "external_id", "body", False, {"type": "string"}),
-        Param("timezone", "timezone", "body", False, {"type": "string"}),
-        Param("window", "window", "body", False, {"type": "string", "pattern": "^(0|[1-9]\\d*)[mh%]$"}),
+        Param(wire="task", python="task", location="body", required=True, schema={"type": "string"}),
+        Param(wire="cron", python="cron", location="body", required=True, schema={"type": "string"}),
+        Param(
+            wire="deduplicationKey",
+            python="deduplication_key",
+            location="body",
+            required=True,
+            schema={"type": "string"},
+        ),
+        Param(
+            wire="externalId",
+            python="external_id",
+            location="body",
+            required=False,
+            schema={"type": "string"},
+        ),
+        Param(wire="timezone", python="timezone", location="body", required=False, schema={"type": "string"}),
+        Param(
+            wire="window",
+            python="window",
+            location="body",
+            required=False,
+            schema={"type": "string", "pattern": "^(0|[1-9]\\d*)[mh%]$"},
+        ),
     ),
     body="json",
 )
@@ -455,11 +606,23 @@ UPDATE_SCHEDULE = Route(
     credentials=frozenset(["secret_key"]),
     params=(
         SCHEDULE_ID_PARAM,
-        Param("task", "task", "body", True, {"type": "string"}),
-        Param("cron", "cron", "body", True, {"type": "string"}),
-        Param("externalId", "external_id", "body", False, {"type": "string"}),
-        Param("timezone", "timezone", "body", False, {"type": "string"}),
-        Param("window", "window", "body", False, {"type": "string", "pattern": "^(0|[1-9]\\d*)[mh%]$"}),
+        Param(wire="task", python="task", location="body", required=True, schema={"type": "string"}),
+        Param(wire="cron", python="cron", location="body", required=True, schema={"type": "string"}),
+        Param(
+            wire="externalId",
+            python="external_id",
+            location="body",
+            required=False,
+            schema={"type": "string"},
+        ),
+        Param(wire="timezone", python="timezone", location="body", required=False, schema={"type": "string"}),
+        Param(
+            wire="window",
+            python="window",
+            location="body",
+            required=False,
+            schema={"type": "string", "pattern": "^(0|[1-9]\\d*)[mh%]$"},
+        ),
     ),
     body="json",
 )
@@ -496,7 +659,16 @@ LIST_TIMEZONES = Route(
     method="GET",
     path="/api/v1/timezones",
     credentials=frozenset([]),
-    params=(Param("excludeUtc", "exclude_utc", "query", False, {"type": "boolean"}, boolean),),
+    params=(
+        Param(
+            wire="excludeUtc",
+            python="exclude_utc",
+            location="query",
+            required=False,
+            schema={"type": "boolean"},
+            encode=boolean,
+        ),
+    ),
     body=None,
 )
 
@@ -506,9 +678,23 @@ TRIGGER_TASK = Route(
     path="/api/v1/tasks/{taskId}/trigger",
     credentials=frozenset(["secret_key"]),
     params=(
-        Param("taskId", "task_id", "path", True, {"type": "string"}, text),
-        Param("payload", "payload", "body", False, None),
-        Param("options", "options", "body", False, None, nested(TRIGGER_TASK_OPTIONS_FIELDS)),
+        Param(
+            wire="taskId",
+            python="task_id",
+            location="path",
+            required=True,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(wire="payload", python="payload", location="body", required=False, schema=None),
+        Param(
+            wire="options",
+            python="options",
+            location="body",
+            required=False,
+            schema=None,
+            encode=nested(TRIGGER_TASK_OPTIONS_FIELDS),
+        ),
     ),
     body="json",
     offload=Offload("payload", task="taskId"),
@@ -521,21 +707,27 @@ CREATE_BATCH = Route(
     path="/api/v3/batches",
     credentials=frozenset(["secret_key"]),
     params=(
-        Param("runCount", "run_count", "body", True, {"type": "integer", "minimum": 1, "maximum": 1000}),
         Param(
-            "taskIdentifiers",
-            "task_identifiers",
-            "body",
-            False,
-            {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
+            wire="runCount",
+            python="run_count",
+            location="body",
+            required=True,
+            schema={"type": "integer", "minimum": 1, "maximum": 1000},
         ),
         Param(
-            "idempotencyKey",
-            "idempotency_key",
-            "body",
-            False,
-            {"type": "string", "maxLength": 2048, "x-accepts": ["string-list"]},
-            idempotency_key,
+            wire="taskIdentifiers",
+            python="task_identifiers",
+            location="body",
+            required=False,
+            schema={"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
+        ),
+        Param(
+            wire="idempotencyKey",
+            python="idempotency_key",
+            location="body",
+            required=False,
+            schema={"type": "string", "maxLength": 2048, "x-accepts": ["string-list"]},
+            encode=idempotency_key,
         ),
     ),
     body="json",
@@ -548,8 +740,15 @@ STREAM_BATCH_ITEMS = Route(
     path="/api/v3/batches/{batchId}/items",
     credentials=frozenset(["secret_key"]),
     params=(
-        Param("batchId", "batch_id", "path", True, {"type": "string"}, text),
-        Param("items", "items", "body", True, None),
+        Param(
+            wire="batchId",
+            python="batch_id",
+            location="path",
+            required=True,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(wire="items", python="items", location="body", required=True, schema=None),
     ),
     body="ndjson",
     offload=Offload("payload", task="task"),

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_packets.py (sha256 c6d568b9272bd9a8); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_packets.py (sha256 003c00dda26645f9); edit that file, not this one.
 """Payloads and outputs too large to travel inline, which the server keeps in object storage.
 
 Before a trigger, a payload of 128 KiB or more (serialised) is uploaded to a presigned URL
@@ -20,6 +20,7 @@ from typing import Any
 
 from ._exceptions import ApiError, ObjectStoreError
 from ._operation import PreparedRequest, json_bytes
+from ._wire import url_for_messages
 
 __all__ = [
     "INLINE_LIMIT",
@@ -30,7 +31,6 @@ __all__ = [
     "offloaded_fields",
     "store_reference",
     "transfer_failure",
-    "url_for_messages",
 ]
 
 OFFLOAD_THRESHOLD = 128 * 1024
@@ -129,11 +129,6 @@ def decode_packet(content_type: str | None, content: bytes) -> Any:
             return value["json"]
         return value
     return text
-
-
-def url_for_messages(url: str) -> str:
-    """A presigned URL without its query: the signature never reaches a message or a log."""
-    return url.split("?", 1)[0].split("#", 1)[0]
 
 
 def transfer_failure(error: ApiError) -> str:

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_raw_response.py (sha256 67661949d9a76c76); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_raw_response.py (sha256 4a8976e9a3a41120); edit that file, not this one.
 """A response as it came back, with its typed result one `parse()` away."""
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from typing import Any, Generic, TypeVar
 
 from ._exceptions import ApiSchemaValidationError, SchemaError
 
-__all__ = ["RawResponse"]
+__all__ = ["UNPARSED", "RawResponse"]
 
 T = TypeVar("T")
 
-_UNPARSED: Any = object()
+UNPARSED: Any = object()
+"""No value yet: the body is parsed when first asked for."""
 
 
 class RawResponse(Generic[T]):
@@ -30,18 +31,16 @@ class RawResponse(Generic[T]):
         content: bytes,
         parser: Callable[[Any], T],
         operation: str,
+        document: Any = UNPARSED,
     ) -> None:
+        """``document``, when given, is parsed in place of the body: the body with what the
+        client completed in it (data downloaded from presigned URLs, the result of a 204)."""
         self.status_code = status_code
         self.headers = headers
         self.content = content
         self._parser = parser
-        self._parsed: T = _UNPARSED
+        self._parsed: T = UNPARSED
         self._operation = operation
-        self._document: Any = _UNPARSED  # the decoded body, once the client has completed it
-
-    def _complete(self, document: Any) -> None:
-        """Parse ``document`` in place of the body: the body with the data the client
-        downloaded from presigned URLs filled in."""
         self._document = document
 
     @property
@@ -54,9 +53,9 @@ class RawResponse(Generic[T]):
     def parse(self) -> T:
         """The typed result; `ApiSchemaValidationError` when the body is not what the API
         description promises (the raw text stays in the error's ``body``)."""
-        if self._parsed is _UNPARSED:
+        if self._parsed is UNPARSED:
             try:
-                document = self.json() if self._document is _UNPARSED else self._document
+                document = self.json() if self._document is UNPARSED else self._document
                 self._parsed = self._parser(document)
             except SchemaError as exc:
                 raise self._schema_error(str(exc)) from None

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_transport.py (sha256 dba77696d059c138); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_transport.py (sha256 12ea19b0b9f3bb26); edit that file, not this one.
 """One HTTP attempt over urllib3, with transport failures turned into client errors.
 
 Connections never cross a fork: a child process (gunicorn and Celery workers,
@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 
 import urllib3
 from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionError, ProxyError
@@ -21,23 +20,9 @@ from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 
 from ._environment import ProxySettings, ca_bundle_for, proxy_credentials, proxy_settings
 from ._exceptions import ApiConnectionError, ApiError, ApiSchemaValidationError, ApiTimeoutError
+from ._wire import Outgoing, Received
 
-if TYPE_CHECKING:
-    from ._base_client import Outgoing
-
-__all__ = ["POOL_SIZE", "Received", "Transport", "after_fork", "default_pool_manager"]
-
-
-class Received(NamedTuple):
-    """A response as both transports hand it over: status, headers (case-insensitive) and body."""
-
-    status: int
-    headers: Mapping[str, str]
-    content: bytes
-
-    def __repr__(self) -> str:
-        # Response headers can carry a public access token (x-trigger-jwt): names only.
-        return f"Received(status={self.status}, headers=[{', '.join(self.headers)}], content={len(self.content)} bytes)"
+__all__ = ["POOL_SIZE", "Transport", "after_fork", "default_pool_manager"]
 
 
 POOL_SIZE = 32

@@ -13,17 +13,15 @@ import asyncio
 import base64
 import ssl
 import zlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from yarl import URL
 
 from ._credentials import SecretHeaders
 from ._environment import ProxySettings, ca_bundle_for, proxy_credentials, proxy_settings
 from ._exceptions import ApiConnectionError, ApiError, ApiSchemaValidationError, ApiTimeoutError
-from ._transport import POOL_SIZE, Received, _live_async
-
-if TYPE_CHECKING:
-    from ._base_client import Outgoing
+from ._transport import POOL_SIZE, _live_async
+from ._wire import Outgoing, Received
 
 try:
     import aiohttp

@@ -20,6 +20,7 @@ from typing import Any
 
 from ._exceptions import ApiError, ObjectStoreError
 from ._operation import PreparedRequest, json_bytes
+from ._wire import url_for_messages
 
 __all__ = [
     "INLINE_LIMIT",
@@ -30,7 +31,6 @@ __all__ = [
     "offloaded_fields",
     "store_reference",
     "transfer_failure",
-    "url_for_messages",
 ]
 
 OFFLOAD_THRESHOLD = 128 * 1024
@@ -129,11 +129,6 @@ def decode_packet(content_type: str | None, content: bytes) -> Any:
             return value["json"]
         return value
     return text
-
-
-def url_for_messages(url: str) -> str:
-    """A presigned URL without its query: the signature never reaches a message or a log."""
-    return url.split("?", 1)[0].split("#", 1)[0]
 
 
 def transfer_failure(error: ApiError) -> str:

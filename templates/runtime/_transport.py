@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any
 
 import urllib3
 from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionError, ProxyError
@@ -21,23 +20,9 @@ from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 
 from ._environment import ProxySettings, ca_bundle_for, proxy_credentials, proxy_settings
 from ._exceptions import ApiConnectionError, ApiError, ApiSchemaValidationError, ApiTimeoutError
+from ._wire import Outgoing, Received
 
-if TYPE_CHECKING:
-    from ._base_client import Outgoing
-
-__all__ = ["POOL_SIZE", "Received", "Transport", "after_fork", "default_pool_manager"]
-
-
-class Received(NamedTuple):
-    """A response as both transports hand it over: status, headers (case-insensitive) and body."""
-
-    status: int
-    headers: Mapping[str, str]
-    content: bytes
-
-    def __repr__(self) -> str:
-        # Response headers can carry a public access token (x-trigger-jwt): names only.
-        return f"Received(status={self.status}, headers=[{', '.join(self.headers)}], content={len(self.content)} bytes)"
+__all__ = ["POOL_SIZE", "Transport", "after_fork", "default_pool_manager"]
 
 
 POOL_SIZE = 32
