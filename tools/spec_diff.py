@@ -33,8 +33,6 @@ from ruamel.yaml import YAML
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.write import generate_into
-
 ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = "openapi/trigger.yaml"
 PACKAGE_PATH = "generated/trigger_dev"
@@ -417,6 +415,9 @@ def load_side(value: str | None, workdir: Path) -> Revision:
     path = Path(value)
     if path.is_file():
         package = workdir / "package" / "trigger_dev"
+        # Imported here: the generator needs Python 3.11, the wire comparison does not.
+        from generator.write import generate_into
+
         generate_into(package.parent, path)
         return Revision(str(path), yaml.load(path.read_text()), package)
     spec_text = git("show", f"{value}:{SPEC_PATH}").decode()
