@@ -35,6 +35,8 @@ class RouteView:
     step: str | None
     offload: tuple[str, str] | None = None  # (payload field, field or path param naming the task)
     resolves: list[tuple[str, str]] = field(default_factory=list)  # (URL field, data field)
+    # (field, header, scope of a locally signed token) for fields read from a response header
+    header_fields: list[tuple[str, str, str | None]] = field(default_factory=list)
     max_body: int | None = None  # bytes the server takes in one body (x-max-bytes)
     max_line: int | None = None  # bytes the server takes in one NDJSON line (x-max-line-bytes)
     when_empty: dict[str, Any] | None = None  # the result of an empty 2xx body (x-sdk-when-empty)
@@ -91,6 +93,9 @@ class ResourceView:
     methods: list[MethodView]
     model_imports: list[str] = field(default_factory=list)
     type_imports: list[str] = field(default_factory=list)
+    # Methods written by hand in a runtime module (x-sdk-runtime on the tag): module, sync
+    # and async class, mixed into the namespace classes.
+    runtime: tuple[str, str, str] | None = None
 
     def annotations(self) -> Iterator[str]:
         for method in self.methods:
@@ -136,15 +141,18 @@ class OperationBuilder:
         methods = {key: view for key, view in methods.items() if not view.internal}
 
         tags = {t["name"]: t for t in self.doc.spec.get("tags", [])}
+        with_runtime = {name for name, tag in tags.items() if "x-sdk-runtime" in tag}
         resources = []
-        for name in sorted({r for r, _ in methods}):
+        for name in sorted({r for r, _ in methods} | with_runtime):
             resource_methods = [methods[k] for k in methods if k[0] == name]
+            runtime = tags.get(name, {}).get("x-sdk-runtime")
             resources.append(
                 ResourceView(
                     name=name,
                     class_name=strings.pascal_case(name),
                     description=tags.get(name, {}).get("description", "").strip(),
                     methods=resource_methods,
+                    runtime=(runtime["module"], runtime["sync"], runtime["async"]) if runtime else None,
                 )
             )
         return resources
@@ -202,6 +210,7 @@ class OperationBuilder:
             step=sdk.get("step"),
             offload=offload,
             resolves=self.resolves_of(operation),
+            header_fields=self.header_fields_of(operation),
             max_body=request_body.get("x-max-bytes") if request_body else None,
             max_line=request_body.get("x-max-line-bytes") if request_body else None,
             when_empty=self.when_empty_of(operation),
@@ -240,6 +249,22 @@ class OperationBuilder:
                 f"{operation_id}: x-sdk-offload needs options.payloadType and options.payloadSize"
             )
         return wire, str(mark["task"])
+
+    def success_schema(self, operation: dict[str, Any]) -> dict[str, Any]:
+        for code, response in operation.get("responses", {}).items():
+            if str(code).startswith("2"):
+                content = self.doc.resolve(response).get("content", {}).get("application/json", {})
+                return dict(self.doc.resolve(content.get("schema", {})))
+        return {}
+
+    def header_fields_of(self, operation: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+        """Result fields the runtime fills from a response header (x-sdk-from-header)."""
+        found = []
+        for wire, raw in self.success_schema(operation).get("properties", {}).items():
+            mark = self.doc.resolve(raw).get("x-sdk-from-header")
+            if mark is not None:
+                found.append((wire, str(mark["header"]), mark.get("sign-scope")))
+        return found
 
     def resolves_of(self, operation: dict[str, Any]) -> list[tuple[str, str]]:
         """Presigned URL fields of the success body the runtime downloads (x-sdk-resolves)."""

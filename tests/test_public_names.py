@@ -16,19 +16,22 @@ PUBLIC = {
         "AuthenticationError", "BadRequestError", "BatchNotSealedError", "ConflictError", "CursorPage",
         "InternalServerError", "NoSuchPageError", "NotFoundError", "ObjectStoreError", "OffsetPage", "Page",
         "PermissionDeniedError", "RateLimitError", "RawResponse", "RequestOptions", "RetryOptions",
-        "SchemaError", "TriggerClient", "TriggerError", "UnprocessableEntityError", "__version__", "configure",
+        "SchemaError", "TriggerClient", "TriggerError", "UnprocessableEntityError", "__version__", "auth", "configure",
         "default_client", "envvars", "models", "runs", "schedules", "tasks", "types",
     ],
     "trigger_dev.models": [
         "CreateBatchResponse", "CursorPagination", "DebounceMode", "DeletedSchedule", "EnvironmentSlug",
-        "EnvironmentType", "EnvironmentVariable", "ErrorBody", "IdempotencyKeyScope", "ListRunItem",
-        "ListRunsResponse", "ListSchedulesResponse", "MachinePreset", "OffsetPagination", "PacketUploadUrl",
+        "EnvironmentType", "EnvironmentVariable", "ErrorBody", "IdempotencyKeyScope", "JwtClaims", "ListRunItem",
+        "ListRunsResponse", "ListSchedulesResponse", "MachinePreset", "OffsetPagination", "PacketUploadUrl", "PublicToken",
         "RateLimitProblem", "RelatedRun", "RelatedRuns", "Run", "RunEnvironment", "RunError", "RunIdResponse",
         "RunSchedule", "RunStatus", "RunStatusFilter", "RunsEnvironmentSlug", "Schedule", "ScheduleEnvironment",
         "ScheduleGenerator", "ScheduleGeneratorType", "ScheduleType", "StreamBatchItemsResponse",
         "SuccessResponse", "Timezones", "TriggerFunction", "TriggerTaskResponse", "VariableError",
     ],
-    "trigger_dev.types": ["BatchTriggerItem", "BatchTriggerOptions", "TriggerTaskOptions", "TriggerTaskOptionsDebounce"],
+    "trigger_dev.types": [
+        "BatchTriggerItem", "BatchTriggerOptions", "CreatePublicTokenRequestBodyRealtime", "PublicTokenScopes",
+        "ResourceScopes", "TaskScopes", "TriggerTaskOptions", "TriggerTaskOptionsDebounce",
+    ],
 }  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from . import _logging  # noqa: F401  (importing it applies TRIGGER_LOG)
 from ._client import (
     TriggerClient,
+    auth,
     configure,
     default_client,
     envvars,
@@ -132,6 +133,7 @@ __all__ = [
     "default_client",
     "models",
     "types",
+    "auth",
     "envvars",
     "runs",
     "schedules",

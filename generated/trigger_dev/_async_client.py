@@ -18,6 +18,7 @@ from ._request_options import RequestOptions, ResolvedOptions
 if TYPE_CHECKING:
     import aiohttp
 
+    from .resources.auth import AsyncAuth
     from .resources.envvars import AsyncEnvvars
     from .resources.runs import AsyncRuns
     from .resources.schedules import AsyncSchedules
@@ -61,6 +62,14 @@ class AsyncTriggerClient(ClientDetails):
             ca_bundle=ca_bundle,
             trust_env=trust_env,
         )
+
+    @cached_property
+    def auth(self) -> AsyncAuth:
+        """Public access tokens: short-lived JWTs a browser (or another service) can use to read
+        runs or trigger tasks without the secret key."""
+        from .resources.auth import AsyncAuth
+
+        return AsyncAuth(self._client)
 
     @cached_property
     def envvars(self) -> AsyncEnvvars:

@@ -14,6 +14,7 @@ import urllib3
 if TYPE_CHECKING:
     from ._base_client import BaseAPIClient, SyncAPIClient
     from ._request_options import RequestOptions
+    from .resources.auth import Auth
     from .resources.envvars import Envvars
     from .resources.runs import Runs
     from .resources.schedules import Schedules
@@ -23,6 +24,7 @@ __all__ = [
     "TriggerClient",
     "configure",
     "default_client",
+    "auth",
     "envvars",
     "runs",
     "schedules",
@@ -96,6 +98,14 @@ class TriggerClient(ClientDetails):
             ca_bundle=ca_bundle,
             trust_env=trust_env,
         )
+
+    @cached_property
+    def auth(self) -> Auth:
+        """Public access tokens: short-lived JWTs a browser (or another service) can use to read
+        runs or trigger tasks without the secret key."""
+        from .resources.auth import Auth
+
+        return Auth(self._client)
 
     @cached_property
     def envvars(self) -> Envvars:
@@ -193,6 +203,7 @@ class _DefaultNamespace:
         return f"<trigger_dev.{self._name} of the default client>"
 
 
+auth = cast("Auth", _DefaultNamespace("auth"))
 envvars = cast("Envvars", _DefaultNamespace("envvars"))
 runs = cast("Runs", _DefaultNamespace("runs"))
 schedules = cast("Schedules", _DefaultNamespace("schedules"))

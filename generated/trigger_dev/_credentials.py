@@ -1,15 +1,20 @@
-# Copied by codegen.py from templates/runtime/_credentials.py (sha256 fa924dea55480df1); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_credentials.py (sha256 5ee6d1b9343e93c0); edit that file, not this one.
 """Credential kinds, told apart by their prefixes, and a holder that never shows its token."""
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ._spec import CREDENTIAL_KINDS, FALLBACK_KIND
 
 __all__ = ["KINDS", "LABELS", "Credential", "CredentialKind", "SecretHeaders", "credential_from"]
 
+# Additional secret keys with their own, possibly restricted, scopes: they cannot sign tokens.
+_RESTRICTED_KEY = re.compile(r"tr_(dev|stg|prod|preview)_sk_[0-9A-Za-z]{24}")
 # Header values that are credentials: shown as "<redacted>" in every repr.
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-trigger-jwt"})
 
@@ -46,6 +51,22 @@ class Credential:
     @property
     def authorization(self) -> str:
         return f"Bearer {self._token}"
+
+    @property
+    def signs_tokens(self) -> bool:
+        """Whether public access tokens can be signed with this credential: an environment's
+        root secret key can; restricted keys (``tr_prod_sk_…``) and access tokens cannot."""
+        return self.kind.key == "secret_key" and _RESTRICTED_KEY.fullmatch(self._token) is None
+
+    @property
+    def is_restricted_key(self) -> bool:
+        return _RESTRICTED_KEY.fullmatch(self._token) is not None
+
+    def sign(self, claims: Mapping[str, Any], expiration: Any) -> str:
+        """A public access token with ``claims``, signed with this secret key."""
+        from ._jwt import sign
+
+        return sign(claims, self._token, expiration=expiration)
 
     def __repr__(self) -> str:
         prefix = next((p for p in self.kind.prefixes if self._token.startswith(p)), "")

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_operation.py (sha256 61f66702bac3d8bb); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_operation.py (sha256 f6ff11bc1a7fbce5); edit that file, not this one.
 """What an SDK method is on the wire: its routes, their parameters, and how a call's
 arguments become a request. The tables themselves are generated into ``_operations.py``."""
 
@@ -99,6 +99,9 @@ class Operation(Generic[T]):
     # The result when a success has no body at all (a 204 from a delete): ``{"id": "{runId}"}``
     # takes the value of that path parameter.
     when_empty: Mapping[str, Any] | None = None
+    # Result fields read from a response header, and the scope of the token the client signs
+    # when the header is missing: ``(("publicAccessToken", "x-trigger-jwt", "read:runs:{id}"),)``.
+    header_fields: tuple[tuple[str, str, str | None], ...] = ()
 
 
 @dataclass(slots=True)

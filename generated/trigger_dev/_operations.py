@@ -12,10 +12,12 @@ from .models import (
     CreateBatchResponse,
     DeletedSchedule,
     EnvironmentVariable,
+    JwtClaims,
     ListRunItem,
     ListRunsResponse,
     ListSchedulesResponse,
     PacketUploadUrl,
+    PublicToken,
     Run,
     RunIdResponse,
     Schedule,
@@ -97,6 +99,10 @@ TRIGGER_TASK_OPTIONS_FIELDS: dict[str, Field] = {
     "region": Field(wire="region", schema={"type": "string"}),
     "test": Field(wire="test", schema={"type": "boolean"}),
     "debounce": Field(wire="debounce", schema=None, encode=nested(TRIGGER_TASK_OPTIONS_DEBOUNCE_FIELDS)),
+}
+
+CREATE_PUBLIC_TOKEN_REQUEST_BODY_REALTIME_FIELDS: dict[str, Field] = {
+    "skip_columns": Field(wire="skipColumns", schema={"type": "array", "items": {"type": "string"}}),
 }
 
 # Parameters several routes share (components.parameters in the API description).
@@ -773,6 +779,54 @@ PRESIGN_PACKET_UPLOAD_V1 = Route(
     body=None,
 )
 
+GET_JWT_CLAIMS = Route(
+    operation_id="getJwtClaims",
+    method="POST",
+    path="/api/v1/auth/jwt/claims",
+    credentials=frozenset(["secret_key"]),
+    params=(),
+    body=None,
+)
+
+CREATE_PUBLIC_TOKEN = Route(
+    operation_id="createPublicToken",
+    method="POST",
+    path="/api/v1/auth/public-tokens",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="scopes",
+            python="scopes",
+            location="body",
+            required=True,
+            schema={"type": "array", "minItems": 1, "items": {"type": "string"}},
+        ),
+        Param(
+            wire="expirationTime",
+            python="expiration_time",
+            location="body",
+            required=False,
+            schema={"type": ["string", "integer"]},
+        ),
+        Param(
+            wire="oneTimeUse",
+            python="one_time_use",
+            location="body",
+            required=False,
+            schema={"type": "boolean"},
+        ),
+        Param(
+            wire="realtime",
+            python="realtime",
+            location="body",
+            required=False,
+            schema=None,
+            encode=nested(CREATE_PUBLIC_TOKEN_REQUEST_BODY_REALTIME_FIELDS),
+        ),
+    ),
+    body="json",
+)
+
 # SDK methods.
 
 ENVVARS_LIST: Operation[list[EnvironmentVariable]] = Operation(
@@ -927,12 +981,14 @@ TASKS_TRIGGER: Operation[TriggerTaskResponse] = Operation(
     routes=(TRIGGER_TASK,),
     parse=TriggerTaskResponse._from_wire,
     pagination=None,
+    header_fields=(("publicAccessToken", "x-trigger-jwt", "read:runs:{id}"),),
 )
 
 TASKS_BATCH_TRIGGER_CREATE: Operation[CreateBatchResponse] = Operation(
     name="tasks.batch_trigger",
     routes=(CREATE_BATCH,),
     parse=CreateBatchResponse._from_wire,
+    header_fields=(("publicAccessToken", "x-trigger-jwt", "read:batch:{id}"),),
 )
 
 TASKS_BATCH_TRIGGER_ITEMS: Operation[StreamBatchItemsResponse] = Operation(
@@ -941,7 +997,7 @@ TASKS_BATCH_TRIGGER_ITEMS: Operation[StreamBatchItemsResponse] = Operation(
     parse=StreamBatchItemsResponse._from_wire,
 )
 
-# Called by the runtime on its own (large payloads), not methods of a namespace.
+# Called by the runtime on its own (large payloads, tokens, realtime), not methods of a namespace.
 
 PACKETS_PRESIGN_UPLOAD: Operation[PacketUploadUrl] = Operation(
     name="packets.presign_upload",
@@ -953,4 +1009,16 @@ PACKETS_PRESIGN_UPLOAD_V1: Operation[PacketUploadUrl] = Operation(
     name="packets.presign_upload_v1",
     routes=(PRESIGN_PACKET_UPLOAD_V1,),
     parse=PacketUploadUrl._from_wire,
+)
+
+AUTH_JWT_CLAIMS: Operation[JwtClaims] = Operation(
+    name="auth.jwt_claims",
+    routes=(GET_JWT_CLAIMS,),
+    parse=JwtClaims._from_wire,
+)
+
+AUTH_SERVER_SIGNED_TOKEN: Operation[PublicToken] = Operation(
+    name="auth.server_signed_token",
+    routes=(CREATE_PUBLIC_TOKEN,),
+    parse=PublicToken._from_wire,
 )

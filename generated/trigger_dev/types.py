@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
+from ._tokens import PublicTokenScopes, ResourceScopes, TaskScopes
 from .models import (
     DebounceMode,
     MachinePreset,
@@ -19,8 +20,12 @@ from .models import (
 __all__ = [
     "BatchTriggerItem",
     "BatchTriggerOptions",
+    "PublicTokenScopes",
+    "ResourceScopes",
+    "TaskScopes",
     "TriggerTaskOptionsDebounce",
     "TriggerTaskOptions",
+    "CreatePublicTokenRequestBodyRealtime",
 ]
 
 
@@ -77,6 +82,12 @@ class TriggerTaskOptions(TypedDict, total=False):
     """Marks the run as a test run."""
     debounce: TriggerTaskOptionsDebounce
     """Collapse rapid repeated triggers sharing a key into one delayed run."""
+
+
+class CreatePublicTokenRequestBodyRealtime(TypedDict, total=False):
+    """CreatePublicTokenRequestBodyRealtime"""
+
+    skip_columns: Sequence[str]
 
 
 class BatchTriggerItem(TypedDict, total=False):

@@ -99,6 +99,9 @@ class Operation(Generic[T]):
     # The result when a success has no body at all (a 204 from a delete): ``{"id": "{runId}"}``
     # takes the value of that path parameter.
     when_empty: Mapping[str, Any] | None = None
+    # Result fields read from a response header, and the scope of the token the client signs
+    # when the header is missing: ``(("publicAccessToken", "x-trigger-jwt", "read:runs:{id}"),)``.
+    header_fields: tuple[tuple[str, str, str | None], ...] = ()
 
 
 @dataclass(slots=True)

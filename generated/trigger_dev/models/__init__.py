@@ -10,12 +10,14 @@ from .environment_type import EnvironmentType
 from .environment_variable import EnvironmentVariable
 from .error_body import ErrorBody
 from .idempotency_key_scope import IdempotencyKeyScope
+from .jwt_claims import JwtClaims
 from .list_run_item import ListRunItem
 from .list_runs_response import ListRunsResponse
 from .list_schedules_response import ListSchedulesResponse
 from .machine_preset import MachinePreset
 from .offset_pagination import OffsetPagination
 from .packet_upload_url import PacketUploadUrl
+from .public_token import PublicToken
 from .rate_limit_problem import RateLimitProblem
 from .related_run import RelatedRun
 from .related_runs import RelatedRuns
@@ -56,11 +58,13 @@ __all__ = [
     "DeletedSchedule",
     "EnvironmentVariable",
     "ErrorBody",
+    "JwtClaims",
     "ListRunItem",
     "ListRunsResponse",
     "ListSchedulesResponse",
     "OffsetPagination",
     "PacketUploadUrl",
+    "PublicToken",
     "RateLimitProblem",
     "RelatedRun",
     "RelatedRuns",

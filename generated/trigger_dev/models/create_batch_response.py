@@ -24,7 +24,9 @@ class CreateBatchResponse(Model):
 
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id", "runCount", "isCached"])
-    _KNOWN: ClassVar[frozenset[str]] = frozenset(["id", "runCount", "isCached", "idempotencyKey"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(
+        ["id", "runCount", "isCached", "idempotencyKey", "publicAccessToken"]
+    )
 
     def __init__(
         self,
@@ -33,6 +35,7 @@ class CreateBatchResponse(Model):
         run_count: int,
         is_cached: bool,
         idempotency_key: str | None = None,
+        public_access_token: str | None = None,
         additional_properties: Mapping[str, Any] | None = None,
     ) -> None:
         wire: dict[str, Any] = dict(additional_properties or {})
@@ -41,6 +44,8 @@ class CreateBatchResponse(Model):
         wire["isCached"] = is_cached
         if idempotency_key is not None:
             wire["idempotencyKey"] = idempotency_key
+        if public_access_token is not None:
+            wire["publicAccessToken"] = public_access_token
         self._data = wire
         self._cache = None
 
@@ -63,3 +68,10 @@ class CreateBatchResponse(Model):
     def idempotency_key(self) -> str | None:
         """`idempotencyKey` on the wire."""
         return self._read("idempotencyKey", as_str, optional=True)
+
+    @property
+    def public_access_token(self) -> str | None:
+        """A public access token (valid for 1 hour) that may read this batch and its runs: the
+        server's `x-trigger-jwt` header, or one the client signs with its secret key when a
+        server sends none (before 4.5.10 servers sent it to browsers only)."""
+        return self._read("publicAccessToken", as_str, optional=True)

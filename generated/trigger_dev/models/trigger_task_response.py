@@ -23,19 +23,22 @@ class TriggerTaskResponse(Model):
 
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id"])
-    _KNOWN: ClassVar[frozenset[str]] = frozenset(["id", "isCached"])
+    _KNOWN: ClassVar[frozenset[str]] = frozenset(["id", "isCached", "publicAccessToken"])
 
     def __init__(
         self,
         *,
         id: str,
         is_cached: bool | None = None,
+        public_access_token: str | None = None,
         additional_properties: Mapping[str, Any] | None = None,
     ) -> None:
         wire: dict[str, Any] = dict(additional_properties or {})
         wire["id"] = id
         if is_cached is not None:
             wire["isCached"] = is_cached
+        if public_access_token is not None:
+            wire["publicAccessToken"] = public_access_token
         self._data = wire
         self._cache = None
 
@@ -49,3 +52,11 @@ class TriggerTaskResponse(Model):
         """True when an existing run matched the idempotency key. The official SDK does not require
         it, so a server may leave it out (read as None)."""
         return self._read("isCached", as_bool, optional=True)
+
+    @property
+    def public_access_token(self) -> str | None:
+        """A public access token (a JWT valid for 1 hour) that may read this run, for a browser or
+        another service: the server's `x-trigger-jwt` header, or, from a server that sends none,
+        one the client signs with its secret key as the official SDK does. None when neither is
+        possible."""
+        return self._read("publicAccessToken", as_str, optional=True)
