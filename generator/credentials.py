@@ -70,14 +70,15 @@ def credential_matrix(context: Context) -> str:
                 http = " then ".join(f"`{route.method} {route.path}`" for route in routes)
                 accepted = set(routes[0].credentials)
                 marks = [("yes" if k.kind in accepted else "—") if accepted else "none needed" for k in kinds]
-                lines.append(f"| `{method.sdk_name}` | {http} | {' | '.join(marks)} |")
+                calls = ", ".join(f"`{name}`" for name in [method.sdk_name, *method.used_by])
+                lines.append(f"| {calls} | {http} | {' | '.join(marks)} |")
     for method in context.internal_methods:
         for route in method.routes:
+            # Routes the runtime calls on its own: listed under the calls that use them.
             callers = ", ".join(f"`{name}`" for name in method.used_by)
+            purpose = route.summary[:1].lower() + route.summary[1:]
             marks = ["yes" if k.kind in route.credentials else "—" for k in kinds]
-            lines.append(
-                f"| {callers} (large payloads) | `{route.method} {route.path}` | {' | '.join(marks)} |"
-            )
+            lines.append(f"| {callers} ({purpose}) | `{route.method} {route.path}` | {' | '.join(marks)} |")
     return "\n".join(lines)
 
 

@@ -154,6 +154,7 @@ def examples() -> list[BaseException]:
             "wrong key", operation="runs.retrieve", credential="personal access token"
         ),
         trigger_dev.NoSuchPageError("no next page"),
+        trigger_dev.PollTimeoutError("slow run", run_id="run_1", status="EXECUTING", waited=600.0),
         trigger_dev.SchemaError("expected a string", ["Run.id"]),
         trigger_dev.TriggerError("anything"),
     ]

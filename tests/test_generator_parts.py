@@ -109,7 +109,10 @@ def test_the_credential_matrix_comes_from_security(document: Document) -> None:
         "| `schedules.timezones` | `GET /api/v1/timezones` | none needed | none needed | none needed |"
         in lines
     )
-    assert any(line.startswith("| `tasks.batch_trigger` | `POST /api/v3/batches` then ") for line in lines)
+    assert any(
+        line.startswith("| `tasks.batch_trigger`, `batches.trigger` | `POST /api/v3/batches` then ")
+        for line in lines
+    )
 
 
 def test_a_changed_security_list_changes_the_matrix(document: Document) -> None:

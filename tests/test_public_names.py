@@ -15,12 +15,12 @@ PUBLIC = {
         "AsyncOffsetPage", "AsyncPage", "AsyncPaginator", "AsyncTriggerClient", "AuthMethodError",
         "AuthenticationError", "BadRequestError", "BatchNotSealedError", "ConflictError", "CursorPage",
         "InternalServerError", "NoSuchPageError", "NotFoundError", "ObjectStoreError", "OffsetPage", "Page",
-        "PermissionDeniedError", "RateLimitError", "RawResponse", "RequestOptions", "RetryOptions",
-        "SchemaError", "TriggerClient", "TriggerError", "UnprocessableEntityError", "__version__", "auth", "configure",
+        "PermissionDeniedError", "PollTimeoutError", "RateLimitError", "RawResponse", "RequestOptions", "RetryOptions",
+        "SchemaError", "TriggerClient", "TriggerError", "UnprocessableEntityError", "__version__", "auth", "batches", "configure",
         "default_client", "envvars", "models", "runs", "schedules", "tasks", "types",
     ],
     "trigger_dev.models": [
-        "CreateBatchResponse", "CursorPagination", "DebounceMode", "DeletedSchedule", "EnvironmentSlug",
+        "Batch", "BatchItemError", "BatchProcessing", "BatchStatus", "CreateBatchResponse", "CursorPagination", "DebounceMode", "DeletedSchedule", "EnvironmentSlug",
         "EnvironmentType", "EnvironmentVariable", "ErrorBody", "IdempotencyKeyScope", "JwtClaims", "ListRunItem",
         "ListRunsResponse", "ListSchedulesResponse", "MachinePreset", "OffsetPagination", "PacketUploadUrl", "PublicToken",
         "RateLimitProblem", "RelatedRun", "RelatedRuns", "Run", "RunEnvironment", "RunError", "RunIdResponse",
@@ -29,7 +29,7 @@ PUBLIC = {
         "SuccessResponse", "Timezones", "TriggerFunction", "TriggerTaskResponse", "VariableError",
     ],
     "trigger_dev.types": [
-        "BatchTriggerItem", "BatchTriggerOptions", "CreatePublicTokenRequestBodyRealtime", "PublicTokenScopes",
+        "BatchTaskItem", "BatchTriggerItem", "BatchTriggerOptions", "CreatePublicTokenRequestBodyRealtime", "PublicTokenScopes",
         "ResourceScopes", "TaskScopes", "TriggerTaskOptions", "TriggerTaskOptionsDebounce",
     ],
 }  # fmt: skip

@@ -70,6 +70,7 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "activateSchedule": lambda c: c.schedules.activate("sched_1"),
     "deactivateSchedule": lambda c: c.schedules.deactivate("sched_1"),
     "listTimezones": lambda c: c.schedules.timezones(),
+    "retrieveBatch": lambda c: c.batches.retrieve("batch_1"),
 }
 # Called by the runtime on its own (large payloads): exercised in test_large_data.py.
 RUNTIME_ONLY = {"presignPacketUpload", "presignPacketUploadV1"}

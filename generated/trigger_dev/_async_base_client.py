@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 76f1bc626a52bb58); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 a61fbef37a392f3e); edit that file, not this one.
 """The asyncio client core: the same requests, retry decisions and errors as
 `SyncAPIClient`, with the I/O awaited. Waiting between retries never blocks the loop."""
 
@@ -74,6 +74,10 @@ class AsyncAPIClient(BaseAPIClient):
         return self._raw_response(
             operation, received, self._parser(operation, args, request_options), document
         )
+
+    async def pause(self, seconds: float) -> None:
+        """Wait between two calls of one operation (polling, reconnecting)."""
+        await self._sleep(seconds)
 
     async def _send(self, outgoing: Outgoing) -> Received:
         """Send one request until it succeeds or the retry policy gives up (then raises)."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     import aiohttp
 
     from .resources.auth import AsyncAuth
+    from .resources.batches import AsyncBatches
     from .resources.envvars import AsyncEnvvars
     from .resources.runs import AsyncRuns
     from .resources.schedules import AsyncSchedules
@@ -72,6 +73,13 @@ class AsyncTriggerClient(ClientDetails):
         return AsyncAuth(self._client)
 
     @cached_property
+    def batches(self) -> AsyncBatches:
+        """Batches of runs, across one task or several."""
+        from .resources.batches import AsyncBatches
+
+        return AsyncBatches(self._client)
+
+    @cached_property
     def envvars(self) -> AsyncEnvvars:
         """Manage the environment variables of a project environment."""
         from .resources.envvars import AsyncEnvvars
@@ -80,7 +88,7 @@ class AsyncTriggerClient(ClientDetails):
 
     @cached_property
     def runs(self) -> AsyncRuns:
-        """List, inspect, cancel, replay and reschedule runs."""
+        """List, inspect, cancel, replay and reschedule runs; wait for them and watch them."""
         from .resources.runs import AsyncRuns
 
         return AsyncRuns(self._client)

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 b6f15fd8f56af037); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 e7e4470689b5af28); edit that file, not this one.
 """The client core. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -268,6 +268,10 @@ class SyncAPIClient(BaseAPIClient):
         return self._raw_response(
             operation, received, self._parser(operation, args, request_options), document
         )
+
+    def pause(self, seconds: float) -> None:
+        """Wait between two calls of one operation (polling, reconnecting)."""
+        self._sleep(seconds)
 
     def _send(self, outgoing: Outgoing) -> Received:
         """Send one request until it succeeds or the retry policy gives up (then raises)."""

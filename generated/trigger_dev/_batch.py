@@ -1,5 +1,5 @@
-# Copied by codegen.py from templates/runtime/_batch.py (sha256 face24ee2693a00d); edit that file, not this one.
-"""`tasks.batch_trigger`: the two-phase batch API the official SDK uses.
+# Copied by codegen.py from templates/runtime/_batch.py (sha256 0d4aae167db19a12); edit that file, not this one.
+"""`tasks.batch_trigger` and `batches.trigger`: the two-phase batch API the official SDK uses.
 
 Phase one creates the batch with its run count; phase two streams the items as NDJSON. The
 server de-duplicates items by index, so resending the whole stream is safe; a batch that
@@ -9,28 +9,30 @@ comes back unsealed is streamed again a bounded number of times.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _operations as operations
 from ._encoding import Field, to_wire
 from ._exceptions import ApiSchemaValidationError, BatchNotSealedError, NotFoundError
 from ._idempotency import hash_idempotency_key
-from ._operation import json_bytes
+from ._operation import Operation, json_bytes
 from ._raw_response import RawResponse
 from ._request_options import RequestOptions
 from ._spec import BATCH_MAX_ITEMS
 from .models import CreateBatchResponse, StreamBatchItemsResponse
-from .types import BatchTriggerItem, BatchTriggerOptions
+from .types import BatchTaskItem, BatchTriggerItem, BatchTriggerOptions
 
 if TYPE_CHECKING:
     from ._async_base_client import AsyncAPIClient
     from ._base_client import SyncAPIClient
 
-__all__ = ["async_batch_trigger", "batch_trigger"]
+__all__ = ["AsyncBatchTriggers", "BatchTriggers", "async_batch_trigger", "batch_trigger"]
 
 MAX_ITEMS = BATCH_MAX_ITEMS
 STREAM_ATTEMPTS = 3
 _ITEM_KEYS = frozenset({"payload", "options"})
+_TASK_ITEM_KEYS = frozenset({"task", "payload", "options"})
 _BATCH_OPTION_FIELDS: dict[str, Field] = {
     "idempotency_key": Field("idempotencyKey", {"x-accepts": ["string-list"], "type": "string"}),
     "idempotency_key_ttl": Field(
@@ -47,23 +49,9 @@ def batch_trigger(
     options: BatchTriggerOptions | None,
     request_options: RequestOptions | None,
 ) -> RawResponse[CreateBatchResponse]:
-    """Create the batch and stream its items; returns the creation's response."""
-    create_args, lines = _prepare(task_id, items, options)
-    try:
-        created_response = client.request(operations.TASKS_BATCH_TRIGGER_CREATE, create_args, request_options)
-    except NotFoundError as error:
-        raise _no_batch_api(error) from None
-    created = created_response.parse()
-    if created.is_cached:
-        return created_response  # the same batch was created before; its items are in
-    _check_batch_id(created_response, created)
-    for _ in range(STREAM_ATTEMPTS):
-        streamed = client.request(
-            operations.TASKS_BATCH_TRIGGER_ITEMS, {"batch_id": created.id, "items": lines}, request_options
-        ).parse()
-        if streamed.sealed:
-            return created_response
-    raise _not_sealed(created, streamed, len(lines))
+    """`tasks.batch_trigger`: create the batch and stream its items; returns the creation's response."""
+    batch = _prepare("tasks.batch_trigger", items, options, task_id)
+    return _run(client, batch, request_options)
 
 
 async def async_batch_trigger(
@@ -75,56 +63,139 @@ async def async_batch_trigger(
     request_options: RequestOptions | None,
 ) -> RawResponse[CreateBatchResponse]:
     """`batch_trigger` for the async client: the same two phases, awaited."""
-    create_args, lines = _prepare(task_id, items, options)
+    batch = _prepare("tasks.batch_trigger", items, options, task_id)
+    return await _async_run(client, batch, request_options)
+
+
+class BatchTriggers:
+    """Methods of `batches` written by hand: one batch across several tasks."""
+
+    _client: SyncAPIClient
+
+    def trigger(
+        self,
+        items: Sequence[BatchTaskItem],
+        *,
+        options: BatchTriggerOptions | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> CreateBatchResponse:
+        """Trigger a batch whose items each name their task: ``[{"task": "send-email",
+        "payload": {...}, "options": {...}}, ...]``, up to the server's batch size.
+
+        The same two-phase API as `tasks.batch_trigger` (which runs one task), with the
+        same per-item options and idempotency; returns the batch id, its run count and a
+        public access token. Large payloads are uploaded first.
+        """
+        batch = _prepare("batches.trigger", items, options, None)
+        return _run(self._client, batch, request_options).parse()
+
+
+class AsyncBatchTriggers:
+    """`BatchTriggers` for `AsyncTriggerClient`."""
+
+    _client: AsyncAPIClient
+
+    async def trigger(
+        self,
+        items: Sequence[BatchTaskItem],
+        *,
+        options: BatchTriggerOptions | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> CreateBatchResponse:
+        """See `BatchTriggers.trigger`."""
+        batch = _prepare("batches.trigger", items, options, None)
+        return (await _async_run(self._client, batch, request_options)).parse()
+
+
+class _Batch(NamedTuple):
+    """A batch checked and encoded, before anything is sent."""
+
+    create: Operation[CreateBatchResponse]
+    stream: Operation[StreamBatchItemsResponse]
+    create_args: dict[str, Any]
+    lines: list[dict[str, Any]]
+
+
+def _run(
+    client: SyncAPIClient, batch: _Batch, request_options: RequestOptions | None
+) -> RawResponse[CreateBatchResponse]:
     try:
-        created_response = await client.request(
-            operations.TASKS_BATCH_TRIGGER_CREATE, create_args, request_options
-        )
+        created_response = client.request(batch.create, batch.create_args, request_options)
     except NotFoundError as error:
-        raise _no_batch_api(error) from None
+        raise _no_batch_api(batch.create.name, error) from None
+    created = created_response.parse()
+    if created.is_cached:
+        return created_response  # the same batch was created before; its items are in
+    _check_batch_id(batch.create.name, created_response, created)
+    for _ in range(STREAM_ATTEMPTS):
+        streamed = client.request(batch.stream, _stream_args(created, batch), request_options).parse()
+        if streamed.sealed:
+            return created_response
+    raise _not_sealed(batch.create.name, created, streamed, len(batch.lines))
+
+
+async def _async_run(
+    client: AsyncAPIClient, batch: _Batch, request_options: RequestOptions | None
+) -> RawResponse[CreateBatchResponse]:
+    try:
+        created_response = await client.request(batch.create, batch.create_args, request_options)
+    except NotFoundError as error:
+        raise _no_batch_api(batch.create.name, error) from None
     created = created_response.parse()
     if created.is_cached:
         return created_response
-    _check_batch_id(created_response, created)
+    _check_batch_id(batch.create.name, created_response, created)
     for _ in range(STREAM_ATTEMPTS):
-        streamed = (
-            await client.request(
-                operations.TASKS_BATCH_TRIGGER_ITEMS,
-                {"batch_id": created.id, "items": lines},
-                request_options,
-            )
-        ).parse()
+        streamed = (await client.request(batch.stream, _stream_args(created, batch), request_options)).parse()
         if streamed.sealed:
             return created_response
-    raise _not_sealed(created, streamed, len(lines))
+    raise _not_sealed(batch.create.name, created, streamed, len(batch.lines))
+
+
+def _stream_args(created: CreateBatchResponse, batch: _Batch) -> dict[str, Any]:
+    return {"batch_id": created.id, "items": batch.lines}
+
+
+def _operations_named(
+    name: str,
+) -> tuple[Operation[CreateBatchResponse], Operation[StreamBatchItemsResponse]]:
+    create, stream = operations.TASKS_BATCH_TRIGGER_CREATE, operations.TASKS_BATCH_TRIGGER_ITEMS
+    if name == create.name:
+        return create, stream
+    return replace(create, name=name), replace(stream, name=name)
 
 
 def _prepare(
-    task_id: str, items: Sequence[BatchTriggerItem], options: BatchTriggerOptions | None
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The creation's arguments and the NDJSON lines, checked before anything is sent."""
-    if not isinstance(task_id, str) or not task_id:
-        raise ValueError(f"tasks.batch_trigger() needs a task id string, got {task_id!r:.80}")
+    name: str, items: Sequence[Any], options: BatchTriggerOptions | None, task_id: str | None
+) -> _Batch:
+    """The creation's arguments and the NDJSON lines, checked before anything is sent. With a
+    ``task_id`` every item runs that task; without, each item names its own."""
+    if task_id is not None and (not isinstance(task_id, str) or not task_id):
+        raise ValueError(f"{name}() needs a task id string, got {task_id!r:.80}")
+    shape = (
+        "{'payload': ..., 'options': {...}}"
+        if task_id is not None
+        else "{'task': ..., 'payload': ..., 'options': {...}}"
+    )
     if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Sequence):
-        raise TypeError(
-            "tasks.batch_trigger() items must be a list of {'payload': ..., 'options': {...}} dicts"
-        )
+        raise TypeError(f"{name}() items must be a list of {shape} dicts")
     if not 1 <= len(items) <= MAX_ITEMS:
-        raise ValueError(f"tasks.batch_trigger() takes 1 to {MAX_ITEMS} items, got {len(items)}")
-    batch = to_wire(options or {}, _BATCH_OPTION_FIELDS, "tasks.batch_trigger() options")
+        raise ValueError(f"{name}() takes 1 to {MAX_ITEMS} items, got {len(items)}")
+    batch = to_wire(options or {}, _BATCH_OPTION_FIELDS, f"{name}() options")
     user_key = (options or {}).get("idempotency_key")
     lines = [
-        _line(task_id, index, item, user_key, batch.get("idempotencyKeyTTL"))
+        _line(name, task_id, index, item, user_key, batch.get("idempotencyKeyTTL"))
         for index, item in enumerate(items)
     ]
-    create_args = {"run_count": len(lines), "task_identifiers": [task_id], "idempotency_key": user_key}
-    return create_args, lines
+    tasks = sorted({line["task"] for line in lines})  # distinct and sorted, as the official SDK sends them
+    create_args = {"run_count": len(lines), "task_identifiers": tasks, "idempotency_key": user_key}
+    return _Batch(*_operations_named(name), create_args, lines)
 
 
-def _no_batch_api(error: NotFoundError) -> NotFoundError:
+def _no_batch_api(name: str, error: NotFoundError) -> NotFoundError:
     # Creating a batch looks nothing up, so a 404 means the route itself is missing.
     return NotFoundError(
-        "tasks.batch_trigger: this server has no two-phase batch API (POST /api/v3/batches "
+        f"{name}: this server has no two-phase batch API (POST /api/v3/batches "
         f"answered 404: {error.message}); servers serve it from Trigger.dev 4.3.1. Upgrade "
         "the server, or trigger the items one by one with tasks.trigger.",
         status=error.status,
@@ -133,7 +204,9 @@ def _no_batch_api(error: NotFoundError) -> NotFoundError:
     )
 
 
-def _check_batch_id(response: RawResponse[CreateBatchResponse], created: CreateBatchResponse) -> None:
+def _check_batch_id(
+    name: str, response: RawResponse[CreateBatchResponse], created: CreateBatchResponse
+) -> None:
     # The id goes into the next request's path; one that cannot be a path segment is the
     # server's error, not the caller's.
     if (
@@ -142,7 +215,7 @@ def _check_batch_id(response: RawResponse[CreateBatchResponse], created: CreateB
         or not created.id.isprintable()
     ):
         raise ApiSchemaValidationError(
-            f"tasks.batch_trigger: the server created a batch with the id {created.id!r:.60}, "
+            f"{name}: the server created a batch with the id {created.id!r:.60}, "
             "which cannot be used to send its items",
             status=response.status_code,
             headers=response.headers,
@@ -151,25 +224,30 @@ def _check_batch_id(response: RawResponse[CreateBatchResponse], created: CreateB
 
 
 def _not_sealed(
-    created: CreateBatchResponse, streamed: StreamBatchItemsResponse, count: int
+    name: str, created: CreateBatchResponse, streamed: StreamBatchItemsResponse, count: int
 ) -> BatchNotSealedError:
     return BatchNotSealedError(
-        f"tasks.batch_trigger: batch {created.id} was not sealed after {STREAM_ATTEMPTS} attempts to "
+        f"{name}: batch {created.id} was not sealed after {STREAM_ATTEMPTS} attempts to "
         f"send its {count} items (server accepted {streamed.items_accepted}, "
         f"de-duplicated {streamed.items_deduplicated})",
         status=200,
     )
 
 
-def _line(task_id: str, index: int, item: Any, batch_key: Any, batch_ttl: str | None) -> dict[str, Any]:
-    where = f"tasks.batch_trigger() items[{index}]"
+def _line(
+    name: str, task_id: str | None, index: int, item: Any, batch_key: Any, batch_ttl: str | None
+) -> dict[str, Any]:
+    where = f"{name}() items[{index}]"
+    keys = _ITEM_KEYS if task_id is not None else _TASK_ITEM_KEYS
     if not isinstance(item, Mapping):
-        raise TypeError(
-            f"{where} must be a dict with 'payload' and 'options' keys, got {type(item).__name__}"
-        )
-    unknown = set(item) - _ITEM_KEYS
+        raise TypeError(f"{where} must be a dict with keys {sorted(keys)}, got {type(item).__name__}")
+    unknown = set(item) - keys
     if unknown:
-        raise TypeError(f"{where} has unknown keys {sorted(unknown)}; an item takes 'payload' and 'options'")
+        raise TypeError(f"{where} has unknown keys {sorted(unknown)}; an item takes {sorted(keys)}")
+    if task_id is None:
+        task_id = item.get("task")
+        if not isinstance(task_id, str) or not task_id:
+            raise ValueError(f"{where} needs 'task': the id of the task to run, got {task_id!r:.60}")
     item_options = to_wire(
         item.get("options") or {}, operations.TRIGGER_TASK_OPTIONS_FIELDS, f"{where}['options']"
     )
@@ -192,7 +270,7 @@ def _check_options_size(where: str, item_options: Mapping[str, Any]) -> None:
     limit = operations.TASKS_BATCH_TRIGGER_ITEMS.routes[0].max_line
     if limit is None or len(item_options.get("metadata") or ()) == 0:
         return
-    size = len(json_bytes("tasks.batch_trigger", item_options))
+    size = len(json_bytes("batch", item_options))
     if size + _LINE_OVERHEAD > limit:
         raise ValueError(
             f"{where}['options'] is {size:,} bytes: with it, the item is over the {limit:,} bytes the "

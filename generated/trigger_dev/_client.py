@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ._base_client import BaseAPIClient, SyncAPIClient
     from ._request_options import RequestOptions
     from .resources.auth import Auth
+    from .resources.batches import Batches
     from .resources.envvars import Envvars
     from .resources.runs import Runs
     from .resources.schedules import Schedules
@@ -25,6 +26,7 @@ __all__ = [
     "configure",
     "default_client",
     "auth",
+    "batches",
     "envvars",
     "runs",
     "schedules",
@@ -108,6 +110,13 @@ class TriggerClient(ClientDetails):
         return Auth(self._client)
 
     @cached_property
+    def batches(self) -> Batches:
+        """Batches of runs, across one task or several."""
+        from .resources.batches import Batches
+
+        return Batches(self._client)
+
+    @cached_property
     def envvars(self) -> Envvars:
         """Manage the environment variables of a project environment."""
         from .resources.envvars import Envvars
@@ -116,7 +125,7 @@ class TriggerClient(ClientDetails):
 
     @cached_property
     def runs(self) -> Runs:
-        """List, inspect, cancel, replay and reschedule runs."""
+        """List, inspect, cancel, replay and reschedule runs; wait for them and watch them."""
         from .resources.runs import Runs
 
         return Runs(self._client)
@@ -204,6 +213,7 @@ class _DefaultNamespace:
 
 
 auth = cast("Auth", _DefaultNamespace("auth"))
+batches = cast("Batches", _DefaultNamespace("batches"))
 envvars = cast("Envvars", _DefaultNamespace("envvars"))
 runs = cast("Runs", _DefaultNamespace("runs"))
 schedules = cast("Schedules", _DefaultNamespace("schedules"))

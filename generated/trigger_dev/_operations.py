@@ -9,6 +9,7 @@ from ._model_support import list_reader
 from ._operation import Offload, Operation, Param, Route
 from ._pagination import CursorPage, OffsetPage
 from .models import (
+    Batch,
     CreateBatchResponse,
     DeletedSchedule,
     EnvironmentVariable,
@@ -318,6 +319,24 @@ SCHEDULE_ID_PARAM = Param(
 )
 
 # Routes: one HTTP endpoint each.
+
+RETRIEVE_BATCH = Route(
+    operation_id="retrieveBatch",
+    method="GET",
+    path="/api/v2/batches/{batchId}",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="batchId",
+            python="batch_id",
+            location="path",
+            required=True,
+            schema={"type": "string"},
+            encode=text,
+        ),
+    ),
+    body=None,
+)
 
 LIST_ENV_VARS = Route(
     operation_id="listEnvVars",
@@ -828,6 +847,13 @@ CREATE_PUBLIC_TOKEN = Route(
 )
 
 # SDK methods.
+
+BATCHES_RETRIEVE: Operation[Batch] = Operation(
+    name="batches.retrieve",
+    routes=(RETRIEVE_BATCH,),
+    parse=Batch._from_wire,
+    pagination=None,
+)
 
 ENVVARS_LIST: Operation[list[EnvironmentVariable]] = Operation(
     name="envvars.list",

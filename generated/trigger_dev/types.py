@@ -18,6 +18,7 @@ from .models import (
 )
 
 __all__ = [
+    "BatchTaskItem",
     "BatchTriggerItem",
     "BatchTriggerOptions",
     "PublicTokenScopes",
@@ -92,6 +93,18 @@ class CreatePublicTokenRequestBodyRealtime(TypedDict, total=False):
 
 class BatchTriggerItem(TypedDict, total=False):
     """One run of `tasks.batch_trigger`: its payload and its own trigger options."""
+
+    payload: Any
+    options: TriggerTaskOptions
+
+
+class _BatchTaskItemTask(TypedDict):
+    task: str
+    """The id of the task to run."""
+
+
+class BatchTaskItem(_BatchTaskItemTask, total=False):
+    """One run of `batches.trigger`: the task it runs, its payload and its trigger options."""
 
     payload: Any
     options: TriggerTaskOptions

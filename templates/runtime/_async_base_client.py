@@ -75,6 +75,10 @@ class AsyncAPIClient(BaseAPIClient):
             operation, received, self._parser(operation, args, request_options), document
         )
 
+    async def pause(self, seconds: float) -> None:
+        """Wait between two calls of one operation (polling, reconnecting)."""
+        await self._sleep(seconds)
+
     async def _send(self, outgoing: Outgoing) -> Received:
         """Send one request until it succeeds or the retry policy gives up (then raises)."""
         attempt = 1

@@ -269,6 +269,10 @@ class SyncAPIClient(BaseAPIClient):
             operation, received, self._parser(operation, args, request_options), document
         )
 
+    def pause(self, seconds: float) -> None:
+        """Wait between two calls of one operation (polling, reconnecting)."""
+        self._sleep(seconds)
+
     def _send(self, outgoing: Outgoing) -> Received:
         """Send one request until it succeeds or the retry policy gives up (then raises)."""
         attempt = 1

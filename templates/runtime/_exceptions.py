@@ -12,6 +12,7 @@
     │   ├── BatchNotSealedError       a batch whose items did not all arrive
     │   └── ObjectStoreError          a large payload or output that could not be moved
     ├── AuthMethodError (ValueError)  the wrong credential for a call, before sending
+    ├── PollTimeoutError (TimeoutError)  runs.poll gave up before the run finished
     ├── SchemaError                   a field of the wrong type, when it is read
     └── NoSuchPageError (LookupError) the page after the last, or before the first
 
@@ -43,6 +44,7 @@ __all__ = [
     "NotFoundError",
     "ObjectStoreError",
     "PermissionDeniedError",
+    "PollTimeoutError",
     "RateLimitError",
     "SchemaError",
     "TriggerError",
@@ -196,6 +198,19 @@ class AuthMethodError(TriggerError, ValueError):
         self.credential = credential
 
 
+class PollTimeoutError(TriggerError, TimeoutError):
+    """`runs.poll` waited ``timeout`` seconds and the run had not finished.
+
+    ``run_id`` is the run, ``status`` the last status seen, ``waited`` the seconds spent.
+    """
+
+    def __init__(self, message: str, *, run_id: str, status: str | None, waited: float) -> None:
+        super().__init__(message)
+        self.run_id = run_id
+        self.status = status
+        self.waited = waited
+
+
 class SchemaError(TriggerError):
     """A wire value that does not match the API description; ``path`` locates it."""
 
@@ -305,7 +320,7 @@ for _error in (
     TriggerError, ApiError, ApiConnectionError, ApiTimeoutError, BadRequestError, AuthenticationError,
     PermissionDeniedError, NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError,
     InternalServerError, ApiSchemaValidationError, BatchNotSealedError, ObjectStoreError, AuthMethodError,
-    SchemaError, NoSuchPageError,
+    PollTimeoutError, SchemaError, NoSuchPageError,
 ):  # fmt: skip
     _error.__module__ = "trigger_dev"
 del _error

@@ -7,6 +7,12 @@ from .auth import (
     Auth,
     AuthWithRawResponse,
 )
+from .batches import (
+    AsyncBatches,
+    AsyncBatchesWithRawResponse,
+    Batches,
+    BatchesWithRawResponse,
+)
 from .envvars import (
     AsyncEnvvars,
     AsyncEnvvarsWithRawResponse,
@@ -37,6 +43,10 @@ __all__ = [
     "AsyncAuthWithRawResponse",
     "Auth",
     "AuthWithRawResponse",
+    "AsyncBatches",
+    "AsyncBatchesWithRawResponse",
+    "Batches",
+    "BatchesWithRawResponse",
     "AsyncEnvvars",
     "AsyncEnvvarsWithRawResponse",
     "Envvars",
