@@ -9,7 +9,16 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from generator.credentials import CredentialKindView, credential_kinds
-from generator.models import EnumView, ModelView, enum_views, model_views, reachable_models
+from generator.models import (
+    EnumView,
+    ModelView,
+    StatusFacts,
+    enum_views,
+    model_views,
+    reachable_models,
+    status_facts,
+    yielded_models,
+)
 from generator.operations import (
     MethodView,
     OperationBuilder,
@@ -43,6 +52,7 @@ class Context:
     shared_params: list[ParamView]  # components.parameters used by routes
     batch_max_items: int
     page_fields: dict[str, str]  # cursor_next, cursor_previous, page_current, page_total, page_count
+    statuses: StatusFacts  # database status -> API status, and the status flags
 
     def template_variables(self) -> dict[str, Any]:
         # Not dataclasses.asdict: the views keep their methods and properties.
@@ -57,6 +67,7 @@ def build_context(doc: Document) -> Context:
     response_roots: list[Any] = []
     for endpoint in doc.endpoints.values():
         response_roots.extend(r.prop for r in endpoint.responses.patterns)
+    response_roots.extend(yielded_models(doc))
     models = model_views(doc, types, reachable_models(doc, types, response_roots))
     input_names = {t.name for t in params.input_order}
     model_names = {m.name for m in models} | set(doc.enums)
@@ -90,6 +101,7 @@ def build_context(doc: Document) -> Context:
         shared_params=[shared_params[name] for name in sorted(shared_params)],
         batch_max_items=batch_max_items(routes),
         page_fields=pagination_fields(doc, types, routes),
+        statuses=status_facts(doc),
     )
 
 

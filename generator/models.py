@@ -124,6 +124,8 @@ def enum_views(doc: Document) -> list[EnumView]:
         if not isinstance(enum, EnumProperty):
             raise GenerationError(f"{name}: only string enums are supported")
         raw = doc.spec["components"]["schemas"].get(name, {})
+        if raw.get("x-sdk-internal"):
+            continue  # a wire vocabulary the runtime translates to, not a public type
         views.append(
             EnumView(
                 name=name,
@@ -133,3 +135,38 @@ def enum_views(doc: Document) -> list[EnumView]:
             )
         )
     return views
+
+
+def yielded_models(doc: Document) -> list[Any]:
+    """Models the runtime builds from a response rather than parsing it (``x-sdk-yields``:
+    the run snapshots of a shape stream), to generate next to the response models."""
+    names = {op["x-sdk-yields"] for _, _, op, _ in doc.raw_operations() if "x-sdk-yields" in op}
+    missing = sorted(names - doc.models.keys())
+    if missing:
+        raise GenerationError(f"x-sdk-yields names unknown schemas: {missing}")
+    return [doc.models[name] for name in sorted(names)]
+
+
+@dataclass
+class StatusFacts:
+    """How a run's database status reads as an API status, and the flags each status sets
+    (``x-database-statuses``, ``x-status-flags`` on the realtime run schema)."""
+
+    database: dict[str, str]
+    default: str
+    flags: dict[str, list[str]]
+
+
+def status_facts(doc: Document, schema_name: str = "RealtimeRun") -> StatusFacts:
+    raw = doc.spec["components"]["schemas"].get(schema_name, {})
+    statuses = set(doc.spec["components"]["schemas"]["RunStatus"]["enum"])
+    database = dict(raw.get("x-database-statuses", {}))
+    default = raw.get("x-database-status-default", "")
+    flags = {str(name): list(values) for name, values in raw.get("x-status-flags", {}).items()}
+    unknown = sorted({*database.values(), default, *(v for vs in flags.values() for v in vs)} - statuses)
+    if not database or not flags or unknown:
+        raise GenerationError(
+            f"{schema_name} needs x-database-statuses, x-database-status-default and x-status-flags "
+            f"naming RunStatus values (unknown: {unknown})"
+        )
+    return StatusFacts(database, default, flags)

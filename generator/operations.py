@@ -40,6 +40,7 @@ class RouteView:
     max_body: int | None = None  # bytes the server takes in one body (x-max-bytes)
     max_line: int | None = None  # bytes the server takes in one NDJSON line (x-max-line-bytes)
     when_empty: dict[str, Any] | None = None  # the result of an empty 2xx body (x-sdk-when-empty)
+    headers: dict[str, str] = field(default_factory=dict)  # sent with every request (x-sdk-headers)
 
 
 @dataclass
@@ -214,7 +215,19 @@ class OperationBuilder:
             max_body=request_body.get("x-max-bytes") if request_body else None,
             max_line=request_body.get("x-max-line-bytes") if request_body else None,
             when_empty=self.when_empty_of(operation),
+            headers=self.headers_of(operation),
         )
+
+    def headers_of(self, operation: dict[str, Any]) -> dict[str, str]:
+        headers = operation.get("x-sdk-headers", {})
+        if not isinstance(headers, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+        ):
+            raise GenerationError(f"{operation['operationId']}: x-sdk-headers maps header names to strings")
+        reserved = {k for k in headers if k.lower() in {"authorization", "content-type", "user-agent"}}
+        if reserved:
+            raise GenerationError(f"{operation['operationId']}: x-sdk-headers cannot set {sorted(reserved)}")
+        return dict(headers)
 
     def when_empty_of(self, operation: dict[str, Any]) -> dict[str, Any] | None:
         """What an empty success body means (a 204 from a delete, say), if the spec says."""

@@ -12,18 +12,18 @@ import trigger_dev
 PUBLIC = {
     "trigger_dev": [
         "ApiConnectionError", "ApiError", "ApiSchemaValidationError", "ApiTimeoutError", "AsyncCursorPage",
-        "AsyncOffsetPage", "AsyncPage", "AsyncPaginator", "AsyncTriggerClient", "AuthMethodError",
+        "AsyncOffsetPage", "AsyncOutputStream", "AsyncPage", "AsyncPaginator", "AsyncRunSubscription", "AsyncTriggerClient", "AuthMethodError",
         "AuthenticationError", "BadRequestError", "BatchNotSealedError", "ConflictError", "CursorPage",
-        "InternalServerError", "NoSuchPageError", "NotFoundError", "ObjectStoreError", "OffsetPage", "Page",
+        "InternalServerError", "NoSuchPageError", "NotFoundError", "ObjectStoreError", "OffsetPage", "OutputStream", "Page",
         "PermissionDeniedError", "PollTimeoutError", "RateLimitError", "RawResponse", "RequestOptions", "RetryOptions",
-        "SchemaError", "TriggerClient", "TriggerError", "UnprocessableEntityError", "__version__", "auth", "batches", "configure",
+        "RunSubscription", "SchemaError", "TriggerClient", "TriggerError", "UnprocessableEntityError", "__version__", "auth", "batches", "configure",
         "default_client", "envvars", "models", "runs", "schedules", "tasks", "types",
     ],
     "trigger_dev.models": [
         "Batch", "BatchItemError", "BatchProcessing", "BatchStatus", "CreateBatchResponse", "CursorPagination", "DebounceMode", "DeletedSchedule", "EnvironmentSlug",
         "EnvironmentType", "EnvironmentVariable", "ErrorBody", "IdempotencyKeyScope", "JwtClaims", "ListRunItem",
         "ListRunsResponse", "ListSchedulesResponse", "MachinePreset", "OffsetPagination", "PacketUploadUrl", "PublicToken",
-        "RateLimitProblem", "RelatedRun", "RelatedRuns", "Run", "RunEnvironment", "RunError", "RunIdResponse",
+        "RateLimitProblem", "RealtimeRun", "RelatedRun", "RelatedRuns", "Run", "RunEnvironment", "RunError", "RunIdResponse",
         "RunSchedule", "RunStatus", "RunStatusFilter", "RunsEnvironmentSlug", "Schedule", "ScheduleEnvironment",
         "ScheduleGenerator", "ScheduleGeneratorType", "ScheduleType", "StreamBatchItemsResponse",
         "SuccessResponse", "Timezones", "TriggerFunction", "TriggerTaskResponse", "VariableError",

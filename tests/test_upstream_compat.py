@@ -72,8 +72,9 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "listTimezones": lambda c: c.schedules.timezones(),
     "retrieveBatch": lambda c: c.batches.retrieve("batch_1"),
 }
-# Called by the runtime on its own (large payloads): exercised in test_large_data.py.
-RUNTIME_ONLY = {"presignPacketUpload", "presignPacketUploadV1"}
+# Called by the runtime on its own: large payloads (test_large_data.py) and stored payloads
+# of realtime rows (test_realtime.py).
+RUNTIME_ONLY = {"presignPacketUpload", "presignPacketUploadV1", "presignPacketDownload"}
 # The other phase of a batch trigger answers with a fixed body when one phase is under test.
 OTHER_PHASE = {
     "createBatch": (

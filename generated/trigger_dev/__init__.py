@@ -48,6 +48,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from . import models, types
     from ._async_client import AsyncTriggerClient
+    from ._output_streams import AsyncOutputStream, OutputStream
     from ._pagination import (
         AsyncCursorPage,
         AsyncOffsetPage,
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
         Page,
     )
     from ._raw_response import RawResponse
+    from ._realtime import AsyncRunSubscription, RunSubscription
     from ._request_options import RequestOptions, RetryOptions
 
 # Loaded on first use rather than at import: the models and types (about forty modules) and
@@ -68,6 +70,10 @@ _LAZY = {
     "AsyncOffsetPage": "._pagination",
     "AsyncPage": "._pagination",
     "AsyncPaginator": "._pagination",
+    "AsyncOutputStream": "._output_streams",
+    "AsyncRunSubscription": "._realtime",
+    "OutputStream": "._output_streams",
+    "RunSubscription": "._realtime",
     "models": ".models",
     "types": ".types",
     "CursorPage": "._pagination",
@@ -103,7 +109,9 @@ __all__ = [
     "AsyncCursorPage",
     "AsyncOffsetPage",
     "AsyncPage",
+    "AsyncOutputStream",
     "AsyncPaginator",
+    "AsyncRunSubscription",
     "AsyncTriggerClient",
     "ApiConnectionError",
     "ApiError",
@@ -120,6 +128,7 @@ __all__ = [
     "NotFoundError",
     "ObjectStoreError",
     "OffsetPage",
+    "OutputStream",
     "Page",
     "PermissionDeniedError",
     "PollTimeoutError",
@@ -127,6 +136,7 @@ __all__ = [
     "RawResponse",
     "RequestOptions",
     "RetryOptions",
+    "RunSubscription",
     "SchemaError",
     "TriggerClient",
     "TriggerError",

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_async_transport.py (sha256 3d7a7d8391f83a05); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_async_transport.py (sha256 6fb331107b58edb1); edit that file, not this one.
 """One HTTP attempt over aiohttp, for `AsyncTriggerClient`, with transport failures turned into
 the same client errors as the urllib3 transport's. Imported only by the async client.
 
@@ -13,6 +13,7 @@ import asyncio
 import base64
 import ssl
 import zlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from yarl import URL
@@ -30,7 +31,7 @@ except ImportError as missing:  # pragma: no cover - depends on the installation
         "AsyncTriggerClient needs aiohttp, an optional dependency: pip install 'trigger-dev[async]'"
     ) from missing
 
-__all__ = ["AsyncTransport"]
+__all__ = ["AsyncOpenResponse", "AsyncTransport"]
 
 
 class AsyncTransport:
@@ -103,6 +104,36 @@ class AsyncTransport:
         assert failure is not None
         raise failure
 
+    async def open(self, outgoing: Outgoing) -> AsyncOpenResponse:
+        """Send the request and return as soon as the headers arrive, the body unread."""
+        connect = outgoing.options.connect_timeout_in_ms / 1000
+        read = outgoing.options.timeout_in_ms / 1000
+        timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
+        session = self._session_for_this_loop()
+        proxy, proxy_headers = self._proxy_for(outgoing.url)
+        failure: ApiError | None = None
+        try:
+            response = await session.request(
+                outgoing.method,
+                outgoing.url,
+                data=outgoing.body,
+                headers=outgoing.headers,
+                timeout=timeout,
+                allow_redirects=False,
+                proxy=proxy,
+                proxy_headers=proxy_headers,
+                auto_decompress=True,
+            )
+            return AsyncOpenResponse(response, read)
+        except aiohttp.ConnectionTimeoutError:
+            failure = ApiTimeoutError(f"Could not connect within {connect:g} s{self._via(proxy)}.")
+        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
+            failure = ApiTimeoutError(f"Request timed out after {read:g} s without an answer.")
+        except aiohttp.ClientError as exc:
+            failure = ApiConnectionError(f"Connection error: {type(exc).__name__}: {exc}{self._via(proxy)}")
+        assert failure is not None
+        raise failure
+
     def _proxy_for(self, url: str) -> tuple[str | None, SecretHeaders | None]:
         if not (self._proxies.http or self._proxies.https):
             return None, None
@@ -135,3 +166,42 @@ class AsyncTransport:
 
     def __repr__(self) -> str:
         return f"<AsyncTransport {'session given' if not self._owns_session else repr(self._proxies)}>"
+
+
+class AsyncOpenResponse:
+    """`OpenResponse` for aiohttp: the body read as it arrives."""
+
+    def __init__(self, response: aiohttp.ClientResponse, read_timeout: float) -> None:
+        self._response = response
+        self._read_timeout = read_timeout
+        self.status = response.status
+        self.headers: Any = response.headers
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The body in pieces as they arrive; ends when the server ends it."""
+        while True:
+            failure: ApiError | None = None
+            data = b""
+            try:
+                data = await self._response.content.readany()
+            except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
+                failure = ApiTimeoutError(f"No data for {self._read_timeout:g} s.")
+            except (aiohttp.ClientError, zlib.error) as exc:
+                failure = ApiConnectionError(f"Connection error: {type(exc).__name__}: {exc}")
+            if failure is not None:
+                self.close()
+                raise failure
+            if not data:
+                return
+            yield data
+
+    async def read_all(self) -> bytes:
+        try:
+            return await self._response.read()
+        except (aiohttp.ClientError, asyncio.TimeoutError, zlib.error):
+            return b""
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._response.close()

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 e7e4470689b5af28); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 ecc6cd8ba263ec96); edit that file, not this one.
 """The client core. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -36,11 +36,20 @@ from ._raw_response import UNPARSED, RawResponse
 from ._request_options import RequestOptions, ResolvedOptions
 from ._retry import MAX_SERVER_REQUESTED_WAIT, requested_wait
 from ._spec import API_VERSION, DEFAULT_BASE_URL
-from ._transport import Transport
+from ._transport import OpenResponse, Transport
 from ._version import __version__
 from ._wire import Outgoing, Received
 
-__all__ = ["API_VERSION", "DEFAULT_BASE_URL", "BaseAPIClient", "Call", "Outgoing", "SyncAPIClient"]
+__all__ = [
+    "API_VERSION",
+    "DEFAULT_BASE_URL",
+    "BaseAPIClient",
+    "Call",
+    "Outgoing",
+    "SyncAPIClient",
+    "object_store_request",
+    "stored_packet",
+]
 
 T = TypeVar("T")
 
@@ -87,11 +96,18 @@ class BaseAPIClient:
         prepared = prepare_request(operation, route, args)
         return Call(operation, args, request_options, prepared, self.options.merged(request_options))
 
+    def check(
+        self, operation: Operation[Any], args: Mapping[str, Any], request_options: RequestOptions | None
+    ) -> None:
+        """Raise for arguments the call would refuse, without sending anything."""
+        check_size(self._prepare(operation, args, request_options).request)
+
     def _outgoing(self, call: Call) -> Outgoing:
         prepared = call.request
         check_size(prepared)
         route = prepared.route
         headers = SecretHeaders(self._fixed_headers)
+        headers.update(route.headers)
         headers.update(call.options.additional_headers)
         if route.credentials and self.credential is not None:
             headers["Authorization"] = self.credential.authorization
@@ -105,12 +121,7 @@ class BaseAPIClient:
         return Outgoing(call.operation.name, route.method, url, headers, prepared.body(), call.options)
 
     def _object_store_request(self, call: Call, method: str, url: str, body: bytes | None = None) -> Outgoing:
-        """A transfer to or from a presigned URL: no credential, no API headers (the URL is
-        signed, and the key must never reach the object store)."""
-        headers = SecretHeaders({"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"})
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        return Outgoing(f"{call.operation.name} (object storage)", method, url, headers, body, call.options)
+        return object_store_request(call.operation.name, call.options, method, url, body)
 
     @staticmethod
     def _upload_target(answer: Any, payload: LargePayload) -> Upload:
@@ -181,13 +192,7 @@ class BaseAPIClient:
 
     @staticmethod
     def _downloaded(call: Call, document: Any, data_field: str, url: str, received: Received) -> Any:
-        try:
-            return decode_packet(received.headers.get("content-type"), received.content)
-        except ValueError as exc:
-            reason = f"what it holds is not valid for its content type: {exc}"
-            raise download_error(
-                call.operation.name, data_field, document.get("id"), url, reason, received.status
-            ) from None
+        return stored_packet(call.operation.name, data_field, document.get("id"), url, received)
 
     def _wait_after_failure(self, outgoing: Outgoing, attempt: int, error: ApiConnectionError) -> float:
         """Seconds to wait before retrying after no response arrived; re-raises when done."""
@@ -220,6 +225,18 @@ class BaseAPIClient:
             raise _error(received)
         _log_retry(outgoing, attempt, f"status {status}", wait)
         return wait
+
+    @staticmethod
+    def _log_opened(outgoing: Outgoing, status: int, started: float) -> None:
+        if logger.isEnabledFor(logging.DEBUG):
+            elapsed_ms = (time.monotonic() - started) * 1000
+            logger.debug(
+                "%s %s -> %d in %.0f ms (reading as it arrives)",
+                outgoing.method,
+                _path_of(outgoing.url),
+                status,
+                elapsed_ms,
+            )
 
     @staticmethod
     def _raw_response(
@@ -269,6 +286,24 @@ class SyncAPIClient(BaseAPIClient):
             operation, received, self._parser(operation, args, request_options), document
         )
 
+    def open_stream(
+        self, operation: Operation[Any], args: Mapping[str, Any], request_options: RequestOptions | None
+    ) -> OpenResponse:
+        """Send one request (one attempt) and return its body unread, for reading as it
+        arrives; an error status raises as `request` would."""
+        outgoing = self._outgoing(self._prepare(operation, args, request_options))
+        started = time.monotonic()
+        response = self._transport.open(outgoing)
+        if not 200 <= response.status < 300:
+            self._wait_after_response(
+                outgoing,
+                outgoing.options.retry.max_attempts,
+                Received(response.status, response.headers, response.read_all()),
+                started,
+            )
+        self._log_opened(outgoing, response.status, started)
+        return response
+
     def pause(self, seconds: float) -> None:
         """Wait between two calls of one operation (polling, reconnecting)."""
         self._sleep(seconds)
@@ -317,6 +352,27 @@ class SyncAPIClient(BaseAPIClient):
         store_reference(payload, target.storage_path)
         call.request.encoded = None
 
+    def read_stored_packet(
+        self, name: str, path: str, *, data_field: str, run_id: str, request_options: RequestOptions | None
+    ) -> Any:
+        """A payload or output kept in object storage, by its storage path (what realtime
+        rows carry): ask the API for a download URL, then download and decode it."""
+        from . import _operations as operations
+
+        answer = self.request(
+            operations.PACKETS_PRESIGN_DOWNLOAD, {"filename": path}, request_options
+        ).parse()
+        url = answer.presigned_url
+        try:
+            received = self._send(
+                object_store_request(name, self.options.merged(request_options), "GET", url)
+            )
+        except ApiError as error:
+            raise download_error(
+                name, data_field, run_id, url, transfer_failure(error), error.status
+            ) from None
+        return stored_packet(name, data_field, run_id, url, received)
+
     def _download(self, call: Call, document: Any, data_field: str, url: str) -> Any:
         try:
             received = self._send(self._object_store_request(call, "GET", url))
@@ -344,6 +400,26 @@ class SyncAPIClient(BaseAPIClient):
 
     def close(self) -> None:
         self._transport.close()
+
+
+def object_store_request(
+    name: str, options: ResolvedOptions, method: str, url: str, body: bytes | None = None
+) -> Outgoing:
+    """A transfer to or from a presigned URL: no credential, no API headers (the URL is
+    signed, and the key must never reach the object store)."""
+    headers = SecretHeaders({"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"})
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    return Outgoing(f"{name} (object storage)", method, url, headers, body, options)
+
+
+def stored_packet(name: str, data_field: str, run_id: str, url: str, received: Received) -> Any:
+    """The value downloaded from object storage, read by the content type it came with."""
+    try:
+        return decode_packet(received.headers.get("content-type"), received.content)
+    except ValueError as exc:
+        reason = f"what it holds is not valid for its content type: {exc}"
+        raise download_error(name, data_field, run_id, url, reason, received.status) from None
 
 
 def _error(received: Received) -> ApiError:

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_operation.py (sha256 f6ff11bc1a7fbce5); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_operation.py (sha256 45296e4c96c3dd9a); edit that file, not this one.
 """What an SDK method is on the wire: its routes, their parameters, and how a call's
 arguments become a request. The tables themselves are generated into ``_operations.py``."""
 
@@ -77,6 +77,7 @@ class Route:
     offload: Offload | None = None
     max_body: int | None = None  # bytes the server takes in one body; larger is refused (413)
     max_line: int | None = None  # the same, per NDJSON line
+    headers: Mapping[str, str] = field(default_factory=dict)  # sent with every request
     by_python_name: Mapping[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -4,8 +4,10 @@ credentials, parameters with their wire names, constraints and encoders, and res
 
 from __future__ import annotations
 
+from typing import Any
+
 from ._encoding import Field, boolean, csv, delay, epoch_ms, idempotency_key, nested, queue, text
-from ._model_support import list_reader
+from ._model_support import as_any, as_str, list_reader
 from ._operation import Offload, Operation, Param, Route
 from ._pagination import CursorPage, OffsetPage
 from .models import (
@@ -316,6 +318,56 @@ SCHEDULE_ID_PARAM = Param(
     required=True,
     schema={"type": "string"},
     encode=text,
+)
+SHAPE_CURSOR_PARAM = Param(
+    wire="cursor", python="cursor", location="query", required=False, schema={"type": "string"}, encode=text
+)
+SHAPE_HANDLE_PARAM = Param(
+    wire="handle", python="handle", location="query", required=False, schema={"type": "string"}, encode=text
+)
+SHAPE_LIVE_PARAM = Param(
+    wire="live", python="live", location="query", required=False, schema={"type": "boolean"}, encode=boolean
+)
+SHAPE_LOG_PARAM = Param(
+    wire="log", python="log", location="query", required=False, schema={"type": "string"}, encode=text
+)
+SHAPE_OFFSET_PARAM = Param(
+    wire="offset", python="offset", location="query", required=True, schema={"type": "string"}, encode=text
+)
+SKIP_COLUMNS_PARAM = Param(
+    wire="skipColumns",
+    python="skip_columns",
+    location="query",
+    required=False,
+    schema={
+        "type": "array",
+        "items": {
+            "type": "string",
+            "enum": [
+                "startedAt",
+                "delayUntil",
+                "queuedAt",
+                "expiredAt",
+                "completedAt",
+                "number",
+                "isTest",
+                "usageDurationMs",
+                "costInCents",
+                "baseCostInCents",
+                "ttl",
+                "payload",
+                "payloadType",
+                "metadata",
+                "metadataType",
+                "output",
+                "outputType",
+                "runTags",
+                "error",
+                "realtimeStreams",
+            ],
+        },
+    },
+    encode=csv,
 )
 
 # Routes: one HTTP endpoint each.
@@ -789,6 +841,15 @@ PRESIGN_PACKET_UPLOAD = Route(
     body=None,
 )
 
+PRESIGN_PACKET_DOWNLOAD = Route(
+    operation_id="presignPacketDownload",
+    method="GET",
+    path="/api/v1/packets/{filename}",
+    credentials=frozenset(["secret_key"]),
+    params=(PACKET_FILENAME_PARAM,),
+    body=None,
+)
+
 PRESIGN_PACKET_UPLOAD_V1 = Route(
     operation_id="presignPacketUploadV1",
     method="PUT",
@@ -844,6 +905,115 @@ CREATE_PUBLIC_TOKEN = Route(
         ),
     ),
     body="json",
+)
+
+RUN_SHAPE = Route(
+    operation_id="runShape",
+    method="GET",
+    path="/realtime/v1/runs/{runId}",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        RUN_ID_PARAM,
+        SHAPE_OFFSET_PARAM,
+        SHAPE_HANDLE_PARAM,
+        SHAPE_LIVE_PARAM,
+        SHAPE_CURSOR_PARAM,
+        SHAPE_LOG_PARAM,
+        SKIP_COLUMNS_PARAM,
+    ),
+    body=None,
+    headers={"x-trigger-electric-version": "1.0.0-beta.1"},
+)
+
+TAGGED_RUNS_SHAPE = Route(
+    operation_id="taggedRunsShape",
+    method="GET",
+    path="/realtime/v1/runs",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="tags",
+            python="tags",
+            location="query",
+            required=True,
+            schema={
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "type": "string",
+                    "minLength": 1,
+                    "pattern": '^[^\\x00-\\x1f\\x7f\\\\"]+$',
+                    "x-hint": "a tag without control characters, backslashes or double quotes (servers from 4.5 refuse those)",
+                },
+            },
+            encode=csv,
+        ),
+        Param(
+            wire="createdAt",
+            python="created_at",
+            location="query",
+            required=False,
+            schema={
+                "type": "string",
+                "pattern": "^(\\d+(w|d|hr|h|m|s))+$",
+                "x-hint": 'a duration such as "1h" or "2h30m" (units w, d, hr, h, m, s)',
+            },
+            encode=text,
+        ),
+        SHAPE_OFFSET_PARAM,
+        SHAPE_HANDLE_PARAM,
+        SHAPE_LIVE_PARAM,
+        SHAPE_CURSOR_PARAM,
+        SHAPE_LOG_PARAM,
+        SKIP_COLUMNS_PARAM,
+    ),
+    body=None,
+    headers={"x-trigger-electric-version": "1.0.0-beta.1"},
+)
+
+BATCH_RUNS_SHAPE = Route(
+    operation_id="batchRunsShape",
+    method="GET",
+    path="/realtime/v1/batches/{batchId}",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="batchId",
+            python="batch_id",
+            location="path",
+            required=True,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        SHAPE_OFFSET_PARAM,
+        SHAPE_HANDLE_PARAM,
+        SHAPE_LIVE_PARAM,
+        SHAPE_CURSOR_PARAM,
+        SHAPE_LOG_PARAM,
+        SKIP_COLUMNS_PARAM,
+    ),
+    body=None,
+    headers={"x-trigger-electric-version": "1.0.0-beta.1"},
+)
+
+READ_RUN_STREAM = Route(
+    operation_id="readRunStream",
+    method="GET",
+    path="/realtime/v1/streams/{runId}/{streamKey}",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        RUN_ID_PARAM,
+        Param(
+            wire="streamKey",
+            python="key",
+            location="path",
+            required=True,
+            schema={"type": "string"},
+            encode=text,
+        ),
+    ),
+    body=None,
+    headers={"Accept": "text/event-stream", "Accept-Encoding": "identity"},
 )
 
 # SDK methods.
@@ -1031,6 +1201,12 @@ PACKETS_PRESIGN_UPLOAD: Operation[PacketUploadUrl] = Operation(
     parse=PacketUploadUrl._from_wire,
 )
 
+PACKETS_PRESIGN_DOWNLOAD: Operation[PacketUploadUrl] = Operation(
+    name="packets.presign_download",
+    routes=(PRESIGN_PACKET_DOWNLOAD,),
+    parse=PacketUploadUrl._from_wire,
+)
+
 PACKETS_PRESIGN_UPLOAD_V1: Operation[PacketUploadUrl] = Operation(
     name="packets.presign_upload_v1",
     routes=(PRESIGN_PACKET_UPLOAD_V1,),
@@ -1047,4 +1223,28 @@ AUTH_SERVER_SIGNED_TOKEN: Operation[PublicToken] = Operation(
     name="auth.server_signed_token",
     routes=(CREATE_PUBLIC_TOKEN,),
     parse=PublicToken._from_wire,
+)
+
+RUNS_RUN_SHAPE: Operation[list[Any]] = Operation(
+    name="runs.run_shape",
+    routes=(RUN_SHAPE,),
+    parse=list_reader(as_any),
+)
+
+RUNS_TAGGED_RUNS_SHAPE: Operation[list[Any]] = Operation(
+    name="runs.tagged_runs_shape",
+    routes=(TAGGED_RUNS_SHAPE,),
+    parse=list_reader(as_any),
+)
+
+RUNS_BATCH_RUNS_SHAPE: Operation[list[Any]] = Operation(
+    name="runs.batch_runs_shape",
+    routes=(BATCH_RUNS_SHAPE,),
+    parse=list_reader(as_any),
+)
+
+RUNS_READ_STREAM: Operation[str] = Operation(
+    name="runs.read_stream",
+    routes=(READ_RUN_STREAM,),
+    parse=as_str,
 )

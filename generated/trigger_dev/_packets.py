@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_packets.py (sha256 003c00dda26645f9); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_packets.py (sha256 b3a6699608a7e367); edit that file, not this one.
 """Payloads and outputs too large to travel inline, which the server keeps in object storage.
 
 Before a trigger, a payload of 128 KiB or more (serialised) is uploaded to a presigned URL
@@ -27,6 +27,7 @@ __all__ = [
     "OFFLOAD_THRESHOLD",
     "LargePayload",
     "decode_packet",
+    "decode_packet_text",
     "large_payloads",
     "offloaded_fields",
     "store_reference",
@@ -117,8 +118,12 @@ def decode_packet(content_type: str | None, content: bytes) -> Any:
     gives its ``json`` member, which is what the server would have sent inline; text and
     unknown types come back as text. ``ValueError`` when the content does not parse.
     """
+    return decode_packet_text(content_type, content.decode("utf-8"))
+
+
+def decode_packet_text(content_type: str | None, text: str) -> Any:
+    """`decode_packet` for a value already read as text (a realtime row's column)."""
     media = (content_type or "application/json").split(";", 1)[0].strip().lower()
-    text = content.decode("utf-8")
     if not text:
         return None
     if media in ("application/json", "application/super+json"):

@@ -35,3 +35,34 @@ CURSOR_PREVIOUS = "previous"
 PAGE_CURRENT = "current_page"
 PAGE_TOTAL = "total_pages"
 PAGE_COUNT = "count"
+
+# A realtime row's database status -> the API status; a value not listed reads as the default.
+DATABASE_STATUSES: dict[str, str] = {
+    "DELAYED": "DELAYED",
+    "WAITING_FOR_DEPLOY": "PENDING_VERSION",
+    "PENDING_VERSION": "PENDING_VERSION",
+    "PENDING": "QUEUED",
+    "PAUSED": "WAITING",
+    "WAITING_TO_RESUME": "WAITING",
+    "DEQUEUED": "DEQUEUED",
+    "RETRYING_AFTER_FAILURE": "EXECUTING",
+    "EXECUTING": "EXECUTING",
+    "CANCELED": "CANCELED",
+    "COMPLETED_SUCCESSFULLY": "COMPLETED",
+    "SYSTEM_FAILURE": "SYSTEM_FAILURE",
+    "CRASHED": "CRASHED",
+    "INTERRUPTED": "FAILED",
+    "COMPLETED_WITH_ERRORS": "FAILED",
+    "EXPIRED": "EXPIRED",
+    "TIMED_OUT": "TIMED_OUT",
+}
+DATABASE_STATUS_DEFAULT = "QUEUED"
+# Each status flag of a run, by the API statuses that set it.
+STATUS_FLAGS: dict[str, frozenset[str]] = {
+    "isQueued": frozenset(["PENDING_VERSION", "QUEUED", "DELAYED"]),
+    "isWaiting": frozenset(["WAITING"]),
+    "isExecuting": frozenset(["DEQUEUED", "EXECUTING"]),
+    "isFailed": frozenset(["FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"]),
+    "isSuccess": frozenset(["COMPLETED"]),
+    "isCancelled": frozenset(["CANCELED"]),
+}

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_transport.py (sha256 12ea19b0b9f3bb26); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_transport.py (sha256 42bad9e2e0e87203); edit that file, not this one.
 """One HTTP attempt over urllib3, with transport failures turned into client errors.
 
 Connections never cross a fork: a child process (gunicorn and Celery workers,
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections.abc import Iterator
 from typing import Any
 
 import urllib3
@@ -22,7 +23,7 @@ from ._environment import ProxySettings, ca_bundle_for, proxy_credentials, proxy
 from ._exceptions import ApiConnectionError, ApiError, ApiSchemaValidationError, ApiTimeoutError
 from ._wire import Outgoing, Received
 
-__all__ = ["POOL_SIZE", "Transport", "after_fork", "default_pool_manager"]
+__all__ = ["POOL_SIZE", "OpenResponse", "Transport", "after_fork", "default_pool_manager"]
 
 
 POOL_SIZE = 32
@@ -97,6 +98,15 @@ class Transport:
         _live.add(self)
 
     def send(self, outgoing: Outgoing) -> Received:
+        response = self._start(outgoing)
+        return self._read(outgoing, response, outgoing.options.timeout_in_ms / 1000)
+
+    def open(self, outgoing: Outgoing) -> OpenResponse:
+        """Send the request and return as soon as the headers arrive, the body unread (a
+        stream of server-sent events)."""
+        return OpenResponse(self._start(outgoing), outgoing.options.timeout_in_ms / 1000)
+
+    def _start(self, outgoing: Outgoing) -> urllib3.BaseHTTPResponse:
         connect = outgoing.options.connect_timeout_in_ms / 1000
         read = outgoing.options.timeout_in_ms / 1000
         pool = self._given if self._given is not None else self._pools.for_url(outgoing.url)
@@ -130,7 +140,7 @@ class Transport:
             failure = ApiConnectionError(f"Connection error: {_reason(exc)}")
         if failure is not None:
             raise failure
-        return self._read(outgoing, response, read)
+        return response
 
     def _read(self, outgoing: Outgoing, response: urllib3.BaseHTTPResponse, read: float) -> Received:
         failure: ApiError | None = None
@@ -190,6 +200,48 @@ class Transport:
 
     def __repr__(self) -> str:
         return f"<Transport {'pool_manager given' if self._given is not None else repr(self._proxies)}>"
+
+
+class OpenResponse:
+    """A response whose body is read as it arrives. `close` drops the connection (a body read
+    only in part cannot be reused)."""
+
+    def __init__(self, response: urllib3.BaseHTTPResponse, read_timeout: float) -> None:
+        self._response = response
+        self._read_timeout = read_timeout
+        self.status = response.status
+        self.headers: Any = response.headers
+
+    def chunks(self, size: int = 65536) -> Iterator[bytes]:
+        """The body in pieces as they arrive; ends when the server ends it."""
+        while True:
+            failure: ApiError | None = None
+            data = b""
+            try:
+                data = self._response.read1(size)
+            except Urllib3TimeoutError:
+                failure = ApiTimeoutError(f"No data for {self._read_timeout:g} s.")
+            except (Urllib3Error, OSError) as exc:
+                failure = ApiConnectionError(f"Connection error: {_reason(exc)}")
+            if failure is not None:
+                self.close()
+                raise failure
+            if not data:
+                return
+            yield data
+
+    def read_all(self) -> bytes:
+        """The whole body (an error's), or what arrived of it."""
+        try:
+            return self._response.read()
+        except (Urllib3Error, OSError):
+            return b""
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._response.close()
+        self._response.release_conn()
 
 
 def _reason(exc: Exception) -> str:

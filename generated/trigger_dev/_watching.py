@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_watching.py (sha256 5e2a0e609e6a6c6c); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_watching.py (sha256 50c7b1ef791aab27); edit that file, not this one.
 """Waiting for runs: `runs.poll` (retrieve until the run has finished). The realtime
 subscriptions and output streams are in `_realtime` and `_output_streams`; this module
 mixes them into the `runs` namespace."""
@@ -9,6 +9,8 @@ import time
 from typing import TYPE_CHECKING
 
 from ._exceptions import PollTimeoutError
+from ._output_streams import AsyncOutputStreams, OutputStreams
+from ._realtime import AsyncRealtimeSubscriptions, RealtimeSubscriptions
 
 if TYPE_CHECKING:
     from ._async_base_client import AsyncAPIClient
@@ -49,8 +51,9 @@ def _timed_out(run: Run, waited: float) -> PollTimeoutError:
     )
 
 
-class RunsWatching:
-    """Methods of `runs` written by hand: waiting for a run."""
+class RunsWatching(RealtimeSubscriptions, OutputStreams):
+    """Methods of `runs` written by hand: waiting for a run, following it as it changes,
+    reading its output streams."""
 
     _client: SyncAPIClient
 
@@ -84,7 +87,7 @@ class RunsWatching:
             self._client.pause(interval)
 
 
-class AsyncRunsWatching:
+class AsyncRunsWatching(AsyncRealtimeSubscriptions, AsyncOutputStreams):
     """`RunsWatching` for `AsyncTriggerClient`: the same methods, awaited."""
 
     _client: AsyncAPIClient

@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._base_client import BaseAPIClient, Call
+from ._base_client import BaseAPIClient, Call, object_store_request, stored_packet
 from ._credentials import Credential
 from ._exceptions import ApiConnectionError, ApiError, NotFoundError
 from ._operation import Operation
@@ -28,6 +28,8 @@ from ._wire import Outgoing, Received
 
 if TYPE_CHECKING:
     import aiohttp
+
+    from ._async_transport import AsyncOpenResponse
 
 __all__ = ["AsyncAPIClient"]
 
@@ -74,6 +76,19 @@ class AsyncAPIClient(BaseAPIClient):
         return self._raw_response(
             operation, received, self._parser(operation, args, request_options), document
         )
+
+    async def open_stream(
+        self, operation: Operation[Any], args: Mapping[str, Any], request_options: RequestOptions | None
+    ) -> AsyncOpenResponse:
+        """See `SyncAPIClient.open_stream`."""
+        outgoing = self._outgoing(self._prepare(operation, args, request_options))
+        started = time.monotonic()
+        response = await self._transport.open(outgoing)
+        if not 200 <= response.status < 300:
+            received = Received(response.status, response.headers, await response.read_all())
+            self._wait_after_response(outgoing, outgoing.options.retry.max_attempts, received, started)
+        self._log_opened(outgoing, response.status, started)
+        return response
 
     async def pause(self, seconds: float) -> None:
         """Wait between two calls of one operation (polling, reconnecting)."""
@@ -124,6 +139,25 @@ class AsyncAPIClient(BaseAPIClient):
             ) from None
         store_reference(payload, target.storage_path)
         call.request.encoded = None
+
+    async def read_stored_packet(
+        self, name: str, path: str, *, data_field: str, run_id: str, request_options: RequestOptions | None
+    ) -> Any:
+        """See `SyncAPIClient.read_stored_packet`."""
+        from . import _operations as operations
+
+        answer = (
+            await self.request(operations.PACKETS_PRESIGN_DOWNLOAD, {"filename": path}, request_options)
+        ).parse()
+        url = answer.presigned_url
+        outgoing = object_store_request(name, self.options.merged(request_options), "GET", url)
+        try:
+            received = await self._send(outgoing)
+        except ApiError as error:
+            raise download_error(
+                name, data_field, run_id, url, transfer_failure(error), error.status
+            ) from None
+        return stored_packet(name, data_field, run_id, url, received)
 
     async def _download(self, call: Call, document: Any, data_field: str, url: str) -> Any:
         try:

@@ -18,3 +18,19 @@ RETRY_MIN_TIMEOUT_IN_MS = 1000
 RETRY_MAX_TIMEOUT_IN_MS = 30_000
 RETRY_FACTOR = 1.6
 RETRY_RANDOMIZE = False
+
+# Reconnecting a realtime subscription or output stream after a failure: the official
+# clients' backoff (shapes: 100 ms growing by 1.3 up to 10 s; streams: doubling up to 5 s).
+SHAPE_RETRY_INITIAL = 0.1
+SHAPE_RETRY_FACTOR = 1.3
+SHAPE_RETRY_MAX = 10.0
+STREAM_RETRY_INITIAL = 0.1
+STREAM_RETRY_FACTOR = 2.0
+STREAM_RETRY_MAX = 5.0
+LIVE_REQUEST_MIN_TIMEOUT_IN_MS = 30_000
+"""A live realtime request is held up to about 23 s by the server: a shorter timeout would
+fail every quiet period."""
+STREAM_TIMEOUT_SECONDS = 60
+"""How long the server keeps an output stream open without new data (Timeout-Seconds)."""
+STREAM_DEDUPE_WINDOW = 5000
+"""Part ids remembered to drop repeats from a v2 output stream, as the official client."""

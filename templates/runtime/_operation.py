@@ -77,6 +77,7 @@ class Route:
     offload: Offload | None = None
     max_body: int | None = None  # bytes the server takes in one body; larger is refused (413)
     max_line: int | None = None  # the same, per NDJSON line
+    headers: Mapping[str, str] = field(default_factory=dict)  # sent with every request
     by_python_name: Mapping[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -9,6 +9,8 @@ import time
 from typing import TYPE_CHECKING
 
 from ._exceptions import PollTimeoutError
+from ._output_streams import AsyncOutputStreams, OutputStreams
+from ._realtime import AsyncRealtimeSubscriptions, RealtimeSubscriptions
 
 if TYPE_CHECKING:
     from ._async_base_client import AsyncAPIClient
@@ -49,8 +51,9 @@ def _timed_out(run: Run, waited: float) -> PollTimeoutError:
     )
 
 
-class RunsWatching:
-    """Methods of `runs` written by hand: waiting for a run."""
+class RunsWatching(RealtimeSubscriptions, OutputStreams):
+    """Methods of `runs` written by hand: waiting for a run, following it as it changes,
+    reading its output streams."""
 
     _client: SyncAPIClient
 
@@ -84,7 +87,7 @@ class RunsWatching:
             self._client.pause(interval)
 
 
-class AsyncRunsWatching:
+class AsyncRunsWatching(AsyncRealtimeSubscriptions, AsyncOutputStreams):
     """`RunsWatching` for `AsyncTriggerClient`: the same methods, awaited."""
 
     _client: AsyncAPIClient

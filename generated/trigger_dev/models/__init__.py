@@ -23,6 +23,7 @@ from .offset_pagination import OffsetPagination
 from .packet_upload_url import PacketUploadUrl
 from .public_token import PublicToken
 from .rate_limit_problem import RateLimitProblem
+from .realtime_run import RealtimeRun
 from .related_run import RelatedRun
 from .related_runs import RelatedRuns
 from .run import Run
@@ -74,6 +75,7 @@ __all__ = [
     "PacketUploadUrl",
     "PublicToken",
     "RateLimitProblem",
+    "RealtimeRun",
     "RelatedRun",
     "RelatedRuns",
     "Run",
