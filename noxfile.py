@@ -25,6 +25,8 @@ TEST_DEPENDENCIES = (
     "ruamel.yaml==0.19.1",
     "trustme==1.2.1",
     "PyJWT==2.15.1",
+    "fastapi==0.165.0",
+    "httpx2==2.16.2",
     # 8.2.1 is the first release that loads cassettes safely; 9.x needs Python 3.11.
     "vcrpy==9.4.2; python_version >= '3.11'",
     "vcrpy==8.5.0; python_version < '3.11'",

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 import runpy
 from pathlib import Path
+from typing import Any
 
+import jwt
 import pytest
 
 import trigger_dev
+from tests.support.realtime_server import OutputStreamScript, RealtimeServer, realtime_server
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -31,8 +36,12 @@ EXPECTED = {
 }
 
 
+# Run against the local realtime server rather than cassettes (a mock cannot follow a run).
+REALTIME = {"watching_runs.py", "fastapi_public_tokens.py"}
+
+
 def test_every_example_is_checked() -> None:
-    assert sorted(p.name for p in EXAMPLES.glob("*.py")) == sorted(EXPECTED)
+    assert sorted(p.name for p in EXAMPLES.glob("*.py")) == sorted({*EXPECTED, *REALTIME})
 
 
 @pytest.mark.vcr
@@ -47,3 +56,75 @@ def test_example(
     output = capsys.readouterr().out
     for fragment in EXPECTED[name]:
         assert fragment in output, f"{name} did not print {fragment!r}:\n{output}"
+
+
+STARTED = datetime.datetime(2026, 1, 2, 3, 4, 6, tzinfo=datetime.timezone.utc)
+
+
+def summarize_article(server: RealtimeServer, row: dict[str, Any]) -> None:
+    """What the task does once triggered: starts, reports progress, streams, completes."""
+    words = ["A ", "short ", "summary."]
+    server.streams[(row["friendlyId"], "openai")] = OutputStreamScript(
+        "v1", entries=[(f"1767322806{i:03d}-0", [json.dumps({"delta": w})]) for i, w in enumerate(words)]
+    )
+    for status, progress in (("EXECUTING", 0.5), ("COMPLETED_SUCCESSFULLY", 1.0)):
+        if server.stopping.wait(0.05):
+            return
+        done = status == "COMPLETED_SUCCESSFULLY"
+        server.update(
+            row["id"],
+            status=status,
+            startedAt=STARTED,
+            metadata=json.dumps({"progress": progress}),
+            **({"output": json.dumps({"summary": "".join(words)}), "completedAt": STARTED} if done else {}),
+        )
+
+
+@pytest.fixture
+def realtime(monkeypatch: pytest.MonkeyPatch) -> Any:
+    with realtime_server() as server:
+        server.on_trigger = summarize_article
+        monkeypatch.setenv("TRIGGER_API_URL", server.base_url)
+        monkeypatch.setenv("TRIGGER_SECRET_KEY", "tr_dev_exampleKeyLongEnoughForHS256")
+        monkeypatch.setattr(trigger_dev._client, "_default", None)
+        yield server
+
+
+def test_watching_runs(realtime: RealtimeServer, capsys: pytest.CaptureFixture[str]) -> None:
+    runpy.run_path(str(EXAMPLES / "watching_runs.py"), run_name="__main__")
+    output = capsys.readouterr().out
+    for fragment in [
+        "triggered run_101; a browser could follow it with its token: True",
+        "COMPLETED 100%",
+        "streamed: A short summary.",
+        "output: {'summary': 'A short summary.'}",
+    ]:
+        assert fragment in output, f"watching_runs.py did not print {fragment!r}:\n{output}"
+
+
+def test_fastapi_public_tokens(realtime: RealtimeServer) -> None:
+    from fastapi.testclient import TestClient
+
+    module = runpy.run_path(str(EXAMPLES / "fastapi_public_tokens.py"), run_name="fastapi_public_tokens")
+    with TestClient(module["app"]) as browser:
+        started = browser.post("/summaries", json={"url": "https://example.com/post"}).json()
+        assert started == {"runId": "run_101", "publicAccessToken": "token-for-run_101"}
+
+        token = browser.get("/runs/run_101/token").json()["publicAccessToken"]
+        claims = jwt.decode(
+            token,
+            "tr_dev_exampleKeyLongEnoughForHS256",
+            algorithms=["HS256"],
+            audience="https://api.trigger.dev",
+            issuer="https://id.trigger.dev",
+        )
+        assert claims["sub"] == "env_1234" and claims["pub"] is True
+        assert claims["scopes"] == ["read:runs:run_101"] and claims["exp"] - claims["iat"] == 900
+
+        events = browser.get("/runs/run_101/events").text.split("\n\n")
+        snapshots = [json.loads(e.removeprefix("data: ")) for e in events if e]
+        assert snapshots[-1] == {
+            "status": "COMPLETED",
+            "metadata": {"progress": 1.0},
+            "output": {"summary": "A short summary."},
+        }

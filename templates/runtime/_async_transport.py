@@ -86,15 +86,20 @@ class AsyncTransport:
                 try:
                     return Received(response.status, response.headers, await response.read())
                 except (aiohttp.ClientPayloadError, zlib.error) as exc:
-                    if not 200 <= response.status < 300:
+                    if _cut_short(exc):
+                        # The connection ended before the body did: a network failure, retried
+                        # like one (as urllib3 reports it), not a body to decode.
+                        failure = ApiConnectionError(f"Connection error: the answer was cut short: {exc}")
+                    elif not 200 <= response.status < 300:
                         return Received(response.status, response.headers, b"")  # the status decides
-                    encoding = response.headers.get("content-encoding", "?")
-                    failure = ApiSchemaValidationError(
-                        f"{outgoing.name}: the response body could not be decoded (Content-Encoding: {encoding}): "
-                        f"{type(exc).__name__}: {exc}",
-                        status=response.status,
-                        headers=response.headers,
-                    )
+                    else:
+                        encoding = response.headers.get("content-encoding", "?")
+                        failure = ApiSchemaValidationError(
+                            f"{outgoing.name}: the response body could not be decoded "
+                            f"(Content-Encoding: {encoding}): {type(exc).__name__}: {exc}",
+                            status=response.status,
+                            headers=response.headers,
+                        )
         except aiohttp.ConnectionTimeoutError:
             failure = ApiTimeoutError(f"Could not connect within {connect:g} s{self._via(proxy)}.")
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
@@ -166,6 +171,13 @@ class AsyncTransport:
 
     def __repr__(self) -> str:
         return f"<AsyncTransport {'session given' if not self._owns_session else repr(self._proxies)}>"
+
+
+def _cut_short(exc: BaseException) -> bool:
+    from aiohttp.http_exceptions import ContentLengthError, TransferEncodingError
+
+    cause = exc.__cause__ or exc.__context__
+    return isinstance(cause, (ContentLengthError, TransferEncodingError)) or "not completed" in str(exc)
 
 
 class AsyncOpenResponse:

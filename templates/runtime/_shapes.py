@@ -49,6 +49,12 @@ class ShapeState:
 
     def read_schema(self, headers: Mapping[str, str]) -> None:
         """Take the column types an answer announces, before its rows are read."""
+        for name in ("electric-offset", "electric-handle"):
+            if not headers.get(name):
+                raise ProtocolError(
+                    f"the answer has no {name} header; a proxy between this client and the server "
+                    "may be removing response headers"
+                )
         schema = headers.get("electric-schema")
         if schema:
             self.parsers = column_parsers(schema)
@@ -57,16 +63,8 @@ class ShapeState:
 
     def advance(self, headers: Mapping[str, str], reached_head: bool) -> None:
         """Take the position a successful answer reports."""
-        offset = headers.get("electric-offset")
-        handle = headers.get("electric-handle")
-        if not offset or not handle:
-            missing = "electric-offset" if not offset else "electric-handle"
-            raise ProtocolError(
-                f"the answer has no {missing} header; a proxy between this client and the server "
-                "may be removing response headers"
-            )
-        self.offset = offset
-        self.handle = handle
+        self.offset = headers["electric-offset"]  # both checked by read_schema
+        self.handle = headers["electric-handle"]
         cursor = headers.get("electric-cursor")
         if cursor:
             self.cursor = cursor

@@ -285,6 +285,141 @@ def bench_pagination_overhead(repetitions: int) -> tuple[list[float], list[float
     return alternate(raw, sdk, repetitions)
 
 
+# A run's row as a realtime shape sends it (PostgreSQL text form), and the answers to the
+# live requests that follow: each changes the status, the time and the metadata, as a task
+# reporting progress does.
+SHAPE_SCHEMA = json.dumps(
+    {
+        "id": {"type": "text", "pk_index": 0},
+        "friendlyId": {"type": "text"},
+        "taskIdentifier": {"type": "text"},
+        "status": {"type": "TaskRunStatus"},
+        "createdAt": {"type": "timestamp"},
+        "updatedAt": {"type": "timestamp"},
+        "startedAt": {"type": "timestamp"},
+        "number": {"type": "int4"},
+        "isTest": {"type": "bool"},
+        "usageDurationMs": {"type": "int4"},
+        "costInCents": {"type": "float8"},
+        "baseCostInCents": {"type": "float8"},
+        "payload": {"type": "text"},
+        "payloadType": {"type": "text"},
+        "metadata": {"type": "text"},
+        "metadataType": {"type": "text"},
+        "runTags": {"type": "text", "dims": 1},
+        "error": {"type": "jsonb"},
+    }
+)
+SHAPE_KEY = '"public"."TaskRun"/"cm7xq2bq80000abcd1234efgh"'
+
+
+def shape_answers(variants: int = 100) -> tuple[Received, list[Received]]:
+    row = {
+        "id": "cm7xq2bq80000abcd1234efgh",
+        "friendlyId": "run_cm7xq2bq80000abcd1234efgh",
+        "taskIdentifier": "process-order",
+        "status": "EXECUTING",
+        "createdAt": "2025-01-01 00:00:00.123",
+        "updatedAt": "2025-01-01 00:00:01.5",
+        "startedAt": "2025-01-01 00:00:01.25",
+        "number": "42",
+        "isTest": "false",
+        "usageDurationMs": "0",
+        "costInCents": "0",
+        "baseCostInCents": "0.0025",
+        "payload": json.dumps(retrieved_run()["payload"]),
+        "payloadType": "application/json",
+        "metadata": json.dumps({"progress": 0}),
+        "metadataType": "application/json",
+        "runTags": "{customer_4821,priority,region_eu}",
+        "error": None,
+    }
+    up_to_date = {"headers": {"control": "up-to-date"}}
+    base = {"electric-handle": "17001-1735689600000", "content-type": "application/json"}
+    snapshot = Received(
+        200,
+        base | {"electric-offset": "0_inf", "electric-schema": SHAPE_SCHEMA, "electric-up-to-date": ""},
+        json.dumps(
+            [{"key": SHAPE_KEY, "value": row, "headers": {"operation": "insert"}}, up_to_date]
+        ).encode(),
+    )
+    updates = []
+    for n in range(variants):
+        change = {
+            "id": row["id"],
+            "updatedAt": f"2025-01-01 00:00:{n % 60:02d}.{n % 1000:03d}",
+            "usageDurationMs": str(n * 10),
+            "metadata": json.dumps({"progress": n / variants, "step": f"item {n}"}),
+        }
+        message = {"key": SHAPE_KEY, "value": change, "headers": {"operation": "update", "txids": [n]}}
+        headers = base | {
+            "electric-offset": f"{n + 1}_0",
+            "electric-cursor": "1234",
+            "electric-up-to-date": "",
+        }
+        updates.append(Received(200, headers, json.dumps([message, up_to_date]).encode()))
+    return snapshot, updates
+
+
+def canned_subscription(updates_wanted: int) -> Iterator[Any]:
+    """`runs.subscribe_to_run` over canned answers: one update per live request."""
+    import trigger_dev
+
+    snapshot, updates = shape_answers()
+    answers = iter([snapshot, *(updates[n % len(updates)] for n in range(updates_wanted))])
+    client = trigger_dev.TriggerClient(secret_key=KEY, base_url="http://127.0.0.1:9")
+    client._client._transport.send = lambda *args, **kwargs: next(answers)  # type: ignore[method-assign]
+    return iter(client.runs.subscribe_to_run("run_cm7xq2bq80000abcd1234efgh"))
+
+
+def bench_subscription_overhead(repetitions: int) -> tuple[list[float], list[float]]:
+    """A subscription's cost per update with the network replaced by canned live answers,
+    against decoding those answers' JSON."""
+    _, updates = shape_answers()
+    bodies = [u.content for u in updates]
+
+    def raw() -> float:
+        started = time.perf_counter()
+        for n in range(5000):
+            json.loads(bodies[n % len(bodies)])
+        return (time.perf_counter() - started) / 5000
+
+    def sdk() -> float:
+        subscription = canned_subscription(5000)
+        next(subscription)  # the snapshot
+        started = time.perf_counter()
+        for run in subscription:
+            run.metadata  # noqa: B018  (read a field, as a caller would)
+        return (time.perf_counter() - started) / 5000
+
+    return alternate(raw, sdk, repetitions)
+
+
+SUBSCRIPTION_PROBE = """
+import sys
+sys.path.insert(0, {tools!r})
+from bench import canned_subscription
+def rss(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field):
+            return int(line.split()[1]) / 1024
+count = 0
+for run in canned_subscription(100_000):
+    run.metadata
+    count += 1
+    if count == 10_000:
+        baseline = rss("VmHWM:")
+print(count - 1, baseline, rss("VmHWM:"))
+"""
+
+
+def bench_subscription_memory() -> tuple[int, float, float]:
+    probe = SUBSCRIPTION_PROBE.format(tools=str(Path(__file__).resolve().parent))
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    count, baseline, peak = output.stdout.split()
+    return int(count), float(baseline), float(peak)
+
+
 IMPORT_PROBE = "import time; t = time.perf_counter(); import {0}; print(time.perf_counter() - t)"
 
 
@@ -382,6 +517,8 @@ def main() -> int:
     imports = bench_import(repetitions * 2)
     with node_server(total=100_000) as url:
         count, baseline, peak = bench_memory(url)
+    subscription = bench_subscription_overhead(repetitions)
+    updates, sub_baseline, sub_peak = bench_subscription_memory()
 
     lines = [
         "| measurement | raw urllib3 (median, spread) | trigger_dev (median, spread) | ratio | target |",
@@ -410,13 +547,31 @@ def main() -> int:
         f"| peak RSS iterating {count:,} items | — | {baseline:.1f} MB after 10,000, {peak:.1f} MB at the end "
         f"| +{growth:.2f} MB | {'meets' if growth <= MEMORY_TARGET_MB else 'MISSES'} ≤ {MEMORY_TARGET_MB:g} MB |"
     )
+    lines.append(
+        row(
+            "`runs.subscribe_to_run`, per update, network replaced by canned live answers "
+            "(vs decoding them only)",
+            "µs",
+            1e6,
+            *subscription,
+            None,
+        )
+    )
+    sub_growth = sub_peak - sub_baseline
+    lines.append(
+        f"| peak RSS following {updates:,} updates of a run | — | {sub_baseline:.1f} MB after 10,000, "
+        f"{sub_peak:.1f} MB at the end | +{sub_growth:.2f} MB | "
+        f"{'meets' if sub_growth <= MEMORY_TARGET_MB else 'MISSES'} ≤ {MEMORY_TARGET_MB:g} MB |"
+    )
     print("\n".join(lines))
     items_per_second = 1 / median(pages[1])
     print(
         f"\nsummary: retrieve {median(retrieve[1]) / median(retrieve[0]):.2f}x "
         f"(the client's own work {(median(overhead[1]) - median(overhead[0])) * 1e6:.0f} µs a call), pagination "
         f"{median(pages[1]) / median(pages[0]):.2f}x ({items_per_second:,.0f} items/s), import "
-        f"{median(imports[1]) / median(imports[0]):.2f}x, memory +{growth:.2f} MB over {count - 10_000:,} items"
+        f"{median(imports[1]) / median(imports[0]):.2f}x, memory +{growth:.2f} MB over {count - 10_000:,} items; "
+        f"a subscription {median(subscription[1]) * 1e6:.0f} µs per update, memory +{sub_growth:.2f} MB over "
+        f"{updates - 10_000:,} updates"
     )
     return 0
 
