@@ -159,3 +159,33 @@ def test_the_context_is_typed_and_complete(document: Document) -> None:
         "page_count": "count",
     }
     assert set(context.template_variables()) == {f for f in context.__dataclass_fields__}
+
+
+def test_realtime_extensions_reach_the_context(document: Document) -> None:
+    context = build_context(document)
+    shape = next(r for r in context.routes if r.operation_id == "runShape")
+    assert shape.headers == {"x-trigger-electric-version": "1.0.0-beta.1"}
+    assert "RealtimeRun" in {m.name for m in context.models}  # x-sdk-yields: built, never parsed
+    assert "RealtimeColumn" not in {e.name for e in context.enums}  # x-sdk-internal
+    assert context.statuses.database["COMPLETED_SUCCESSFULLY"] == "COMPLETED"
+    assert context.statuses.default == "QUEUED"
+    assert context.statuses.flags["isCancelled"] == ["CANCELED"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda op, spec: op.update({"x-sdk-headers": {"Authorization": "x"}}), "cannot set"),
+        (lambda op, spec: op.update({"x-sdk-headers": {"a": 1}}), "maps header names to strings"),
+        (lambda op, spec: op.update({"x-sdk-yields": "Nope"}), "unknown schemas"),
+        (
+            lambda op, spec: spec["components"]["schemas"]["RealtimeRun"]["x-database-statuses"].update(X="RUNNING"),
+            "unknown: \\['RUNNING'\\]",
+        ),
+    ],
+)
+def test_bad_realtime_extensions_are_refused(document: Document, change: Any, message: str) -> None:
+    spec = copy.deepcopy(document.spec)
+    change(spec["paths"]["/realtime/v1/runs/{runId}"]["get"], spec)
+    with pytest.raises(GenerationError, match=message):
+        build_context(Document(spec, parse_spec(spec)))

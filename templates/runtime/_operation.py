@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from ._credentials import LABELS as _LABELS
 from ._credentials import Credential
@@ -201,7 +201,7 @@ def prepare_request(operation: Operation[Any], route: Route, args: Mapping[str, 
             body.update(fields)
     path = route.path.format_map(path_values)
     if query:
-        path = f"{path}?{urlencode(query, quote_via=quote, safe=',')}"
+        path = f"{path}?{_query_string(query)}"
     if route.body == "ndjson":
         lines = list(body.get("items", ()))
         return PreparedRequest(route.method, path, lines, "application/x-ndjson", route, operation.name, args)
@@ -255,6 +255,18 @@ def encode_document(operation: str, route: Route, document: Any) -> bytes:
     return json_bytes(operation, document)
 
 
+def _query_string(query: Mapping[str, Any]) -> str:
+    # Plain names and values (most are: offsets, ids, numbers) skip quote(); the rest are
+    # escaped as urlencode(quote_via=quote, safe=",") would.
+    parts = []
+    for key, value in query.items():
+        text = str(value)
+        if not _PLAIN_QUERY.fullmatch(text):
+            text = quote(text, safe=",")
+        parts.append(f"{key if _PLAIN_QUERY.fullmatch(key) else quote(key, safe=',')}={text}")
+    return "&".join(parts)
+
+
 def _path_value(operation: Operation[Any], param: Param, value: Any) -> str:
     if param.segments:
         parts = str(value).split("/")
@@ -289,6 +301,7 @@ def _path_segment(operation: Operation[Any], param: Param, value: Any, whole: st
 
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 _PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_.~-]+")
+_PLAIN_QUERY = re.compile(r"[A-Za-z0-9_.~,-]*")
 
 
 def json_bytes(operation: str, body: Any) -> bytes:
