@@ -179,7 +179,9 @@ def test_realtime_extensions_reach_the_context(document: Document) -> None:
         (lambda op, spec: op.update({"x-sdk-headers": {"a": 1}}), "maps header names to strings"),
         (lambda op, spec: op.update({"x-sdk-yields": "Nope"}), "unknown schemas"),
         (
-            lambda op, spec: spec["components"]["schemas"]["RealtimeRun"]["x-database-statuses"].update(X="RUNNING"),
+            lambda op, spec: spec["components"]["schemas"]["RealtimeRun"]["x-database-statuses"].update(
+                X="RUNNING"
+            ),
             "unknown: \\['RUNNING'\\]",
         ),
     ],
