@@ -545,7 +545,7 @@ def main() -> int:
     growth = peak - baseline
     lines.append(
         f"| peak RSS iterating {count:,} items | — | {baseline:.1f} MB after 10,000, {peak:.1f} MB at the end "
-        f"| +{growth:.2f} MB | {'meets' if growth <= MEMORY_TARGET_MB else 'MISSES'} ≤ {MEMORY_TARGET_MB:g} MB |"
+        f"| {growth:+.2f} MB | {'meets' if growth <= MEMORY_TARGET_MB else 'MISSES'} ≤ {MEMORY_TARGET_MB:g} MB |"
     )
     lines.append(
         row(
@@ -560,7 +560,7 @@ def main() -> int:
     sub_growth = sub_peak - sub_baseline
     lines.append(
         f"| peak RSS following {updates:,} updates of a run | — | {sub_baseline:.1f} MB after 10,000, "
-        f"{sub_peak:.1f} MB at the end | +{sub_growth:.2f} MB | "
+        f"{sub_peak:.1f} MB at the end | {sub_growth:+.2f} MB | "
         f"{'meets' if sub_growth <= MEMORY_TARGET_MB else 'MISSES'} ≤ {MEMORY_TARGET_MB:g} MB |"
     )
     print("\n".join(lines))
@@ -569,8 +569,8 @@ def main() -> int:
         f"\nsummary: retrieve {median(retrieve[1]) / median(retrieve[0]):.2f}x "
         f"(the client's own work {(median(overhead[1]) - median(overhead[0])) * 1e6:.0f} µs a call), pagination "
         f"{median(pages[1]) / median(pages[0]):.2f}x ({items_per_second:,.0f} items/s), import "
-        f"{median(imports[1]) / median(imports[0]):.2f}x, memory +{growth:.2f} MB over {count - 10_000:,} items; "
-        f"a subscription {median(subscription[1]) * 1e6:.0f} µs per update, memory +{sub_growth:.2f} MB over "
+        f"{median(imports[1]) / median(imports[0]):.2f}x, memory {growth:+.2f} MB over {count - 10_000:,} items; "
+        f"a subscription {median(subscription[1]) * 1e6:.0f} µs per update, memory {sub_growth:+.2f} MB over "
         f"{updates - 10_000:,} updates"
     )
     return 0
