@@ -25,8 +25,10 @@ TEST_DEPENDENCIES = (
     "ruamel.yaml==0.19.1",
     "trustme==1.2.1",
     "PyJWT==2.15.1",
-    "fastapi==0.165.0",
-    "httpx2==2.16.2",
+    "fastapi==0.165.0; python_version >= '3.11'",
+    "fastapi==0.162.5; python_version < '3.11'",
+    "httpx2==2.16.2; python_version >= '3.11'",
+    "httpx==0.28.1; python_version < '3.11'",
     # 8.2.1 is the first release that loads cassettes safely; 9.x needs Python 3.11.
     "vcrpy==9.4.2; python_version >= '3.11'",
     "vcrpy==8.5.0; python_version < '3.11'",
