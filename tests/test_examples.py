@@ -85,7 +85,7 @@ def realtime(monkeypatch: pytest.MonkeyPatch) -> Any:
     with realtime_server() as server:
         server.on_trigger = summarize_article
         monkeypatch.setenv("TRIGGER_API_URL", server.base_url)
-        monkeypatch.setenv("TRIGGER_SECRET_KEY", "tr_dev_exampleKeyLongEnoughForHS256")
+        monkeypatch.setenv("TRIGGER_SECRET_KEY", "tr_dev_example-key-long-enough-for-hs256")
         monkeypatch.setattr(trigger_dev._client, "_default", None)
         yield server
 
@@ -113,7 +113,7 @@ def test_fastapi_public_tokens(realtime: RealtimeServer) -> None:
         token = browser.get("/runs/run_101/token").json()["publicAccessToken"]
         claims = jwt.decode(
             token,
-            "tr_dev_exampleKeyLongEnoughForHS256",
+            "tr_dev_example-key-long-enough-for-hs256",
             algorithms=["HS256"],
             audience="https://api.trigger.dev",
             issuer="https://id.trigger.dev",

@@ -3,6 +3,7 @@ and never turns one logical trigger into two runs."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gzip
 import json
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 import trigger_dev
-from tests.support.clients import FAST_RETRIES, sync_client
+from tests.support.clients import FAST_RETRIES, async_client, sync_client
 from tests.support.fault_server import (
     close_without_answer,
     fault_server,
@@ -40,6 +41,24 @@ def test_a_trigger_cut_off_after_the_server_read_it_is_retried_with_the_same_key
     keys = {r.headers["x-trigger-request-idempotency-key"] for r in server.requests}
     assert len(keys) == 1, "the server can tell the retry is the same call, so the task runs once"
     assert server.requests[0].body == server.requests[1].body
+
+
+@pytest.mark.parametrize(
+    "fault", [reset, close_without_answer, truncated_body], ids=["reset", "closed", "truncated"]
+)
+def test_the_async_client_retries_the_same_faults(fault: object) -> None:
+    # aiohttp reports a body cut short as a payload error: it is a network failure all the same.
+    async def trigger() -> str:
+        client = async_client(server.url, retry=FAST_RETRIES)
+        try:
+            return (await client.tasks.trigger("t", {"n": 1})).id
+        finally:
+            await client.close()
+
+    with fault_server(fault, respond(200, TRIGGERED)) as server:  # type: ignore[arg-type]
+        assert asyncio.run(trigger()) == "run_1"
+    assert len(server.requests) == 2
+    assert len({r.headers["x-trigger-request-idempotency-key"] for r in server.requests}) == 1
 
 
 def test_faults_on_every_attempt_end_in_a_connection_error() -> None:

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 7f47a7ad927a378a); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 9059b287b9a6afb5); edit that file, not this one.
 """The asyncio client core: the same requests, retry decisions and errors as
 `SyncAPIClient`, with the I/O awaited. Waiting between retries never blocks the loop."""
 
@@ -84,10 +84,8 @@ class AsyncAPIClient(BaseAPIClient):
         outgoing = self._outgoing(self._prepare(operation, args, request_options))
         started = time.monotonic()
         response = await self._transport.open(outgoing)
-        if not 200 <= response.status < 300:
-            received = Received(response.status, response.headers, await response.read_all())
-            self._wait_after_response(outgoing, outgoing.options.retry.max_attempts, received, started)
-        self._log_opened(outgoing, response.status, started)
+        error_body = b"" if 200 <= response.status < 300 else await response.read_all()
+        self._opened(outgoing, Received(response.status, response.headers, error_body), started)
         return response
 
     async def pause(self, seconds: float) -> None:

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_realtime.py (sha256 f6308e68841893b1); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_realtime.py (sha256 a2a8605cac2f1f3b); edit that file, not this one.
 """Realtime run subscriptions: `runs.subscribe_to_run`, `runs.subscribe_to_runs_with_tag`
 and `runs.subscribe_to_batch`, iterators of `RealtimeRun` snapshots over the server's shape
 stream (the protocol itself is in `_shapes`).
@@ -16,6 +16,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +43,7 @@ from .models import RealtimeRun
 
 if TYPE_CHECKING:
     from ._async_base_client import AsyncAPIClient
-    from ._base_client import SyncAPIClient
+    from ._base_client import BaseAPIClient, SyncAPIClient
 
 __all__ = [
     "AsyncRealtimeSubscriptions",
@@ -272,28 +273,26 @@ def _check_reconnect(reconnect_timeout: float | None, where: str) -> None:
 # The subscription: one request at a time
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a subscription asks for, checked before anything is sent."""
+
+    operation: Operation[Any]
+    args: dict[str, Any]
+    request_options: RequestOptions
+    name: str  # for messages and logs: "runs.subscribe_to_run(run_1)"
+    single_run: bool  # ends after the run's first finished snapshot
+    reconnect_timeout: float | None
+    not_found_retries: int  # 404s with x-should-retry: true tried again at the start
+
+
 class _Subscription:
-    def __init__(
-        self,
-        operation: Operation[Any],
-        args: dict[str, Any],
-        request_options: RequestOptions,
-        *,
-        name: str,
-        single_run: bool,
-        reconnect_timeout: float | None,
-        should_retry_not_found: int,
-    ) -> None:
-        self._operation = operation
-        self._args = args
-        self._request_options = request_options
-        self._name = name
-        self._single_run = single_run
-        self._reconnect_timeout = reconnect_timeout
-        self._not_found_retries = should_retry_not_found
+    def __init__(self, plan: _Plan) -> None:
+        self._plan = plan
+        self._name = plan.name
         self._state = ShapeState()
         self._rows = ShapeRows()
-        self._builder = SnapshotBuilder(name)
+        self._builder = SnapshotBuilder(plan.name)
         self._ready: deque[RealtimeRun] = deque()
         self._done = False
         self._failures = 0
@@ -301,7 +300,7 @@ class _Subscription:
         self._received_any = False
 
     def _request_args(self) -> dict[str, Any]:
-        return {**self._args, **self._state.query()}
+        return {**self._plan.args, **self._state.query()}
 
     def _changed_rows(self, headers: Mapping[str, str], content: bytes) -> list[tuple[str, dict[str, Any]]]:
         """Apply a successful answer; the rows to emit, when it reached the head."""
@@ -328,7 +327,7 @@ class _Subscription:
             except (ProtocolError, SchemaError) as exc:
                 raise self._protocol_error(exc, {}) from None
             self._ready.append(run)
-            if self._single_run and is_final(run):
+            if self._plan.single_run and is_final(run):
                 self._done = True
                 return
 
@@ -354,7 +353,7 @@ class _Subscription:
             status == 404
             and not self._received_any
             and error.headers.get("x-should-retry") == "true"
-            and self._failures < self._not_found_retries
+            and self._failures < self._plan.not_found_retries
         ):
             retryable = True  # a batch created a moment ago may not be readable yet
         if not retryable:
@@ -362,12 +361,15 @@ class _Subscription:
         now = time.monotonic()
         if self._failing_since is None:
             self._failing_since = now
-        elif self._reconnect_timeout is not None and now - self._failing_since >= self._reconnect_timeout:
+        elif (
+            self._plan.reconnect_timeout is not None
+            and now - self._failing_since >= self._plan.reconnect_timeout
+        ):
             raise error
         self._failures += 1
         wait = min(SHAPE_RETRY_MAX, SHAPE_RETRY_INITIAL * SHAPE_RETRY_FACTOR ** (self._failures - 1))
-        if self._reconnect_timeout is not None:
-            wait = min(wait, max(0.0, self._failing_since + self._reconnect_timeout - now))
+        if self._plan.reconnect_timeout is not None:
+            wait = min(wait, max(0.0, self._failing_since + self._plan.reconnect_timeout - now))
         level = logging.WARNING if self._failures in (10, 100, 1000) else logging.INFO
         logger.log(
             level, "%s: %s (failure %d); reconnecting in %.1f s", self._name, error, self._failures, wait
@@ -388,8 +390,8 @@ class RunSubscription(_Subscription):
     """Run snapshots as they change: ``for run in subscription``. Also a context manager;
     `close` stops it (no request is open between two snapshots)."""
 
-    def __init__(self, client: SyncAPIClient, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, client: SyncAPIClient, plan: _Plan) -> None:
+        super().__init__(plan)
         self._client = client
 
     def __iter__(self) -> Iterator[RealtimeRun]:
@@ -404,7 +406,7 @@ class RunSubscription(_Subscription):
 
     def _fetch(self) -> None:
         try:
-            raw = self._client.request(self._operation, self._request_args(), self._request_options)
+            raw = self._client.request(self._plan.operation, self._request_args(), self._plan.request_options)
         except ApiError as error:
             wait = self._wait_after(error)
             if wait:
@@ -418,7 +420,7 @@ class RunSubscription(_Subscription):
                     path,
                     data_field=column,
                     run_id=str(row.get("friendlyId")),
-                    request_options=self._request_options,
+                    request_options=self._plan.request_options,
                 )
                 self._builder.keep(key, column, path, value)
         self._snapshots(changed)
@@ -440,8 +442,8 @@ class AsyncRunSubscription(_Subscription):
     """`RunSubscription` for `AsyncTriggerClient`: ``async for run in subscription``, and
     ``async with``; cancelling the task that awaits it drops the open request."""
 
-    def __init__(self, client: AsyncAPIClient, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, client: AsyncAPIClient, plan: _Plan) -> None:
+        super().__init__(plan)
         self._client = client
 
     def __aiter__(self) -> AsyncIterator[RealtimeRun]:
@@ -456,7 +458,9 @@ class AsyncRunSubscription(_Subscription):
 
     async def _fetch(self) -> None:
         try:
-            raw = await self._client.request(self._operation, self._request_args(), self._request_options)
+            raw = await self._client.request(
+                self._plan.operation, self._request_args(), self._plan.request_options
+            )
         except ApiError as error:
             wait = self._wait_after(error)
             if wait:
@@ -470,7 +474,7 @@ class AsyncRunSubscription(_Subscription):
                     path,
                     data_field=column,
                     run_id=str(row.get("friendlyId")),
-                    request_options=self._request_options,
+                    request_options=self._plan.request_options,
                 )
                 self._builder.keep(key, column, path, value)
         self._snapshots(changed)
@@ -496,53 +500,49 @@ class AsyncRunSubscription(_Subscription):
 # The methods of `runs`
 
 
-class _Subscribing:
-    def _subscription_parts(
-        self,
-        kind: str,
-        target: Any,
-        *,
-        skip_columns: Sequence[str] | None,
-        created_at: str | datetime.timedelta | None = None,
-        reconnect_timeout: float | None,
-        request_options: RequestOptions | None,
-    ) -> tuple[Operation[Any], dict[str, Any], RequestOptions, dict[str, Any]]:
-        from . import _operations as operations
+def _plan(
+    client: BaseAPIClient,
+    kind: str,
+    target: Any,
+    *,
+    skip_columns: Sequence[str] | None,
+    created_at: str | datetime.timedelta | None = None,
+    reconnect_timeout: float | None,
+    request_options: RequestOptions | None,
+) -> _Plan:
+    from . import _operations as operations
 
-        where = f"runs.{kind}()"
-        _check_reconnect(reconnect_timeout, where)
-        options = _options(request_options, where)
-        args: dict[str, Any] = {}
-        columns = skipped_columns(skip_columns, where)
-        if columns:
-            args["skip_columns"] = columns
-        not_found_retries = 0
-        if kind == "subscribe_to_run":
-            operation: Operation[Any] = operations.RUNS_RUN_SHAPE
-            args["run_id"] = target
-            name = f"runs.subscribe_to_run({target})"
-        elif kind == "subscribe_to_batch":
-            operation = operations.RUNS_BATCH_RUNS_SHAPE
-            args["batch_id"] = target
-            name = f"runs.subscribe_to_batch({target})"
-            not_found_retries = 3
-        else:
-            operation = operations.RUNS_TAGGED_RUNS_SHAPE
-            args["tags"] = _tags(target)
-            since = _created_at(created_at)
-            if since is not None:
-                args["created_at"] = since
-            name = f"runs.subscribe_to_runs_with_tag({', '.join(args['tags'])})"
-        settings = {
-            "name": name,
-            "single_run": kind == "subscribe_to_run",
-            "reconnect_timeout": reconnect_timeout,
-            "should_retry_not_found": not_found_retries,
-        }
-        return operation, args, options, settings
+    where = f"runs.{kind}()"
+    _check_reconnect(reconnect_timeout, where)
+    options = _options(request_options, where)
+    args: dict[str, Any] = {}
+    columns = skipped_columns(skip_columns, where)
+    if columns:
+        args["skip_columns"] = columns
+    not_found_retries = 0
+    if kind == "subscribe_to_run":
+        operation: Operation[Any] = operations.RUNS_RUN_SHAPE
+        args["run_id"] = target
+        name = f"runs.subscribe_to_run({target})"
+    elif kind == "subscribe_to_batch":
+        operation = operations.RUNS_BATCH_RUNS_SHAPE
+        args["batch_id"] = target
+        name = f"runs.subscribe_to_batch({target})"
+        not_found_retries = 3
+    else:
+        operation = operations.RUNS_TAGGED_RUNS_SHAPE
+        args["tags"] = _tags(target)
+        since = _created_at(created_at)
+        if since is not None:
+            args["created_at"] = since
+        name = f"runs.subscribe_to_runs_with_tag({', '.join(args['tags'])})"
+    client.check(operation, {**args, "offset": "-1"}, options)  # bad input raises now
+    return _Plan(
+        operation, args, options, name, kind == "subscribe_to_run", reconnect_timeout, not_found_retries
+    )
 
 
-class RealtimeSubscriptions(_Subscribing):
+class RealtimeSubscriptions:
     """Methods of `runs` written by hand: realtime subscriptions."""
 
     _client: SyncAPIClient
@@ -565,15 +565,15 @@ class RealtimeSubscriptions(_Subscribing):
         official SDK does). Other errors raise: `NotFoundError` for an unknown run.
         Nothing is sent until the first snapshot is asked for.
         """
-        operation, args, options, settings = self._subscription_parts(
+        plan = _plan(
+            self._client,
             "subscribe_to_run",
             run_id,
             skip_columns=skip_columns,
             reconnect_timeout=reconnect_timeout,
             request_options=request_options,
         )
-        self._client.check(operation, {**args, "offset": "-1"}, options)  # bad input raises now
-        return RunSubscription(self._client, operation, args, options, **settings)
+        return RunSubscription(self._client, plan)
 
     def subscribe_to_runs_with_tag(
         self,
@@ -590,7 +590,8 @@ class RealtimeSubscriptions(_Subscribing):
         It does not end by itself; leave the loop or `close` it. Otherwise as
         `subscribe_to_run`.
         """
-        operation, args, options, settings = self._subscription_parts(
+        plan = _plan(
+            self._client,
             "subscribe_to_runs_with_tag",
             tags,
             skip_columns=skip_columns,
@@ -598,8 +599,7 @@ class RealtimeSubscriptions(_Subscribing):
             reconnect_timeout=reconnect_timeout,
             request_options=request_options,
         )
-        self._client.check(operation, {**args, "offset": "-1"}, options)
-        return RunSubscription(self._client, operation, args, options, **settings)
+        return RunSubscription(self._client, plan)
 
     def subscribe_to_batch(
         self,
@@ -611,18 +611,18 @@ class RealtimeSubscriptions(_Subscribing):
     ) -> RunSubscription:
         """Follow the runs of a batch: a snapshot of each, then one per change. It does not
         end by itself; leave the loop or `close` it. Otherwise as `subscribe_to_run`."""
-        operation, args, options, settings = self._subscription_parts(
+        plan = _plan(
+            self._client,
             "subscribe_to_batch",
             batch_id,
             skip_columns=skip_columns,
             reconnect_timeout=reconnect_timeout,
             request_options=request_options,
         )
-        self._client.check(operation, {**args, "offset": "-1"}, options)
-        return RunSubscription(self._client, operation, args, options, **settings)
+        return RunSubscription(self._client, plan)
 
 
-class AsyncRealtimeSubscriptions(_Subscribing):
+class AsyncRealtimeSubscriptions:
     """`RealtimeSubscriptions` for `AsyncTriggerClient`: the same methods, each returning an
     async iterator (no ``await`` needed to create one)."""
 
@@ -637,15 +637,15 @@ class AsyncRealtimeSubscriptions(_Subscribing):
         request_options: RequestOptions | None = None,
     ) -> AsyncRunSubscription:
         """See `RealtimeSubscriptions.subscribe_to_run`: ``async for run in ...``."""
-        operation, args, options, settings = self._subscription_parts(
+        plan = _plan(
+            self._client,
             "subscribe_to_run",
             run_id,
             skip_columns=skip_columns,
             reconnect_timeout=reconnect_timeout,
             request_options=request_options,
         )
-        self._client.check(operation, {**args, "offset": "-1"}, options)
-        return AsyncRunSubscription(self._client, operation, args, options, **settings)
+        return AsyncRunSubscription(self._client, plan)
 
     def subscribe_to_runs_with_tag(
         self,
@@ -657,7 +657,8 @@ class AsyncRealtimeSubscriptions(_Subscribing):
         request_options: RequestOptions | None = None,
     ) -> AsyncRunSubscription:
         """See `RealtimeSubscriptions.subscribe_to_runs_with_tag`."""
-        operation, args, options, settings = self._subscription_parts(
+        plan = _plan(
+            self._client,
             "subscribe_to_runs_with_tag",
             tags,
             skip_columns=skip_columns,
@@ -665,8 +666,7 @@ class AsyncRealtimeSubscriptions(_Subscribing):
             reconnect_timeout=reconnect_timeout,
             request_options=request_options,
         )
-        self._client.check(operation, {**args, "offset": "-1"}, options)
-        return AsyncRunSubscription(self._client, operation, args, options, **settings)
+        return AsyncRunSubscription(self._client, plan)
 
     def subscribe_to_batch(
         self,
@@ -677,12 +677,12 @@ class AsyncRealtimeSubscriptions(_Subscribing):
         request_options: RequestOptions | None = None,
     ) -> AsyncRunSubscription:
         """See `RealtimeSubscriptions.subscribe_to_batch`."""
-        operation, args, options, settings = self._subscription_parts(
+        plan = _plan(
+            self._client,
             "subscribe_to_batch",
             batch_id,
             skip_columns=skip_columns,
             reconnect_timeout=reconnect_timeout,
             request_options=request_options,
         )
-        self._client.check(operation, {**args, "offset": "-1"}, options)
-        return AsyncRunSubscription(self._client, operation, args, options, **settings)
+        return AsyncRunSubscription(self._client, plan)

@@ -84,10 +84,8 @@ class AsyncAPIClient(BaseAPIClient):
         outgoing = self._outgoing(self._prepare(operation, args, request_options))
         started = time.monotonic()
         response = await self._transport.open(outgoing)
-        if not 200 <= response.status < 300:
-            received = Received(response.status, response.headers, await response.read_all())
-            self._wait_after_response(outgoing, outgoing.options.retry.max_attempts, received, started)
-        self._log_opened(outgoing, response.status, started)
+        error_body = b"" if 200 <= response.status < 300 else await response.read_all()
+        self._opened(outgoing, Received(response.status, response.headers, error_body), started)
         return response
 
     async def pause(self, seconds: float) -> None:

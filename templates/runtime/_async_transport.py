@@ -64,6 +64,10 @@ class AsyncTransport:
         return self._session
 
     async def send(self, outgoing: Outgoing) -> Received:
+        return await (await self.open(outgoing)).received(outgoing.name)
+
+    async def open(self, outgoing: Outgoing) -> AsyncOpenResponse:
+        """Send the request and return as soon as the headers arrive, the body unread."""
         connect = outgoing.options.connect_timeout_in_ms / 1000
         read = outgoing.options.timeout_in_ms / 1000
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
@@ -73,7 +77,7 @@ class AsyncTransport:
         # headers, credential included, into error reporters that record frame locals.
         failure: ApiError | None = None
         try:
-            async with session.request(
+            response = await session.request(
                 outgoing.method,
                 outgoing.url,
                 data=outgoing.body,
@@ -82,52 +86,6 @@ class AsyncTransport:
                 allow_redirects=False,  # a credential is never replayed to another address
                 proxy=proxy,
                 proxy_headers=proxy_headers,
-            ) as response:
-                try:
-                    return Received(response.status, response.headers, await response.read())
-                except (aiohttp.ClientPayloadError, zlib.error) as exc:
-                    if _cut_short(exc):
-                        # The connection ended before the body did: a network failure, retried
-                        # like one (as urllib3 reports it), not a body to decode.
-                        failure = ApiConnectionError(f"Connection error: the answer was cut short: {exc}")
-                    elif not 200 <= response.status < 300:
-                        return Received(response.status, response.headers, b"")  # the status decides
-                    else:
-                        encoding = response.headers.get("content-encoding", "?")
-                        failure = ApiSchemaValidationError(
-                            f"{outgoing.name}: the response body could not be decoded "
-                            f"(Content-Encoding: {encoding}): {type(exc).__name__}: {exc}",
-                            status=response.status,
-                            headers=response.headers,
-                        )
-        except aiohttp.ConnectionTimeoutError:
-            failure = ApiTimeoutError(f"Could not connect within {connect:g} s{self._via(proxy)}.")
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
-            failure = ApiTimeoutError(f"Request timed out after {read:g} s without an answer.")
-        except aiohttp.ClientError as exc:
-            failure = ApiConnectionError(f"Connection error: {type(exc).__name__}: {exc}{self._via(proxy)}")
-        assert failure is not None
-        raise failure
-
-    async def open(self, outgoing: Outgoing) -> AsyncOpenResponse:
-        """Send the request and return as soon as the headers arrive, the body unread."""
-        connect = outgoing.options.connect_timeout_in_ms / 1000
-        read = outgoing.options.timeout_in_ms / 1000
-        timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
-        session = self._session_for_this_loop()
-        proxy, proxy_headers = self._proxy_for(outgoing.url)
-        failure: ApiError | None = None
-        try:
-            response = await session.request(
-                outgoing.method,
-                outgoing.url,
-                data=outgoing.body,
-                headers=outgoing.headers,
-                timeout=timeout,
-                allow_redirects=False,
-                proxy=proxy,
-                proxy_headers=proxy_headers,
-                auto_decompress=True,
             )
             return AsyncOpenResponse(response, read)
         except aiohttp.ConnectionTimeoutError:
@@ -188,6 +146,38 @@ class AsyncOpenResponse:
         self._read_timeout = read_timeout
         self.status = response.status
         self.headers: Any = response.headers
+
+    async def received(self, name: str) -> Received:
+        """The whole body, read now."""
+        response = self._response
+        failure: ApiError | None = None
+        try:
+            return Received(response.status, response.headers, await response.read())
+        except (aiohttp.ClientPayloadError, zlib.error) as exc:
+            if _cut_short(exc):
+                # The connection ended before the body did: a network failure, retried like
+                # one (as urllib3 reports it), not a body to decode.
+                failure = ApiConnectionError(f"Connection error: the answer was cut short: {exc}")
+            elif not 200 <= response.status < 300:
+                return Received(response.status, response.headers, b"")  # the status decides
+            else:
+                encoding = response.headers.get("content-encoding", "?")
+                failure = ApiSchemaValidationError(
+                    f"{name}: the response body could not be decoded "
+                    f"(Content-Encoding: {encoding}): {type(exc).__name__}: {exc}",
+                    status=response.status,
+                    headers=response.headers,
+                )
+        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
+            failure = ApiTimeoutError(f"Request timed out after {self._read_timeout:g} s without an answer.")
+        except aiohttp.ClientError as exc:
+            failure = ApiConnectionError(f"Connection error: {type(exc).__name__}: {exc}")
+        finally:
+            if failure is not None:
+                response.close()  # part of the body may be unread: never reuse this connection
+            else:
+                response.release()
+        raise failure
 
     async def chunks(self) -> AsyncIterator[bytes]:
         """The body in pieces as they arrive; ends when the server ends it."""

@@ -208,16 +208,7 @@ class BaseAPIClient:
     ) -> float | None:
         """None for a success; else seconds to wait before retrying, or the error to raise."""
         status = received.status
-        if logger.isEnabledFor(logging.DEBUG):
-            elapsed_ms = (time.monotonic() - started) * 1000
-            logger.debug(
-                "%s %s -> %d in %.0f ms (attempt %d)",
-                outgoing.method,
-                _path_of(outgoing.url),
-                status,
-                elapsed_ms,
-                attempt,
-            )
+        self._log_answer(outgoing, status, started, f"attempt {attempt}")
         if 200 <= status < 300:
             return None
         wait = outgoing.options.retry.wait_after_status(status, received.headers, attempt)
@@ -227,16 +218,25 @@ class BaseAPIClient:
         return wait
 
     @staticmethod
-    def _log_opened(outgoing: Outgoing, status: int, started: float) -> None:
+    def _log_answer(outgoing: Outgoing, status: int, started: float, note: str) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             elapsed_ms = (time.monotonic() - started) * 1000
             logger.debug(
-                "%s %s -> %d in %.0f ms (reading as it arrives)",
+                "%s %s -> %d in %.0f ms (%s)",
                 outgoing.method,
                 _path_of(outgoing.url),
                 status,
                 elapsed_ms,
+                note,
             )
+
+    @staticmethod
+    def _opened(outgoing: Outgoing, received: Received, started: float) -> None:
+        """Log a response whose body is read as it arrives; an error status raises (one
+        attempt: the caller decides about reconnecting)."""
+        BaseAPIClient._log_answer(outgoing, received.status, started, "reading as it arrives")
+        if not 200 <= received.status < 300:
+            raise _error(received)
 
     @staticmethod
     def _raw_response(
@@ -294,14 +294,8 @@ class SyncAPIClient(BaseAPIClient):
         outgoing = self._outgoing(self._prepare(operation, args, request_options))
         started = time.monotonic()
         response = self._transport.open(outgoing)
-        if not 200 <= response.status < 300:
-            self._wait_after_response(
-                outgoing,
-                outgoing.options.retry.max_attempts,
-                Received(response.status, response.headers, response.read_all()),
-                started,
-            )
-        self._log_opened(outgoing, response.status, started)
+        error_body = b"" if 200 <= response.status < 300 else response.read_all()
+        self._opened(outgoing, Received(response.status, response.headers, error_body), started)
         return response
 
     def pause(self, seconds: float) -> None:
