@@ -84,6 +84,7 @@ def build_context(doc: Document) -> Context:
             )
     routes = [route for resource in resources for method in resource.methods for route in method.routes]
     routes += [route for method in operations.internal_methods for route in method.routes]
+    routes = list({route.constant: route for route in routes}.values())  # one route, several methods
     shared_params = {p.shared: p for route in routes for p in route.params if p.shared}
     return Context(
         api_version=doc.spec["info"]["x-trigger-api-version"],

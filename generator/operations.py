@@ -36,11 +36,16 @@ class RouteView:
     offload: tuple[str, str] | None = None  # (payload field, field or path param naming the task)
     resolves: list[tuple[str, str]] = field(default_factory=list)  # (URL field, data field)
     # (field, header, scope of a locally signed token) for fields read from a response header
-    header_fields: list[tuple[str, str, str | None]] = field(default_factory=list)
+    header_fields: list[tuple[str, str, str | None, str]] = field(default_factory=list)
     max_body: int | None = None  # bytes the server takes in one body (x-max-bytes)
     max_line: int | None = None  # bytes the server takes in one NDJSON line (x-max-line-bytes)
     when_empty: dict[str, Any] | None = None  # the result of an empty 2xx body (x-sdk-when-empty)
     headers: dict[str, str] = field(default_factory=dict)  # sent with every request (x-sdk-headers)
+    exactly_one: list[str] = field(default_factory=list)  # Python names, one of which is sent
+    final_statuses: list[int] = field(default_factory=list)  # never retried (x-sdk-final-statuses)
+    since: str | None = None  # the first server release that serves the route (x-upstream.since)
+    # (data field, field naming its encoding) of the success body the runtime decodes
+    packets: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -56,6 +61,11 @@ class MethodView:
     constant: str = ""
     internal: bool = False  # called by the runtime, not a method of a namespace
     used_by: list[str] = field(default_factory=list)
+    # Arguments the method always sends, by Python name (x-sdk `fixed`): queues.pause and
+    # queues.resume are one route with a different `action`.
+    fixed: dict[str, Any] = field(default_factory=dict)
+    own_summary: str | None = None  # x-sdk `summary`: a method sharing its route with others
+    own_description: str | None = None
 
     @property
     def sdk_name(self) -> str:
@@ -70,6 +80,8 @@ class MethodView:
 
     @property
     def summary(self) -> str:
+        if self.own_summary:
+            return self.own_summary
         if len(self.routes) > 1 and not self.implementation:
             return f"{self.routes[0].summary}, or {self.routes[1].summary[:1].lower()}{self.routes[1].summary[1:]}."
         return self.routes[0].summary
@@ -77,6 +89,8 @@ class MethodView:
     @property
     def description(self) -> str:
         """One route's description; for a method with a route per credential, each in turn."""
+        if self.own_description:
+            return self.own_description
         if len(self.routes) == 1 or self.implementation:
             return self.routes[0].description
         return "\n\n".join(
@@ -117,25 +131,31 @@ class OperationBuilder:
     def resources(self) -> list[ResourceView]:
         methods: dict[tuple[str, str], MethodView] = {}
         for path, method, operation, item in self.doc.raw_operations():
-            sdk = operation.get("x-sdk")
-            if not sdk:
+            if not operation.get("x-sdk"):
                 raise GenerationError(f"{method.upper()} {path} has no x-sdk extension")
+            entries = self.doc.sdk_methods(operation)
             route = self.route(path, method, operation, item)
-            key = (sdk["resource"], sdk["method"])
-            view = methods.setdefault(
-                key,
-                MethodView(
-                    sdk["resource"],
-                    sdk["method"],
-                    [],
-                    sdk.get("implementation"),
-                    internal=bool(sdk.get("internal")),
-                    used_by=list(sdk.get("used-by", [])),
-                ),
-            )
-            view.routes.append(route)
-            if sdk.get("positional"):
-                view.positional_wire = list(sdk["positional"])
+            for sdk in entries:
+                key = (sdk["resource"], sdk["method"])
+                if key in methods and (sdk.get("fixed") or methods[key].fixed):
+                    raise GenerationError(f"{'.'.join(key)}: a method with fixed arguments has one route")
+                view = methods.setdefault(
+                    key,
+                    MethodView(
+                        sdk["resource"],
+                        sdk["method"],
+                        [],
+                        sdk.get("implementation"),
+                        internal=bool(sdk.get("internal")),
+                        used_by=list(sdk.get("used-by", [])),
+                    ),
+                )
+                view.routes.append(route)
+                if sdk.get("positional"):
+                    view.positional_wire = list(sdk["positional"])
+                view.fixed = self.fixed_of(view.sdk_name, route, sdk.get("fixed", {}))
+                view.own_summary = sdk.get("summary")
+                view.own_description = " ".join(str(sdk.get("description", "")).split()) or None
         for view in methods.values():
             self.complete_method(view)
         self.internal_methods = [view for view in methods.values() if view.internal]
@@ -158,10 +178,26 @@ class OperationBuilder:
             )
         return resources
 
+    @staticmethod
+    def fixed_of(sdk_name: str, route: RouteView, fixed: dict[str, Any]) -> dict[str, Any]:
+        """`fixed` wire names and values, checked against the route, keyed by Python name."""
+        found = {}
+        for wire, value in fixed.items():
+            param = next((p for p in route.params if p.wire == wire), None)
+            if param is None:
+                raise GenerationError(
+                    f"{sdk_name}: fixed {wire!r} is not a parameter of {route.operation_id}"
+                )
+            allowed = (param.schema or {}).get("enum")
+            if allowed is not None and value not in allowed:
+                raise GenerationError(f"{sdk_name}: fixed {wire}={value!r} is not one of {allowed}")
+            found[param.python] = value
+        return found
+
     def route(self, path: str, method: str, operation: dict[str, Any], item: dict[str, Any]) -> RouteView:
         operation_id = operation["operationId"]
         endpoint = self.doc.endpoints[python_name(operation_id)]
-        sdk = operation["x-sdk"]
+        sdk = self.doc.sdk_methods(operation)[0]  # what the methods of one route share
         params = [
             self.params.param(raw, endpoint)
             for raw in [*item.get("parameters", []), *operation.get("parameters", [])]
@@ -194,6 +230,17 @@ class OperationBuilder:
             else:
                 raise GenerationError(f"{operation_id}: unsupported request body {content_type}")
         parse, result, envelope = self.result_of(operation, endpoint, sdk.get("pagination"))
+        body_raw = (
+            self.doc.resolve(request_body["content"][next(iter(request_body["content"]))]["schema"])
+            if request_body
+            else {}
+        )
+        exactly_one = []
+        for wire in body_raw.get("x-sdk-exactly-one", []):
+            found = [p.python for p in params if p.wire == wire and p.location == "body"]
+            if not found:
+                raise GenerationError(f"{operation_id}: x-sdk-exactly-one names {wire!r}, not a body field")
+            exactly_one.append(found[0])
         return RouteView(
             constant=strings.snake_case(operation_id).upper(),
             operation_id=operation_id,
@@ -216,7 +263,25 @@ class OperationBuilder:
             max_line=request_body.get("x-max-line-bytes") if request_body else None,
             when_empty=self.when_empty_of(operation),
             headers=self.headers_of(operation),
+            exactly_one=exactly_one,
+            final_statuses=[int(code) for code in operation.get("x-sdk-final-statuses", [])],
+            since=(operation.get("x-upstream") or {}).get("since"),
+            packets=self.packets_of(operation),
         )
+
+    def packets_of(self, operation: dict[str, Any]) -> list[tuple[str, str]]:
+        """Success-body fields the runtime decodes by the encoding another field names (x-sdk-packet)."""
+        properties = self.success_schema(operation).get("properties", {})
+        found = []
+        for wire, raw in properties.items():
+            type_field = self.doc.resolve(raw).get("x-sdk-packet")
+            if type_field is not None:
+                if type_field not in properties:
+                    raise GenerationError(
+                        f"{operation['operationId']}: {wire}'s x-sdk-packet names unknown {type_field}"
+                    )
+                found.append((wire, str(type_field)))
+        return found
 
     def headers_of(self, operation: dict[str, Any]) -> dict[str, str]:
         headers = operation.get("x-sdk-headers", {})
@@ -270,13 +335,15 @@ class OperationBuilder:
                 return dict(self.doc.resolve(content.get("schema", {})))
         return {}
 
-    def header_fields_of(self, operation: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    def header_fields_of(self, operation: dict[str, Any]) -> list[tuple[str, str, str | None, str]]:
         """Result fields the runtime fills from a response header (x-sdk-from-header)."""
         found = []
         for wire, raw in self.success_schema(operation).get("properties", {}).items():
             mark = self.doc.resolve(raw).get("x-sdk-from-header")
             if mark is not None:
-                found.append((wire, str(mark["header"]), mark.get("sign-scope")))
+                found.append(
+                    (wire, str(mark["header"]), mark.get("sign-scope"), mark.get("sign-expiration", "1h"))
+                )
         return found
 
     def resolves_of(self, operation: dict[str, Any]) -> list[tuple[str, str]]:
@@ -341,7 +408,7 @@ class OperationBuilder:
             if not match:
                 raise GenerationError(f"{view.sdk_name}: positional {wire} is not a parameter")
             view.positional.append(match[0])
-        rest = [p for p in seen.values() if p not in view.positional]
+        rest = [p for p in seen.values() if p not in view.positional and p.python not in view.fixed]
         required = [p for p in rest if p.required and not many]
         optional = [p for p in rest if p not in required]
         # In a method with several routes, what one route requires is checked at call time.

@@ -26,6 +26,9 @@ ENCODER_ANNOTATIONS = {
     "queue": "str",
     "delay": "str | datetime.datetime | datetime.timedelta",
     "epoch_ms": "datetime.datetime | int",
+    "instant": "datetime.datetime | int",
+    "hashed_idempotency_key": "str | Sequence[str]",
+    "queue_path": "str",
 }
 
 
@@ -38,11 +41,18 @@ ENCODER_CHECKS: dict[str, dict[str, Any]] = {
         "x-accepts": ["datetime"],
         "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
     },
+    "instant": {
+        "type": "integer",
+        "x-accepts": ["datetime"],
+        "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+    },
+    "hashed_idempotency_key": {"x-accepts": ["string-list"]},
+    "queue_path": {"type": "string", "minLength": 1},
 }
 
 
 KEPT_CONSTRAINTS = (
-    "type", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "x-hint",
+    "type", "enum", "minimum", "maximum", "exclusiveMinimum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "x-hint",
     "x-type-hint",
 )  # fmt: skip
 
@@ -132,7 +142,7 @@ class ParameterBuilder:
         for prop in properties_of(model):
             wire = wire_name(prop)
             raw = self.doc.resolve(schema["properties"][wire])
-            if raw.get("x-sdk-internal"):
+            if _internal(schema["properties"][wire], raw):
                 continue
             params.append(self.field_param(prop, raw, wire, wire in required))
         return params
@@ -177,7 +187,7 @@ class ParameterBuilder:
         for prop in properties_of(self.types.canonical(model)):
             wire = wire_name(prop)
             field_raw = self.doc.resolve(raw["properties"][wire])
-            if field_raw.get("x-sdk-internal"):
+            if _internal(raw["properties"][wire], field_raw):
                 continue
             param = self.field_param(prop, field_raw, wire, False)
             view.fields.append(
@@ -204,6 +214,12 @@ class ParameterBuilder:
             result = {}  # the encoder takes another shape than the wire's
         result.update(checks or {})
         return result or None
+
+
+def _internal(node: dict[str, Any], resolved: dict[str, Any]) -> bool:
+    """A wire field users never set (``x-sdk-internal`` on the property). The mark on a
+    referenced enum only keeps the enum out of the public models; the field stays."""
+    return bool(node.get("x-sdk-internal") or (resolved.get("x-sdk-internal") and "enum" not in resolved))
 
 
 def _with_server_default(description: str | None, schema: dict[str, Any]) -> str:

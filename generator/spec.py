@@ -120,6 +120,20 @@ class Document:
                 if method in item:
                     yield path, method, item[method], item
 
+    @staticmethod
+    def sdk_methods(operation: dict[str, Any]) -> list[dict[str, Any]]:
+        """The SDK methods an operation backs: ``x-sdk`` is one mapping, or a list of them when
+        one route serves several methods that differ in fixed arguments (queue pause/resume)."""
+        sdk = operation.get("x-sdk")
+        if not sdk:
+            raise GenerationError(f"{operation.get('operationId')} has no x-sdk extension")
+        entries = sdk if isinstance(sdk, list) else [sdk]
+        if len(entries) > 1 and not all(entry.get("fixed") for entry in entries):
+            raise GenerationError(
+                f"{operation.get('operationId')}: methods sharing one route must differ in `fixed` arguments"
+            )
+        return [dict(entry) for entry in entries]
+
     def path_item_parameters(self, operation: dict[str, Any]) -> list[Any]:
         for item in self.spec["paths"].values():
             if any(item.get(method) is operation for method in HTTP_METHODS):

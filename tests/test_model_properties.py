@@ -48,6 +48,9 @@ def wire_data(schema: dict[str, Any], *, nulls: bool) -> st.SearchStrategy[Any]:
     schema = resolve(schema)
     if "enum" in schema:
         return st.sampled_from(schema["enum"]) | st.text(min_size=1, max_size=12)  # a value added later
+    if "oneOf" in schema:
+        options = [o for o in schema["oneOf"] if resolve(o).get("type") != "null" or nulls]
+        return st.one_of(*(wire_data(option, nulls=nulls) for option in options))
     types = schema.get("type")
     if types is None:
         return json_values

@@ -17,7 +17,8 @@ PUBLIC = {
         "InternalServerError", "NoSuchPageError", "NotFoundError", "ObjectStoreError", "OffsetPage", "OutputStream", "Page",
         "PermissionDeniedError", "PollTimeoutError", "RateLimitError", "RawResponse", "RequestOptions", "RetryOptions",
         "RunSubscription", "SchemaError", "TriggerClient", "TriggerError", "UnprocessableEntityError", "__version__", "auth", "batches", "configure",
-        "default_client", "envvars", "models", "runs", "schedules", "tasks", "types",
+        "bulk_actions", "default_client", "deployments", "envvars", "idempotency_keys", "models", "query", "queues", "runs",
+        "schedules", "tasks", "types", "waitpoints",
     ],
     "trigger_dev.models": [
         "Batch", "BatchItemError", "BatchProcessing", "BatchStatus", "CreateBatchResponse", "CursorPagination", "DebounceMode", "DeletedSchedule", "EnvironmentSlug",
@@ -27,10 +28,19 @@ PUBLIC = {
         "RunSchedule", "RunStatus", "RunStatusFilter", "RunsEnvironmentSlug", "Schedule", "ScheduleEnvironment",
         "ScheduleGenerator", "ScheduleGeneratorType", "ScheduleType", "StreamBatchItemsResponse",
         "SuccessResponse", "Timezones", "TriggerFunction", "TriggerTaskResponse", "VariableError",
+        # added with waitpoints, idempotency keys, queues, run metadata and tags, deployments,
+        # bulk actions and query
+        "BulkAction", "BulkActionCounts", "BulkActionId", "BulkActionKind", "BulkActionStatus", "BulkActionType",
+        "Deployment", "DeploymentError", "DeploymentGit", "DeploymentStatus", "DeploymentStatusFilter",
+        "ListBulkActionsResponse", "ListDeploymentsResponse", "ListQueuesResponse", "ListWaitpointTokensResponse",
+        "MessageResponse", "MetadataOperationType", "QueryFormat", "QueryResult", "QueryScope", "Queue",
+        "QueueConcurrency", "QueueLookupType", "QueueType", "ResetIdempotencyKeyResponse", "StoredRunMetadata",
+        "UpdatedRunMetadata", "WaitpointToken", "WaitpointTokenDetail", "WaitpointTokenItem", "WaitpointTokenStatus",
     ],
     "trigger_dev.types": [
         "BatchTaskItem", "BatchTriggerItem", "BatchTriggerOptions", "CreatePublicTokenRequestBodyRealtime", "PublicTokenScopes",
         "ResourceScopes", "TaskScopes", "TriggerTaskOptions", "TriggerTaskOptionsDebounce",
+        "BulkActionFilter", "MetadataOperation", "QueueRef",
     ],
 }  # fmt: skip
 
@@ -38,7 +48,7 @@ PUBLIC = {
 @pytest.mark.parametrize("module_name", sorted(PUBLIC))
 def test_public_names_are_exactly_the_pinned_ones(module_name: str) -> None:
     module = importlib.import_module(module_name)
-    assert sorted(module.__all__) == PUBLIC[module_name]
+    assert sorted(module.__all__) == sorted(PUBLIC[module_name])
     for name in module.__all__:
         assert getattr(module, name) is not None, name
 

@@ -80,7 +80,16 @@ class WireDiff:
         return self.changes
 
     def operation(self, where: str, old: dict[str, Any], new: dict[str, Any]) -> None:
-        old_sdk, new_sdk = old.get("x-sdk", {}), new.get("x-sdk", {})
+        old_entries, new_entries = sdk_entries(old), sdk_entries(new)
+        for old_sdk, new_sdk in zip(old_entries, new_entries, strict=False):
+            self.sdk_method(where, old_sdk, new_sdk)
+        for added in new_entries[len(old_entries) :]:
+            self.add("additive", where, f"SDK method {sdk_name(added)} added on this route")
+        for removed in old_entries[len(new_entries) :]:
+            self.add("breaking", where, f"SDK method {sdk_name(removed)} removed")
+        self.wire(where, old, new)
+
+    def sdk_method(self, where: str, old_sdk: dict[str, Any], new_sdk: dict[str, Any]) -> None:
         old_name, new_name = sdk_name(old_sdk), sdk_name(new_sdk)
         if old_name != new_name:
             self.add("breaking", where, f"SDK method {old_name} renamed to {new_name}")
@@ -90,12 +99,20 @@ class WireDiff:
                 where,
                 f"positional arguments changed from {old_sdk.get('positional')} to {new_sdk.get('positional')}",
             )
+        if old_sdk.get("fixed") != new_sdk.get("fixed"):
+            self.add(
+                "breaking",
+                where,
+                f"{sdk_name(new_sdk)} fixed arguments changed from {old_sdk.get('fixed')} to {new_sdk.get('fixed')}",
+            )
         if old_sdk.get("pagination") != new_sdk.get("pagination"):
             self.add(
                 "breaking",
                 where,
                 f"pagination changed from {old_sdk.get('pagination')} to {new_sdk.get('pagination')}",
             )
+
+    def wire(self, where: str, old: dict[str, Any], new: dict[str, Any]) -> None:
         if old.get("operationId") != new.get("operationId"):
             self.add(
                 "docs",
@@ -272,7 +289,14 @@ def operations(spec: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def label(key: tuple[str, str], operation: dict[str, Any]) -> str:
-    return f"{sdk_name(operation.get('x-sdk', {}))} ({key[0]} {key[1]})"
+    names = " / ".join(sdk_name(entry) for entry in sdk_entries(operation))
+    return f"{names} ({key[0]} {key[1]})"
+
+
+def sdk_entries(operation: dict[str, Any]) -> list[dict[str, Any]]:
+    """An operation's SDK methods: ``x-sdk`` is one mapping or a list of them."""
+    sdk = operation.get("x-sdk") or {}
+    return list(sdk) if isinstance(sdk, list) else [sdk]
 
 
 def sdk_name(sdk: dict[str, Any]) -> str:

@@ -310,6 +310,12 @@ class Checker:
                 self.compare(operation.schema, root, where, found, item)
         return self.findings
 
+    def without_null_option(self, schema: Node) -> Node:
+        inner = _nullable_one_of(self.spec, schema)
+        if inner is None:
+            return schema
+        return {**inner, "type": sorted(_types(inner) | {"null"})}
+
     def compare(
         self, spec_node: Node, zod_node: Node, where: str, evidence: Evidence, item: Node | None
     ) -> None:
@@ -320,7 +326,7 @@ class Checker:
             if key in self.seen:
                 return
             self.seen.add(key)
-        spec_schema = _resolve_spec(self.spec, spec_node)
+        spec_schema = self.without_null_option(_resolve_spec(self.spec, spec_node))
         zod = evidence.resolve(zod_node, item)
         zod_item = zod_node.get("item", item) if zod_node.get("ref") != ITEM else None
         label = f"{where}: {name or 'schema'}"
@@ -372,7 +378,7 @@ class Checker:
                     )
                 )
                 continue
-            spec_field = _resolve_spec(self.spec, properties[key])
+            spec_field = self.without_null_option(_resolve_spec(self.spec, properties[key]))
             merged = {**zod_field}
             while "ref" in merged and merged["ref"] != ITEM:
                 target = evidence.schemas[merged["ref"]]["schema"]
@@ -443,6 +449,13 @@ class Checker:
 def may_be_absent(node: Node) -> bool:
     """zod lets the key be missing: optional, nullish, a default, or an any/unknown value."""
     return bool(node.get("optional")) or "default" in node or node.get("type") in ("any", "unknown")
+
+
+def _nullable_one_of(spec: dict[str, Any], schema: Node) -> Node | None:
+    """The schema of ``oneOf: [<schema>, {type: "null"}]`` (a nullable reference), else None."""
+    options = [_resolve_spec(spec, option) for option in schema.get("oneOf", [])]
+    kept = [option for option in options if option.get("type") != "null"]
+    return kept[0] if len(options) == 2 and len(kept) == 1 else None
 
 
 def _types(schema: Node) -> set[str]:

@@ -302,7 +302,7 @@ class _Parser:
             return {"type": "array", "items": items}
         if name == "enum":
             self.take("(")
-            values = self.string_list()
+            values = self.string_list() if self.peek("[") else self.named_string_list(self.take().value)
             self.take(")")
             return {"type": "enum", "values": values}
         if name == "literal":
@@ -360,7 +360,8 @@ class _Parser:
         elif method == "array":
             self.skip_balanced()
             node = {"type": "array", "items": node}
-        elif method in ("extend", "merge"):
+        elif method in ("extend", "merge", "and"):
+            # `.and()` of two object schemas is their intersection: every field of both.
             self.take("(")
             extra = self.fields_argument() if method == "extend" else self.object_fields(self.expression())
             self.take(")")
@@ -457,6 +458,13 @@ class _Parser:
         if token.value == "-" and self.peek(kind="number"):
             return -json.loads(self.take().value)
         raise ParseError(f"cannot read the default value {token.value!r}")
+
+    def named_string_list(self, name: str) -> list[str]:
+        """The values of ``const name = ["A", "B"] as const``, which ``z.enum(name)`` reads."""
+        declaration = self.reader.lookup(name)
+        if declaration is None:
+            raise ParseError(f"z.enum({name}): no declaration of {name}")
+        return _Parser(self.reader, declaration.text).string_list()
 
     def string_list(self) -> list[str]:
         self.take("[")

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 9059b287b9a6afb5); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 2f26dbf433885124); edit that file, not this one.
 """The asyncio client core: the same requests, retry decisions and errors as
 `SyncAPIClient`, with the I/O awaited. Waiting between retries never blocks the loop."""
 
@@ -73,6 +73,16 @@ class AsyncAPIClient(BaseAPIClient):
             )
             for (data_field, _), value in zip(pending, values, strict=True):
                 document[data_field] = value
+        if operation.packets and 200 <= received.status < 300:
+            document, stored = self._decoded_packets(call, received, document)
+            for data_field, path in stored:
+                document[data_field] = await self.read_stored_packet(
+                    operation.name,
+                    path,
+                    data_field=data_field,
+                    run_id=document.get("id"),
+                    request_options=request_options,
+                )
         return self._raw_response(
             operation, received, self._parser(operation, args, request_options), document
         )

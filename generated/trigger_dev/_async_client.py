@@ -20,10 +20,16 @@ if TYPE_CHECKING:
 
     from .resources.auth import AsyncAuth
     from .resources.batches import AsyncBatches
+    from .resources.bulk_actions import AsyncBulkActions
+    from .resources.deployments import AsyncDeployments
     from .resources.envvars import AsyncEnvvars
+    from .resources.idempotency_keys import AsyncIdempotencyKeys
+    from .resources.query import AsyncQuery
+    from .resources.queues import AsyncQueues
     from .resources.runs import AsyncRuns
     from .resources.schedules import AsyncSchedules
     from .resources.tasks import AsyncTasks
+    from .resources.waitpoints import AsyncWaitpoints
 
 __all__ = ["AsyncTriggerClient"]
 
@@ -80,11 +86,47 @@ class AsyncTriggerClient(ClientDetails):
         return AsyncBatches(self._client)
 
     @cached_property
+    def bulk_actions(self) -> AsyncBulkActions:
+        """Cancel or replay many runs at once, by id or by filter, in the background."""
+        from .resources.bulk_actions import AsyncBulkActions
+
+        return AsyncBulkActions(self._client)
+
+    @cached_property
+    def deployments(self) -> AsyncDeployments:
+        """The deployments of an environment, and the one currently in use."""
+        from .resources.deployments import AsyncDeployments
+
+        return AsyncDeployments(self._client)
+
+    @cached_property
     def envvars(self) -> AsyncEnvvars:
         """Manage the environment variables of a project environment."""
         from .resources.envvars import AsyncEnvvars
 
         return AsyncEnvvars(self._client)
+
+    @cached_property
+    def idempotency_keys(self) -> AsyncIdempotencyKeys:
+        """Idempotency keys as the official SDKs derive them, and resetting a key so the next
+        trigger with it starts a new run."""
+        from .resources.idempotency_keys import AsyncIdempotencyKeys
+
+        return AsyncIdempotencyKeys(self._client)
+
+    @cached_property
+    def query(self) -> AsyncQuery:
+        """Run TRQL (SQL) queries over runs and metrics."""
+        from .resources.query import AsyncQuery
+
+        return AsyncQuery(self._client)
+
+    @cached_property
+    def queues(self) -> AsyncQueues:
+        """Inspect queues, pause and resume them, and override their concurrency limits."""
+        from .resources.queues import AsyncQueues
+
+        return AsyncQueues(self._client)
 
     @cached_property
     def runs(self) -> AsyncRuns:
@@ -106,6 +148,14 @@ class AsyncTriggerClient(ClientDetails):
         from .resources.tasks import AsyncTasks
 
         return AsyncTasks(self._client)
+
+    @cached_property
+    def waitpoints(self) -> AsyncWaitpoints:
+        """Waitpoint tokens: a task waits on a token until your backend (or a browser, or an HTTP
+        callback) completes it, for approvals and other human-in-the-loop steps."""
+        from .resources.waitpoints import AsyncWaitpoints
+
+        return AsyncWaitpoints(self._client)
 
     async def close(self) -> None:
         """Close the pooled connections."""

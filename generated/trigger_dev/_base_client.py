@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 13590fa033d50c3e); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 330ac65e73575bd7); edit that file, not this one.
 """The client core. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -16,13 +16,30 @@ from typing import Any, NamedTuple, TypeVar
 import urllib3
 
 from ._credentials import Credential, SecretHeaders
-from ._exceptions import ApiConnectionError, ApiError, NotFoundError, RateLimitError, error_from_response
+from ._exceptions import (
+    ApiConnectionError,
+    ApiError,
+    NotFoundError,
+    RateLimitError,
+    SchemaError,
+    error_from_response,
+)
 from ._logging import logger
-from ._operation import Operation, PreparedRequest, check_size, empty_result, prepare_request, select_route
+from ._operation import (
+    Operation,
+    PreparedRequest,
+    Route,
+    check_size,
+    empty_result,
+    prepare_request,
+    select_route,
+)
 from ._packets import (
     INLINE_LIMIT,
+    STORE_TYPE,
     LargePayload,
     decode_packet,
+    decode_packet_text,
     download_error,
     large_payloads,
     no_upload_url_error,
@@ -118,7 +135,7 @@ class BaseAPIClient:
             # trigger from a new one. Reads have nothing to de-duplicate.
             headers["x-trigger-request-idempotency-key"] = str(uuid.uuid4())
         url = self.base_url + prepared.path
-        return Outgoing(call.operation.name, route.method, url, headers, prepared.body(), call.options)
+        return Outgoing(call.operation.name, route.method, url, headers, prepared.body(), call.options, route)
 
     def _object_store_request(self, call: Call, method: str, url: str, body: bytes | None = None) -> Outgoing:
         return object_store_request(call.operation.name, call.options, method, url, body)
@@ -161,6 +178,32 @@ class BaseAPIClient:
             return UNPARSED, []  # parse() reports the body
         return document, offloaded_fields(call.operation.resolves, document)
 
+    @staticmethod
+    def _decoded_packets(call: Call, received: Received, document: Any) -> tuple[Any, list[tuple[str, str]]]:
+        """The body with its encoded fields (``x-sdk-packet``) decoded, and the fields kept in
+        object storage still to download: ``(data field, storage path)``."""
+        if document is UNPARSED:
+            try:
+                document = json.loads(received.content)
+            except ValueError:
+                return UNPARSED, []  # parse() reports the body
+        if not isinstance(document, dict):
+            return document, []
+        stored = []
+        for data_field, type_field in call.operation.packets:
+            value, kind = document.get(data_field), document.get(type_field)
+            if not isinstance(value, str):
+                continue  # absent, null, or already a JSON value
+            if kind == STORE_TYPE:
+                if call.options.download_offloaded:
+                    stored.append((data_field, value))
+                continue
+            try:
+                document[data_field] = decode_packet_text(kind if isinstance(kind, str) else None, value)
+            except ValueError as exc:
+                raise SchemaError(f"is not valid {kind or 'application/json'}: {exc}", [data_field]) from None
+        return document, stored
+
     def _with_header_fields(self, call: Call, received: Received) -> Any:
         try:
             document = json.loads(received.content)
@@ -168,17 +211,17 @@ class BaseAPIClient:
             return UNPARSED  # parse() reports the body
         if not isinstance(document, dict):
             return UNPARSED
-        for name, header, scope in call.operation.header_fields:
+        for name, header, scope, expiration in call.operation.header_fields:
             value = received.headers.get(header)
             if not value and scope is not None:
-                value = self._signed_instead(received, scope.format(id=document.get("id", "")))
+                value = self._signed_instead(received, scope.format(id=document.get("id", "")), expiration)
             if value:
                 document[name] = value
         return document
 
-    def _signed_instead(self, received: Received, scope: str) -> str | None:
+    def _signed_instead(self, received: Received, scope: str, expiration: str) -> str | None:
         """The public access token the official SDK signs itself when the server sent none:
-        the server's claims header plus one read scope, valid for an hour."""
+        the server's claims header plus one scope, valid for ``expiration``."""
         claims_text = received.headers.get("x-trigger-jwt-claims")
         if not claims_text or self.credential is None or not self.credential.signs_tokens:
             return None
@@ -188,7 +231,7 @@ class BaseAPIClient:
             return None
         if not isinstance(claims, dict):
             return None
-        return self.credential.sign({**claims, "scopes": [scope]}, expiration="1h")
+        return self.credential.sign({**claims, "scopes": [scope]}, expiration=expiration)
 
     @staticmethod
     def _downloaded(call: Call, document: Any, data_field: str, url: str, received: Received) -> Any:
@@ -211,9 +254,12 @@ class BaseAPIClient:
         self._log_answer(outgoing, status, started, f"attempt {attempt}")
         if 200 <= status < 300:
             return None
+        route = outgoing.route
+        if route is not None and status in route.final_statuses:
+            raise _error(received, route)
         wait = outgoing.options.retry.wait_after_status(status, received.headers, attempt)
         if wait is None or wait > MAX_SERVER_REQUESTED_WAIT:
-            raise _error(received)
+            raise _error(received, route)
         _log_retry(outgoing, attempt, f"status {status}", wait)
         return wait
 
@@ -236,7 +282,7 @@ class BaseAPIClient:
         attempt: the caller decides about reconnecting)."""
         BaseAPIClient._log_answer(outgoing, received.status, started, "reading as it arrives")
         if not 200 <= received.status < 300:
-            raise _error(received)
+            raise _error(received, outgoing.route)
 
     @staticmethod
     def _raw_response(
@@ -282,6 +328,16 @@ class SyncAPIClient(BaseAPIClient):
         document, pending = self._completed(call, received)
         for data_field, url in pending:
             document[data_field] = self._download(call, document, data_field, url)
+        if operation.packets and 200 <= received.status < 300:
+            document, stored = self._decoded_packets(call, received, document)
+            for data_field, path in stored:
+                document[data_field] = self.read_stored_packet(
+                    operation.name,
+                    path,
+                    data_field=data_field,
+                    run_id=document.get("id"),
+                    request_options=request_options,
+                )
         return self._raw_response(
             operation, received, self._parser(operation, args, request_options), document
         )
@@ -416,12 +472,20 @@ def stored_packet(name: str, data_field: str, run_id: str, url: str, received: R
         raise download_error(name, data_field, run_id, url, reason, received.status) from None
 
 
-def _error(received: Received) -> ApiError:
+def _error(received: Received, route: Route | None = None) -> ApiError:
     error = error_from_response(
         received.status, received.headers, received.content.decode("utf-8", "replace")
     )
     if isinstance(error, RateLimitError):
         error.retry_after_seconds = requested_wait(received.headers)
+    if isinstance(error, NotFoundError) and route is not None and route.since is not None:
+        # A server older than the route answers 404 for the route itself; say so, since
+        # the message alone ("Not found") reads like a missing resource.
+        message = (
+            f"{error.message} ({route.method} {route.path} is served from Trigger.dev "
+            f"{route.since}; an older server answers 404 for the route itself)"
+        )
+        return NotFoundError(message, status=error.status, headers=error.headers, body=error.body)
     return error
 
 

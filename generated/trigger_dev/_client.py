@@ -16,10 +16,16 @@ if TYPE_CHECKING:
     from ._request_options import RequestOptions
     from .resources.auth import Auth
     from .resources.batches import Batches
+    from .resources.bulk_actions import BulkActions
+    from .resources.deployments import Deployments
     from .resources.envvars import Envvars
+    from .resources.idempotency_keys import IdempotencyKeys
+    from .resources.query import Query
+    from .resources.queues import Queues
     from .resources.runs import Runs
     from .resources.schedules import Schedules
     from .resources.tasks import Tasks
+    from .resources.waitpoints import Waitpoints
 
 __all__ = [
     "TriggerClient",
@@ -27,10 +33,16 @@ __all__ = [
     "default_client",
     "auth",
     "batches",
+    "bulk_actions",
+    "deployments",
     "envvars",
+    "idempotency_keys",
+    "query",
+    "queues",
     "runs",
     "schedules",
     "tasks",
+    "waitpoints",
 ]
 
 
@@ -117,11 +129,47 @@ class TriggerClient(ClientDetails):
         return Batches(self._client)
 
     @cached_property
+    def bulk_actions(self) -> BulkActions:
+        """Cancel or replay many runs at once, by id or by filter, in the background."""
+        from .resources.bulk_actions import BulkActions
+
+        return BulkActions(self._client)
+
+    @cached_property
+    def deployments(self) -> Deployments:
+        """The deployments of an environment, and the one currently in use."""
+        from .resources.deployments import Deployments
+
+        return Deployments(self._client)
+
+    @cached_property
     def envvars(self) -> Envvars:
         """Manage the environment variables of a project environment."""
         from .resources.envvars import Envvars
 
         return Envvars(self._client)
+
+    @cached_property
+    def idempotency_keys(self) -> IdempotencyKeys:
+        """Idempotency keys as the official SDKs derive them, and resetting a key so the next
+        trigger with it starts a new run."""
+        from .resources.idempotency_keys import IdempotencyKeys
+
+        return IdempotencyKeys(self._client)
+
+    @cached_property
+    def query(self) -> Query:
+        """Run TRQL (SQL) queries over runs and metrics."""
+        from .resources.query import Query
+
+        return Query(self._client)
+
+    @cached_property
+    def queues(self) -> Queues:
+        """Inspect queues, pause and resume them, and override their concurrency limits."""
+        from .resources.queues import Queues
+
+        return Queues(self._client)
 
     @cached_property
     def runs(self) -> Runs:
@@ -143,6 +191,14 @@ class TriggerClient(ClientDetails):
         from .resources.tasks import Tasks
 
         return Tasks(self._client)
+
+    @cached_property
+    def waitpoints(self) -> Waitpoints:
+        """Waitpoint tokens: a task waits on a token until your backend (or a browser, or an HTTP
+        callback) completes it, for approvals and other human-in-the-loop steps."""
+        from .resources.waitpoints import Waitpoints
+
+        return Waitpoints(self._client)
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -214,7 +270,13 @@ class _DefaultNamespace:
 
 auth = cast("Auth", _DefaultNamespace("auth"))
 batches = cast("Batches", _DefaultNamespace("batches"))
+bulk_actions = cast("BulkActions", _DefaultNamespace("bulk_actions"))
+deployments = cast("Deployments", _DefaultNamespace("deployments"))
 envvars = cast("Envvars", _DefaultNamespace("envvars"))
+idempotency_keys = cast("IdempotencyKeys", _DefaultNamespace("idempotency_keys"))
+query = cast("Query", _DefaultNamespace("query"))
+queues = cast("Queues", _DefaultNamespace("queues"))
 runs = cast("Runs", _DefaultNamespace("runs"))
 schedules = cast("Schedules", _DefaultNamespace("schedules"))
 tasks = cast("Tasks", _DefaultNamespace("tasks"))
+waitpoints = cast("Waitpoints", _DefaultNamespace("waitpoints"))

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_encoding.py (sha256 384052cf419b154d); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_encoding.py (sha256 2b7731d74bacc26a); edit that file, not this one.
 """Encoders that turn Python argument values into the values the server reads.
 
 Each encoder is ``(wire_name, value) -> {wire_name: wire_value, ...}``; the API description
@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._idempotency import idempotency_fields
+from ._idempotency import idempotency_fields, user_key_hash
 from ._operation import Encoder, plain
 from ._validation import Check, Schema, compile_schema
 
@@ -22,9 +22,12 @@ __all__ = [
     "csv",
     "delay",
     "epoch_ms",
+    "hashed_idempotency_key",
     "idempotency_key",
+    "instant",
     "nested",
     "queue",
+    "queue_path",
     "text",
 ]
 
@@ -50,6 +53,20 @@ def epoch_ms(wire: str, value: Any) -> Mapping[str, Any]:
     return {wire: str(int(value))}
 
 
+def instant(wire: str, value: Any) -> Mapping[str, Any]:
+    """A timezone-aware datetime, or epoch milliseconds, as an ISO 8601 UTC string: the form
+    every route that takes a point in time in a JSON body reads."""
+    if isinstance(value, datetime.datetime):
+        moment = _aware(value, wire)
+    else:
+        moment = datetime.datetime.fromtimestamp(int(value) / 1000, tz=datetime.timezone.utc)
+    return {
+        wire: moment.astimezone(datetime.timezone.utc)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    }
+
+
 def delay(wire: str, value: Any) -> Mapping[str, Any]:
     """A duration string (``"1h30m"``), a `timedelta`, or a timezone-aware datetime."""
     if isinstance(value, datetime.datetime):
@@ -73,6 +90,23 @@ def queue(wire: str, value: Any) -> Mapping[str, Any]:
 
 def idempotency_key(wire: str, value: Any) -> Mapping[str, Any]:
     return idempotency_fields(wire, value)
+
+
+def hashed_idempotency_key(wire: str, value: Any) -> Mapping[str, Any]:
+    """A key as a user passed it to a trigger, turned into the hash the runs carry."""
+    return {wire: user_key_hash(value)}
+
+
+def queue_path(wire: str, value: Any) -> Mapping[str, Any]:
+    """A queue id or name for the queue routes' path.
+
+    The server decodes the segment, turns a literal ``%2F`` back into ``/``, and decodes a
+    task or custom name once more. So ``%`` and ``/`` are escaped once here, and the path
+    escaping escapes the result again: any name arrives intact (the official SDK escapes
+    only ``/``, so a name with ``%`` fails there). Ids hold neither character.
+    """
+    text = _scalar_text(value)
+    return {wire: text.replace("%", "%25").replace("/", "%2F")}
 
 
 @dataclass(frozen=True, slots=True)

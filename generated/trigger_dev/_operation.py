@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_operation.py (sha256 07750051b7adb244); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_operation.py (sha256 2d18ac3f2d522325); edit that file, not this one.
 """What an SDK method is on the wire: its routes, their parameters, and how a call's
 arguments become a request. The tables themselves are generated into ``_operations.py``."""
 
@@ -78,6 +78,13 @@ class Route:
     max_body: int | None = None  # bytes the server takes in one body; larger is refused (413)
     max_line: int | None = None  # the same, per NDJSON line
     headers: Mapping[str, str] = field(default_factory=dict)  # sent with every request
+    # Body fields of which exactly one must be given (queue override: a limit or a percent).
+    exactly_one: tuple[str, ...] = ()
+    # Statuses never retried whatever the retry policy says (aborting a finished bulk
+    # action answers 409, which would never change).
+    final_statuses: frozenset[int] = frozenset()
+    # The first server release that serves this route, for a 404 from an older one.
+    since: str | None = None
     by_python_name: Mapping[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -100,9 +107,13 @@ class Operation(Generic[T]):
     # The result when a success has no body at all (a 204 from a delete): ``{"id": "{runId}"}``
     # takes the value of that path parameter.
     when_empty: Mapping[str, Any] | None = None
-    # Result fields read from a response header, and the scope of the token the client signs
-    # when the header is missing: ``(("publicAccessToken", "x-trigger-jwt", "read:runs:{id}"),)``.
-    header_fields: tuple[tuple[str, str, str | None], ...] = ()
+    # Result fields read from a response header, and the scope and lifetime of the token the
+    # client signs when the header is missing:
+    # ``(("publicAccessToken", "x-trigger-jwt", "read:runs:{id}", "1h"),)``.
+    header_fields: tuple[tuple[str, str, str | None, str], ...] = ()
+    # Body fields the server sends encoded, with the field naming the encoding (a waitpoint's
+    # ``output`` and ``outputType``); the client decodes them, downloading stored ones.
+    packets: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -199,6 +210,8 @@ def prepare_request(operation: Operation[Any], route: Route, args: Mapping[str, 
             query.update(fields)
         else:
             body.update(fields)
+    if route.exactly_one:
+        _check_exactly_one(operation, route, args)
     path = route.path.format_map(path_values)
     if query:
         path = f"{path}?{_query_string(query)}"
@@ -208,6 +221,14 @@ def prepare_request(operation: Operation[Any], route: Route, args: Mapping[str, 
     if route.body == "json":
         return PreparedRequest(route.method, path, body, "application/json", route, operation.name, args)
     return PreparedRequest(route.method, path, None, None, route, operation.name, args)
+
+
+def _check_exactly_one(operation: Operation[Any], route: Route, args: Mapping[str, Any]) -> None:
+    given = [name for name in route.exactly_one if args.get(name) is not None]
+    if len(given) != 1:
+        names = " and ".join(repr(name) for name in route.exactly_one)
+        got = "neither" if not given else f"all of {', '.join(map(repr, given))}"
+        raise TypeError(f"{operation.name}() takes exactly one of {names}; got {got}")
 
 
 def check_size(prepared: PreparedRequest) -> None:

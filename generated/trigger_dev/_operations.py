@@ -6,28 +6,58 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._encoding import Field, boolean, csv, delay, epoch_ms, idempotency_key, nested, queue, text
+from ._encoding import (
+    Field,
+    boolean,
+    csv,
+    delay,
+    epoch_ms,
+    hashed_idempotency_key,
+    idempotency_key,
+    instant,
+    list_of,
+    nested,
+    queue,
+    queue_path,
+    text,
+)
 from ._model_support import as_any, as_str, list_reader
 from ._operation import Offload, Operation, Param, Route
 from ._pagination import CursorPage, OffsetPage
 from .models import (
     Batch,
+    BulkAction,
+    BulkActionId,
     CreateBatchResponse,
     DeletedSchedule,
+    Deployment,
     EnvironmentVariable,
     JwtClaims,
+    ListBulkActionsResponse,
+    ListDeploymentsResponse,
+    ListQueuesResponse,
     ListRunItem,
     ListRunsResponse,
     ListSchedulesResponse,
+    ListWaitpointTokensResponse,
+    MessageResponse,
     PacketUploadUrl,
     PublicToken,
+    QueryResult,
+    Queue,
+    ResetIdempotencyKeyResponse,
     Run,
     RunIdResponse,
     Schedule,
+    StoredRunMetadata,
     StreamBatchItemsResponse,
     SuccessResponse,
     Timezones,
     TriggerTaskResponse,
+    UpdatedRunMetadata,
+    WaitpointToken,
+    WaitpointTokenDetail,
+    WaitpointTokenItem,
 )
 
 # Options dicts users pass inside request bodies: snake_case key -> wire field.
@@ -108,7 +138,94 @@ CREATE_PUBLIC_TOKEN_REQUEST_BODY_REALTIME_FIELDS: dict[str, Field] = {
     "skip_columns": Field(wire="skipColumns", schema={"type": "array", "items": {"type": "string"}}),
 }
 
+METADATA_OPERATION_FIELDS: dict[str, Field] = {
+    "type": Field(
+        wire="type",
+        schema={"type": "string", "enum": ["set", "delete", "append", "remove", "increment", "update"]},
+    ),
+    "key": Field(wire="key", schema={"type": "string"}),
+    "value": Field(wire="value", schema=None),
+}
+
+QUEUE_REF_FIELDS: dict[str, Field] = {
+    "type": Field(wire="type", schema={"type": "string", "enum": ["task", "custom"]}),
+    "name": Field(wire="name", schema={"type": "string"}),
+}
+
+BULK_ACTION_FILTER_FIELDS: dict[str, Field] = {
+    "status": Field(
+        wire="status",
+        schema={
+            "type": "array",
+            "items": {
+                "type": "string",
+                "enum": [
+                    "PENDING_VERSION",
+                    "QUEUED",
+                    "DEQUEUED",
+                    "EXECUTING",
+                    "WAITING",
+                    "COMPLETED",
+                    "CANCELED",
+                    "FAILED",
+                    "CRASHED",
+                    "SYSTEM_FAILURE",
+                    "DELAYED",
+                    "EXPIRED",
+                    "TIMED_OUT",
+                ],
+            },
+        },
+    ),
+    "task_identifier": Field(wire="taskIdentifier", schema={"type": "array", "items": {"type": "string"}}),
+    "version": Field(wire="version", schema={"type": "array", "items": {"type": "string"}}),
+    "from_": Field(
+        wire="from",
+        schema={
+            "type": "integer",
+            "x-accepts": ["datetime"],
+            "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+        },
+        encode=instant,
+    ),
+    "to": Field(
+        wire="to",
+        schema={
+            "type": "integer",
+            "x-accepts": ["datetime"],
+            "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+        },
+        encode=instant,
+    ),
+    "period": Field(wire="period", schema={"type": "string"}),
+    "bulk_action": Field(wire="bulkAction", schema={"type": "string"}),
+    "tag": Field(wire="tag", schema={"type": "array", "items": {"type": "string"}}),
+    "schedule": Field(wire="schedule", schema={"type": "string"}),
+    "is_test": Field(wire="isTest", schema={"type": "boolean"}),
+    "batch": Field(wire="batch", schema={"type": "string"}),
+    "queue": Field(wire="queue", schema={"type": "array"}, encode=list_of(QUEUE_REF_FIELDS)),
+    "machine": Field(
+        wire="machine",
+        schema={
+            "type": "array",
+            "items": {
+                "type": "string",
+                "enum": ["micro", "small-1x", "small-2x", "medium-1x", "medium-2x", "large-1x", "large-2x"],
+            },
+        },
+    ),
+    "region": Field(wire="region", schema={"type": "array", "items": {"type": "string"}}),
+}
+
 # Parameters several routes share (components.parameters in the API description).
+BULK_ACTION_ID_PARAM = Param(
+    wire="bulkActionId",
+    python="bulk_action_id",
+    location="path",
+    required=True,
+    schema={"type": "string"},
+    encode=text,
+)
 ENVIRONMENT_PARAM = Param(
     wire="environment",
     python="environment",
@@ -126,6 +243,22 @@ PACKET_FILENAME_PARAM = Param(
     encode=text,
     segments=True,
 )
+PAGE_AFTER_PARAM = Param(
+    wire="page[after]",
+    python="after",
+    location="query",
+    required=False,
+    schema={"type": "string"},
+    encode=text,
+)
+PAGE_BEFORE_PARAM = Param(
+    wire="page[before]",
+    python="before",
+    location="query",
+    required=False,
+    schema={"type": "string"},
+    encode=text,
+)
 PROJECT_REF_PARAM = Param(
     wire="projectRef",
     python="project_ref",
@@ -133,6 +266,22 @@ PROJECT_REF_PARAM = Param(
     required=True,
     schema={"type": "string"},
     encode=text,
+)
+QUEUE_LOOKUP_TYPE_PARAM = Param(
+    wire="type",
+    python="type",
+    location="query",
+    required=False,
+    schema={"type": "string", "enum": ["id", "task", "custom"]},
+    encode=text,
+)
+QUEUE_PARAM_PARAM = Param(
+    wire="queueParam",
+    python="queue",
+    location="path",
+    required=True,
+    schema={"type": "string", "minLength": 1},
+    encode=queue_path,
 )
 RUNS_FILTER_BATCH_PARAM = Param(
     wire="filter[batch]",
@@ -369,6 +518,14 @@ SKIP_COLUMNS_PARAM = Param(
     },
     encode=csv,
 )
+WAITPOINT_ID_PARAM = Param(
+    wire="waitpointId",
+    python="token_id",
+    location="path",
+    required=True,
+    schema={"type": "string"},
+    encode=text,
+)
 
 # Routes: one HTTP endpoint each.
 
@@ -388,6 +545,173 @@ RETRIEVE_BATCH = Route(
         ),
     ),
     body=None,
+)
+
+LIST_BULK_ACTIONS = Route(
+    operation_id="listBulkActions",
+    method="GET",
+    path="/api/v1/bulk-actions",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="page[size]",
+            python="limit",
+            location="query",
+            required=False,
+            schema={"type": "integer", "minimum": 1, "maximum": 100},
+            encode=text,
+        ),
+        PAGE_AFTER_PARAM,
+        PAGE_BEFORE_PARAM,
+    ),
+    body=None,
+    since="4.5.2",
+)
+
+CREATE_BULK_ACTION = Route(
+    operation_id="createBulkAction",
+    method="POST",
+    path="/api/v1/bulk-actions",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="action",
+            python="action",
+            location="body",
+            required=True,
+            schema={"type": "string", "enum": ["cancel", "replay"]},
+        ),
+        Param(
+            wire="name",
+            python="name",
+            location="body",
+            required=False,
+            schema={"type": "string", "maxLength": 255},
+        ),
+        Param(
+            wire="runIds",
+            python="run_ids",
+            location="body",
+            required=False,
+            schema={"type": "array", "minItems": 1, "maxItems": 500, "items": {"type": "string"}},
+        ),
+        Param(
+            wire="filter",
+            python="filter",
+            location="body",
+            required=False,
+            schema=None,
+            encode=nested(BULK_ACTION_FILTER_FIELDS),
+        ),
+        Param(
+            wire="targetRegion",
+            python="target_region",
+            location="body",
+            required=False,
+            schema={"type": "string"},
+        ),
+    ),
+    body="json",
+    max_body=1048576,
+    exactly_one=(
+        "filter",
+        "run_ids",
+    ),
+    since="4.5.2",
+)
+
+RETRIEVE_BULK_ACTION = Route(
+    operation_id="retrieveBulkAction",
+    method="GET",
+    path="/api/v1/bulk-actions/{bulkActionId}",
+    credentials=frozenset(["secret_key"]),
+    params=(BULK_ACTION_ID_PARAM,),
+    body=None,
+    since="4.5.2",
+)
+
+ABORT_BULK_ACTION = Route(
+    operation_id="abortBulkAction",
+    method="POST",
+    path="/api/v1/bulk-actions/{bulkActionId}/abort",
+    credentials=frozenset(["secret_key"]),
+    params=(BULK_ACTION_ID_PARAM,),
+    body=None,
+    final_statuses=frozenset([409]),
+    since="4.5.2",
+)
+
+LIST_DEPLOYMENTS = Route(
+    operation_id="listDeployments",
+    method="GET",
+    path="/api/v1/deployments",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="page[size]",
+            python="limit",
+            location="query",
+            required=False,
+            schema={"type": "integer", "minimum": 1, "maximum": 100},
+            encode=text,
+        ),
+        PAGE_AFTER_PARAM,
+        Param(
+            wire="status",
+            python="status",
+            location="query",
+            required=False,
+            schema={
+                "type": "string",
+                "enum": ["PENDING", "BUILDING", "DEPLOYING", "DEPLOYED", "FAILED", "CANCELED", "TIMED_OUT"],
+            },
+            encode=text,
+        ),
+        Param(
+            wire="period",
+            python="period",
+            location="query",
+            required=False,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(
+            wire="from",
+            python="from_",
+            location="query",
+            required=False,
+            schema={
+                "type": "integer",
+                "x-accepts": ["datetime"],
+                "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+            },
+            encode=epoch_ms,
+        ),
+        Param(
+            wire="to",
+            python="to",
+            location="query",
+            required=False,
+            schema={
+                "type": "integer",
+                "x-accepts": ["datetime"],
+                "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+            },
+            encode=epoch_ms,
+        ),
+    ),
+    body=None,
+    since="4.0.1",
+)
+
+RETRIEVE_CURRENT_DEPLOYMENT = Route(
+    operation_id="retrieveCurrentDeployment",
+    method="GET",
+    path="/api/v1/deployments/current",
+    credentials=frozenset(["secret_key"]),
+    params=(),
+    body=None,
+    since="4.5.0",
 )
 
 LIST_ENV_VARS = Route(
@@ -484,6 +808,207 @@ DELETE_ENV_VAR = Route(
         ),
     ),
     body=None,
+)
+
+RESET_IDEMPOTENCY_KEY = Route(
+    operation_id="resetIdempotencyKey",
+    method="POST",
+    path="/api/v1/idempotencyKeys/{key}/reset",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="key",
+            python="key",
+            location="path",
+            required=True,
+            schema={"type": "string", "x-accepts": ["string-list"]},
+            encode=hashed_idempotency_key,
+        ),
+        Param(
+            wire="taskIdentifier",
+            python="task_identifier",
+            location="body",
+            required=True,
+            schema={"type": "string", "minLength": 1},
+        ),
+    ),
+    body="json",
+    since="4.3.1",
+)
+
+EXECUTE_QUERY = Route(
+    operation_id="executeQuery",
+    method="POST",
+    path="/api/v1/query",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="query",
+            python="query",
+            location="body",
+            required=True,
+            schema={"type": "string", "minLength": 1},
+        ),
+        Param(
+            wire="scope",
+            python="scope",
+            location="body",
+            required=False,
+            schema={"type": "string", "enum": ["environment", "project", "organization"]},
+        ),
+        Param(wire="period", python="period", location="body", required=False, schema={"type": "string"}),
+        Param(
+            wire="from",
+            python="from_",
+            location="body",
+            required=False,
+            schema={
+                "type": "integer",
+                "x-accepts": ["datetime"],
+                "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+            },
+            encode=instant,
+        ),
+        Param(
+            wire="to",
+            python="to",
+            location="body",
+            required=False,
+            schema={
+                "type": "integer",
+                "x-accepts": ["datetime"],
+                "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+            },
+            encode=instant,
+        ),
+        Param(
+            wire="format",
+            python="format",
+            location="body",
+            required=False,
+            schema={"type": "string", "enum": ["json", "csv"]},
+        ),
+    ),
+    body="json",
+)
+
+LIST_QUEUES = Route(
+    operation_id="listQueues",
+    method="GET",
+    path="/api/v1/queues",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="page",
+            python="page",
+            location="query",
+            required=False,
+            schema={"type": "integer", "minimum": 1},
+            encode=text,
+        ),
+        Param(
+            wire="perPage",
+            python="per_page",
+            location="query",
+            required=False,
+            schema={"type": "integer", "minimum": 1, "maximum": 100},
+            encode=text,
+        ),
+    ),
+    body=None,
+)
+
+RETRIEVE_QUEUE = Route(
+    operation_id="retrieveQueue",
+    method="GET",
+    path="/api/v1/queues/{queueParam}",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        QUEUE_PARAM_PARAM,
+        QUEUE_LOOKUP_TYPE_PARAM,
+    ),
+    body=None,
+)
+
+PAUSE_QUEUE = Route(
+    operation_id="pauseQueue",
+    method="POST",
+    path="/api/v1/queues/{queueParam}/pause",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        QUEUE_PARAM_PARAM,
+        Param(
+            wire="action",
+            python="action",
+            location="body",
+            required=True,
+            schema={"type": "string", "enum": ["pause", "resume"]},
+        ),
+        Param(
+            wire="type",
+            python="type",
+            location="body",
+            required=False,
+            schema={"type": "string", "enum": ["id", "task", "custom"]},
+        ),
+    ),
+    body="json",
+)
+
+OVERRIDE_QUEUE_CONCURRENCY_LIMIT = Route(
+    operation_id="overrideQueueConcurrencyLimit",
+    method="POST",
+    path="/api/v1/queues/{queueParam}/concurrency/override",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        QUEUE_PARAM_PARAM,
+        Param(
+            wire="type",
+            python="type",
+            location="body",
+            required=False,
+            schema={"type": "string", "enum": ["id", "task", "custom"]},
+        ),
+        Param(
+            wire="concurrencyLimit",
+            python="concurrency_limit",
+            location="body",
+            required=False,
+            schema={"type": "integer", "minimum": 0, "maximum": 100000},
+        ),
+        Param(
+            wire="percent",
+            python="percent",
+            location="body",
+            required=False,
+            schema={"type": "number", "maximum": 100, "exclusiveMinimum": 0},
+        ),
+    ),
+    body="json",
+    exactly_one=(
+        "concurrency_limit",
+        "percent",
+    ),
+    since="4.0.5",
+)
+
+RESET_QUEUE_CONCURRENCY_LIMIT = Route(
+    operation_id="resetQueueConcurrencyLimit",
+    method="POST",
+    path="/api/v1/queues/{queueParam}/concurrency/reset",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        QUEUE_PARAM_PARAM,
+        Param(
+            wire="type",
+            python="type",
+            location="body",
+            required=False,
+            schema={"type": "string", "enum": ["id", "task", "custom"]},
+        ),
+    ),
+    body="json",
+    since="4.0.5",
 )
 
 LIST_RUNS = Route(
@@ -602,6 +1127,75 @@ RESCHEDULE_RUN = Route(
                 "x-accepts": ["datetime", "timedelta"],
             },
             encode=delay,
+        ),
+    ),
+    body="json",
+)
+
+RETRIEVE_RUN_METADATA = Route(
+    operation_id="retrieveRunMetadata",
+    method="GET",
+    path="/api/v1/runs/{runId}/metadata",
+    credentials=frozenset(["secret_key"]),
+    params=(RUN_ID_PARAM,),
+    body=None,
+)
+
+UPDATE_RUN_METADATA = Route(
+    operation_id="updateRunMetadata",
+    method="PUT",
+    path="/api/v1/runs/{runId}/metadata",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        RUN_ID_PARAM,
+        Param(wire="metadata", python="metadata", location="body", required=False, schema={"type": "object"}),
+        Param(
+            wire="operations",
+            python="operations",
+            location="body",
+            required=False,
+            schema={"type": "array"},
+            encode=list_of(METADATA_OPERATION_FIELDS),
+        ),
+        Param(
+            wire="parentOperations",
+            python="parent_operations",
+            location="body",
+            required=False,
+            schema={"type": "array"},
+            encode=list_of(METADATA_OPERATION_FIELDS),
+        ),
+        Param(
+            wire="rootOperations",
+            python="root_operations",
+            location="body",
+            required=False,
+            schema={"type": "array"},
+            encode=list_of(METADATA_OPERATION_FIELDS),
+        ),
+    ),
+    body="json",
+    max_body=2097152,
+)
+
+ADD_RUN_TAGS = Route(
+    operation_id="addRunTags",
+    method="POST",
+    path="/api/v1/runs/{runId}/tags",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        RUN_ID_PARAM,
+        Param(
+            wire="tags",
+            python="tags",
+            location="body",
+            required=True,
+            schema={
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 10,
+                "items": {"type": "string", "maxLength": 128},
+            },
         ),
     ),
     body="json",
@@ -809,6 +1403,7 @@ CREATE_BATCH = Route(
     ),
     body="json",
     max_body=131072,
+    since="4.3.1",
 )
 
 STREAM_BATCH_ITEMS = Route(
@@ -830,6 +1425,157 @@ STREAM_BATCH_ITEMS = Route(
     body="ndjson",
     offload=Offload("payload", task="task"),
     max_line=3145728,
+    since="4.3.1",
+)
+
+LIST_WAITPOINT_TOKENS = Route(
+    operation_id="listWaitpointTokens",
+    method="GET",
+    path="/api/v1/waitpoints/tokens",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="page[size]",
+            python="limit",
+            location="query",
+            required=False,
+            schema={"type": "integer", "minimum": 1, "maximum": 100},
+            encode=text,
+        ),
+        PAGE_AFTER_PARAM,
+        PAGE_BEFORE_PARAM,
+        Param(
+            wire="filter[status]",
+            python="status",
+            location="query",
+            required=False,
+            schema={
+                "type": "array",
+                "items": {"type": "string", "enum": ["WAITING", "COMPLETED", "TIMED_OUT"]},
+            },
+            encode=csv,
+        ),
+        Param(
+            wire="filter[idempotencyKey]",
+            python="idempotency_key",
+            location="query",
+            required=False,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(
+            wire="filter[tags]",
+            python="tags",
+            location="query",
+            required=False,
+            schema={"type": "array", "items": {"type": "string"}},
+            encode=csv,
+        ),
+        Param(
+            wire="filter[createdAt][period]",
+            python="period",
+            location="query",
+            required=False,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(
+            wire="filter[createdAt][from]",
+            python="from_",
+            location="query",
+            required=False,
+            schema={
+                "type": "integer",
+                "x-accepts": ["datetime"],
+                "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+            },
+            encode=epoch_ms,
+        ),
+        Param(
+            wire="filter[createdAt][to]",
+            python="to",
+            location="query",
+            required=False,
+            schema={
+                "type": "integer",
+                "x-accepts": ["datetime"],
+                "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+            },
+            encode=epoch_ms,
+        ),
+    ),
+    body=None,
+)
+
+CREATE_WAITPOINT_TOKEN = Route(
+    operation_id="createWaitpointToken",
+    method="POST",
+    path="/api/v1/waitpoints/tokens",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="idempotencyKey",
+            python="idempotency_key",
+            location="body",
+            required=False,
+            schema={"type": "string", "maxLength": 2048},
+        ),
+        Param(
+            wire="idempotencyKeyTTL",
+            python="idempotency_key_ttl",
+            location="body",
+            required=False,
+            schema={
+                "type": "string",
+                "pattern": "^\\d+[smhd]$",
+                "x-hint": 'a whole number and one unit of s, m, h or d, such as "30m" or "7d"',
+            },
+        ),
+        Param(
+            wire="timeout",
+            python="timeout",
+            location="body",
+            required=False,
+            schema={
+                "type": "string",
+                "pattern": "^(\\d+(w|d|hr|h|m|s))+$|^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}",
+                "x-hint": 'a duration such as "1h" or "2h30m" (units w, d, hr, h, m, s) or an ISO 8601 date-time',
+                "x-accepts": ["datetime", "timedelta"],
+            },
+            encode=delay,
+        ),
+        Param(
+            wire="tags",
+            python="tags",
+            location="body",
+            required=False,
+            schema={"type": "array", "maxItems": 10, "items": {"type": "string", "maxLength": 128}},
+        ),
+    ),
+    body="json",
+    max_body=10240,
+)
+
+RETRIEVE_WAITPOINT_TOKEN = Route(
+    operation_id="retrieveWaitpointToken",
+    method="GET",
+    path="/api/v1/waitpoints/tokens/{waitpointId}",
+    credentials=frozenset(["secret_key"]),
+    params=(WAITPOINT_ID_PARAM,),
+    body=None,
+)
+
+COMPLETE_WAITPOINT_TOKEN = Route(
+    operation_id="completeWaitpointToken",
+    method="POST",
+    path="/api/v1/waitpoints/tokens/{waitpointId}/complete",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        WAITPOINT_ID_PARAM,
+        Param(wire="data", python="data", location="body", required=False, schema=None),
+    ),
+    body="json",
+    max_body=3145728,
 )
 
 PRESIGN_PACKET_UPLOAD = Route(
@@ -839,6 +1585,7 @@ PRESIGN_PACKET_UPLOAD = Route(
     credentials=frozenset(["secret_key"]),
     params=(PACKET_FILENAME_PARAM,),
     body=None,
+    since="4.5.0",
 )
 
 PRESIGN_PACKET_DOWNLOAD = Route(
@@ -1025,6 +1772,48 @@ BATCHES_RETRIEVE: Operation[Batch] = Operation(
     pagination=None,
 )
 
+BULK_ACTIONS_LIST: Operation[CursorPage[BulkAction]] = Operation(
+    name="bulk_actions.list",
+    routes=(LIST_BULK_ACTIONS,),
+    parse=ListBulkActionsResponse._from_wire,
+    pagination="cursor",
+)
+
+BULK_ACTIONS_CREATE: Operation[BulkActionId] = Operation(
+    name="bulk_actions.create",
+    routes=(CREATE_BULK_ACTION,),
+    parse=BulkActionId._from_wire,
+    pagination=None,
+)
+
+BULK_ACTIONS_RETRIEVE: Operation[BulkAction] = Operation(
+    name="bulk_actions.retrieve",
+    routes=(RETRIEVE_BULK_ACTION,),
+    parse=BulkAction._from_wire,
+    pagination=None,
+)
+
+BULK_ACTIONS_ABORT: Operation[BulkActionId] = Operation(
+    name="bulk_actions.abort",
+    routes=(ABORT_BULK_ACTION,),
+    parse=BulkActionId._from_wire,
+    pagination=None,
+)
+
+DEPLOYMENTS_LIST: Operation[CursorPage[Deployment]] = Operation(
+    name="deployments.list",
+    routes=(LIST_DEPLOYMENTS,),
+    parse=ListDeploymentsResponse._from_wire,
+    pagination="cursor",
+)
+
+DEPLOYMENTS_RETRIEVE_CURRENT: Operation[Deployment] = Operation(
+    name="deployments.retrieve_current",
+    routes=(RETRIEVE_CURRENT_DEPLOYMENT,),
+    parse=Deployment._from_wire,
+    pagination=None,
+)
+
 ENVVARS_LIST: Operation[list[EnvironmentVariable]] = Operation(
     name="envvars.list",
     routes=(LIST_ENV_VARS,),
@@ -1066,6 +1855,62 @@ ENVVARS_DELETE: Operation[SuccessResponse] = Operation(
     parse=SuccessResponse._from_wire,
     pagination=None,
     when_empty={"success": True},
+)
+
+IDEMPOTENCY_KEYS_RESET: Operation[ResetIdempotencyKeyResponse] = Operation(
+    name="idempotency_keys.reset",
+    routes=(RESET_IDEMPOTENCY_KEY,),
+    parse=ResetIdempotencyKeyResponse._from_wire,
+    pagination=None,
+)
+
+QUERY_EXECUTE: Operation[QueryResult] = Operation(
+    name="query.execute",
+    routes=(EXECUTE_QUERY,),
+    parse=QueryResult._from_wire,
+    pagination=None,
+)
+
+QUEUES_LIST: Operation[OffsetPage[Queue]] = Operation(
+    name="queues.list",
+    routes=(LIST_QUEUES,),
+    parse=ListQueuesResponse._from_wire,
+    pagination="page",
+)
+
+QUEUES_RETRIEVE: Operation[Queue] = Operation(
+    name="queues.retrieve",
+    routes=(RETRIEVE_QUEUE,),
+    parse=Queue._from_wire,
+    pagination=None,
+)
+
+QUEUES_PAUSE: Operation[Queue] = Operation(
+    name="queues.pause",
+    routes=(PAUSE_QUEUE,),
+    parse=Queue._from_wire,
+    pagination=None,
+)
+
+QUEUES_RESUME: Operation[Queue] = Operation(
+    name="queues.resume",
+    routes=(PAUSE_QUEUE,),
+    parse=Queue._from_wire,
+    pagination=None,
+)
+
+QUEUES_OVERRIDE_CONCURRENCY_LIMIT: Operation[Queue] = Operation(
+    name="queues.override_concurrency_limit",
+    routes=(OVERRIDE_QUEUE_CONCURRENCY_LIMIT,),
+    parse=Queue._from_wire,
+    pagination=None,
+)
+
+QUEUES_RESET_CONCURRENCY_LIMIT: Operation[Queue] = Operation(
+    name="queues.reset_concurrency_limit",
+    routes=(RESET_QUEUE_CONCURRENCY_LIMIT,),
+    parse=Queue._from_wire,
+    pagination=None,
 )
 
 RUNS_LIST: Operation[CursorPage[ListRunItem]] = Operation(
@@ -1113,6 +1958,28 @@ RUNS_RESCHEDULE: Operation[Run] = Operation(
         ("payloadPresignedUrl", "payload"),
         ("outputPresignedUrl", "output"),
     ),
+)
+
+RUNS_RETRIEVE_METADATA: Operation[StoredRunMetadata] = Operation(
+    name="runs.retrieve_metadata",
+    routes=(RETRIEVE_RUN_METADATA,),
+    parse=StoredRunMetadata._from_wire,
+    pagination=None,
+    packets=(("metadata", "metadataType"),),
+)
+
+RUNS_UPDATE_METADATA: Operation[UpdatedRunMetadata] = Operation(
+    name="runs.update_metadata",
+    routes=(UPDATE_RUN_METADATA,),
+    parse=UpdatedRunMetadata._from_wire,
+    pagination=None,
+)
+
+RUNS_ADD_TAGS: Operation[MessageResponse] = Operation(
+    name="runs.add_tags",
+    routes=(ADD_RUN_TAGS,),
+    parse=MessageResponse._from_wire,
+    pagination=None,
 )
 
 SCHEDULES_LIST: Operation[OffsetPage[Schedule]] = Operation(
@@ -1177,20 +2044,50 @@ TASKS_TRIGGER: Operation[TriggerTaskResponse] = Operation(
     routes=(TRIGGER_TASK,),
     parse=TriggerTaskResponse._from_wire,
     pagination=None,
-    header_fields=(("publicAccessToken", "x-trigger-jwt", "read:runs:{id}"),),
+    header_fields=(("publicAccessToken", "x-trigger-jwt", "read:runs:{id}", "1h"),),
 )
 
 TASKS_BATCH_TRIGGER_CREATE: Operation[CreateBatchResponse] = Operation(
     name="tasks.batch_trigger",
     routes=(CREATE_BATCH,),
     parse=CreateBatchResponse._from_wire,
-    header_fields=(("publicAccessToken", "x-trigger-jwt", "read:batch:{id}"),),
+    header_fields=(("publicAccessToken", "x-trigger-jwt", "read:batch:{id}", "1h"),),
 )
 
 TASKS_BATCH_TRIGGER_ITEMS: Operation[StreamBatchItemsResponse] = Operation(
     name="tasks.batch_trigger",
     routes=(STREAM_BATCH_ITEMS,),
     parse=StreamBatchItemsResponse._from_wire,
+)
+
+WAITPOINTS_LIST_TOKENS: Operation[CursorPage[WaitpointTokenItem]] = Operation(
+    name="waitpoints.list_tokens",
+    routes=(LIST_WAITPOINT_TOKENS,),
+    parse=ListWaitpointTokensResponse._from_wire,
+    pagination="cursor",
+)
+
+WAITPOINTS_CREATE_TOKEN: Operation[WaitpointToken] = Operation(
+    name="waitpoints.create_token",
+    routes=(CREATE_WAITPOINT_TOKEN,),
+    parse=WaitpointToken._from_wire,
+    pagination=None,
+    header_fields=(("publicAccessToken", "x-trigger-jwt", "write:waitpoints:{id}", "24h"),),
+)
+
+WAITPOINTS_RETRIEVE_TOKEN: Operation[WaitpointTokenDetail] = Operation(
+    name="waitpoints.retrieve_token",
+    routes=(RETRIEVE_WAITPOINT_TOKEN,),
+    parse=WaitpointTokenDetail._from_wire,
+    pagination=None,
+    packets=(("output", "outputType"),),
+)
+
+WAITPOINTS_COMPLETE_TOKEN: Operation[SuccessResponse] = Operation(
+    name="waitpoints.complete_token",
+    routes=(COMPLETE_WAITPOINT_TOKEN,),
+    parse=SuccessResponse._from_wire,
+    pagination=None,
 )
 
 # Called by the runtime on its own (large payloads, tokens, realtime), not methods of a namespace.

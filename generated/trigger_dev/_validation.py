@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_validation.py (sha256 b8381e0671c3e066); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_validation.py (sha256 33d4a272b803d756); edit that file, not this one.
 """Checks a call's arguments against the constraints the API description states, so a
 mistake is reported before anything is sent. Covers the subset of JSON Schema our
 description uses for inputs: type, enum, bounds, lengths, item counts and patterns.
@@ -92,12 +92,15 @@ def _enum_check(schema: Schema) -> Check | None:
 
 def _bounds_check(schema: Schema) -> Check | None:
     low, high = schema.get("minimum"), schema.get("maximum")
-    if low is None and high is None:
+    above = schema.get("exclusiveMinimum")
+    if low is None and high is None and above is None:
         return None
 
     def check(value: Any, where: Where) -> None:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             return
+        if above is not None and value <= above:
+            raise ValueError(f"{where()} must be more than {above}, got {value}")
         if low is not None and value < low:
             raise ValueError(f"{where()} must be at least {low}, got {value}")
         if high is not None and value > high:

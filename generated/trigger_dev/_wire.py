@@ -1,14 +1,17 @@
-# Copied by codegen.py from templates/runtime/_wire.py (sha256 625ad0febbf1f9ca); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_wire.py (sha256 0b341a92237de9dc); edit that file, not this one.
 """What the client core hands a transport and gets back: one request ready to send, one
 response as it arrived. Both render without credentials (error reporters record them)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ._credentials import SecretHeaders
 from ._request_options import ResolvedOptions
+
+if TYPE_CHECKING:
+    from ._operation import Route
 
 __all__ = ["Outgoing", "Received", "url_for_messages"]
 
@@ -22,6 +25,7 @@ class Outgoing(NamedTuple):
     headers: SecretHeaders
     body: bytes | None
     options: ResolvedOptions
+    route: Route | None = None  # the API route; None for object storage
 
     def __repr__(self) -> str:
         # No credential, no presigned URL's signature, no payload: this object sits in the

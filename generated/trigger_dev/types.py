@@ -15,6 +15,9 @@ from ._tokens import PublicTokenScopes, ResourceScopes, TaskScopes
 from .models import (
     DebounceMode,
     MachinePreset,
+    MetadataOperationType,
+    QueueType,
+    RunStatus,
 )
 
 __all__ = [
@@ -27,6 +30,9 @@ __all__ = [
     "TriggerTaskOptionsDebounce",
     "TriggerTaskOptions",
     "CreatePublicTokenRequestBodyRealtime",
+    "MetadataOperation",
+    "QueueRef",
+    "BulkActionFilter",
 ]
 
 
@@ -89,6 +95,53 @@ class CreatePublicTokenRequestBodyRealtime(TypedDict, total=False):
     """CreatePublicTokenRequestBodyRealtime"""
 
     skip_columns: Sequence[str]
+
+
+class MetadataOperation(TypedDict, total=False):
+    """One change to a run's metadata: `set` a `key` to `value`, `delete` a `key`, `append` `value`
+    to the list at `key`, `remove` `value` from it, `increment` the number at `key` by `value`,
+    or `update` (merge `value`, a dict, into the metadata). A key may be a JSON path such as
+    `$.progress.done`."""
+
+    type: MetadataOperationType | str
+    key: str
+    value: Any
+    """The value the operation uses."""
+
+
+class QueueRef(TypedDict, total=False):
+    """A queue in a filter, by kind and name (a task's id for a task queue)."""
+
+    type: QueueType | str
+    """`task` for a task's own queue, `custom` for a queue defined in code and shared."""
+    name: str
+
+
+class BulkActionFilter(TypedDict, total=False):
+    """Which runs a bulk action covers: those matching every key given (a list matches any of its
+    values). Without `period`, `from` or `to` the last 7 days are covered."""
+
+    status: Sequence[RunStatus | str]
+    task_identifier: Sequence[str]
+    version: Sequence[str]
+    """Versions of the deployments the runs ran on."""
+    from_: datetime.datetime | int
+    """Runs created at or after this time."""
+    to: datetime.datetime | int
+    """Runs created at or before this time."""
+    period: str
+    """Runs created within this window ending now, such as `24h` or `7d`."""
+    bulk_action: str
+    """Runs an earlier bulk action covered."""
+    tag: Sequence[str]
+    schedule: str
+    """Runs started by this schedule."""
+    is_test: bool
+    batch: str
+    """Runs of this batch."""
+    queue: Sequence[QueueRef]
+    machine: Sequence[MachinePreset | str]
+    region: Sequence[str]
 
 
 class BatchTriggerItem(TypedDict, total=False):

@@ -73,6 +73,16 @@ class AsyncAPIClient(BaseAPIClient):
             )
             for (data_field, _), value in zip(pending, values, strict=True):
                 document[data_field] = value
+        if operation.packets and 200 <= received.status < 300:
+            document, stored = self._decoded_packets(call, received, document)
+            for data_field, path in stored:
+                document[data_field] = await self.read_stored_packet(
+                    operation.name,
+                    path,
+                    data_field=data_field,
+                    run_id=document.get("id"),
+                    request_options=request_options,
+                )
         return self._raw_response(
             operation, received, self._parser(operation, args, request_options), document
         )

@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
-__all__ = ["hash_idempotency_key", "idempotency_fields"]
+__all__ = [
+    "AsyncIdempotencyKeyHelpers",
+    "IdempotencyKeyHelpers",
+    "hash_idempotency_key",
+    "idempotency_fields",
+    "user_key_hash",
+]
 
 _HASH_LENGTH = 64  # a SHA-256 hex digest: such a key is taken as already hashed
 
@@ -16,6 +22,25 @@ _HASH_LENGTH = 64  # a SHA-256 hex digest: such a key is taken as already hashed
 def hash_idempotency_key(key: str | Sequence[str]) -> str:
     parts = [key] if isinstance(key, str) else list(key)
     return hashlib.sha256("-".join(parts).encode()).hexdigest()
+
+
+def user_key_hash(key: Any) -> str:
+    """The hash a trigger sends for a user's key (a string or a list of parts); a 64-character
+    string is taken as already hashed."""
+    if isinstance(key, str) and len(key) == _HASH_LENGTH:
+        return key
+    return hash_idempotency_key(_parts(key))
+
+
+def _parts(key: Any) -> list[str]:
+    if not isinstance(key, str) and not (
+        isinstance(key, Sequence) and key and all(isinstance(part, str) for part in key)
+    ):
+        raise TypeError(f"idempotency_key must be a string or a non-empty list of strings, got {key!r:.80}")
+    parts = [key] if isinstance(key, str) else list(key)
+    if not all(parts):
+        raise ValueError("idempotency_key cannot be empty or contain empty parts")
+    return parts
 
 
 def idempotency_fields(wire: str, key: Any) -> dict[str, Any]:
@@ -26,14 +51,63 @@ def idempotency_fields(wire: str, key: Any) -> dict[str, Any]:
     """
     if isinstance(key, str) and len(key) == _HASH_LENGTH:
         return {wire: key}
-    if not isinstance(key, str) and not (
-        isinstance(key, Sequence) and key and all(isinstance(part, str) for part in key)
-    ):
-        raise TypeError(f"idempotency_key must be a string or a non-empty list of strings, got {key!r:.80}")
-    parts = [key] if isinstance(key, str) else list(key)
-    if not all(parts):
-        raise ValueError("idempotency_key cannot be empty or contain empty parts")
+    parts = _parts(key)
     return {
         wire: hash_idempotency_key(parts),
         "idempotencyKeyOptions": {"key": "-".join(parts), "scope": "run"},
     }
+
+
+class IdempotencyKeyHelpers:
+    """``idempotency_keys.create``: mixed into the ``idempotency_keys`` namespaces."""
+
+    __slots__ = ()
+
+    def create(
+        self,
+        key: str | Sequence[str],
+        *,
+        scope: Literal["run", "attempt", "global"] = "run",
+        run_id: str | None = None,
+        attempt_number: int | None = None,
+    ) -> str:
+        """The idempotency key the official SDKs' ``idempotencyKeys.create`` gives for ``key``.
+
+        Pass the result as a trigger's ``idempotency_key`` (a 64-character key is sent as
+        it is), store it, or give it to a TypeScript service: the same key and scope give
+        the same hash there, so both de-duplicate against each other.
+
+        Inside a task the official SDK adds the run (``scope="run"``, its default) or the run
+        and attempt (``"attempt"``) to the key; a backend has no such context, so those
+        scopes add nothing unless ``run_id`` (and for ``"attempt"`` ``attempt_number``) say
+        which run to match. ``"global"`` never adds anything.
+
+        Args:
+            key: A string, or a list of strings joined with ``-``.
+            scope: ``"run"``, ``"attempt"`` or ``"global"``.
+            run_id: The run (``run_…``) whose task made the key, for the ``run`` and
+                ``attempt`` scopes.
+            attempt_number: The attempt that made it, for the ``attempt`` scope.
+        """
+        parts = _parts(key)
+        if scope not in ("run", "attempt", "global"):
+            raise ValueError(f"scope must be 'run', 'attempt' or 'global', got {scope!r}")
+        if scope == "global" and (run_id is not None or attempt_number is not None):
+            raise ValueError("a 'global' key adds no run or attempt: drop run_id and attempt_number")
+        if scope == "run" and attempt_number is not None:
+            raise ValueError("attempt_number applies to scope='attempt' only")
+        if scope == "attempt" and (run_id is None) != (attempt_number is None):
+            raise ValueError("scope='attempt' needs both run_id and attempt_number, or neither")
+        if run_id is not None:
+            parts.append(run_id)
+        if attempt_number is not None:
+            if isinstance(attempt_number, bool) or not isinstance(attempt_number, int) or attempt_number < 1:
+                raise ValueError(f"attempt_number must be a whole number from 1, got {attempt_number!r}")
+            parts.append(str(attempt_number))
+        return hash_idempotency_key(parts)
+
+
+class AsyncIdempotencyKeyHelpers(IdempotencyKeyHelpers):
+    """The same helpers on the async client: computing a key needs no I/O, so nothing is awaited."""
+
+    __slots__ = ()

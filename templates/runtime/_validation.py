@@ -92,12 +92,15 @@ def _enum_check(schema: Schema) -> Check | None:
 
 def _bounds_check(schema: Schema) -> Check | None:
     low, high = schema.get("minimum"), schema.get("maximum")
-    if low is None and high is None:
+    above = schema.get("exclusiveMinimum")
+    if low is None and high is None and above is None:
         return None
 
     def check(value: Any, where: Where) -> None:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             return
+        if above is not None and value <= above:
+            raise ValueError(f"{where()} must be more than {above}, got {value}")
         if low is not None and value < low:
             raise ValueError(f"{where()} must be at least {low}, got {value}")
         if high is not None and value > high:

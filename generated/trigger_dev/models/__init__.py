@@ -5,27 +5,52 @@ from .batch import Batch
 from .batch_item_error import BatchItemError
 from .batch_processing import BatchProcessing
 from .batch_status import BatchStatus
+from .bulk_action import BulkAction
+from .bulk_action_counts import BulkActionCounts
+from .bulk_action_id import BulkActionId
+from .bulk_action_kind import BulkActionKind
+from .bulk_action_status import BulkActionStatus
+from .bulk_action_type import BulkActionType
 from .create_batch_response import CreateBatchResponse
 from .cursor_pagination import CursorPagination
 from .debounce_mode import DebounceMode
 from .deleted_schedule import DeletedSchedule
+from .deployment import Deployment
+from .deployment_error import DeploymentError
+from .deployment_git import DeploymentGit
+from .deployment_status import DeploymentStatus
+from .deployment_status_filter import DeploymentStatusFilter
 from .environment_slug import EnvironmentSlug
 from .environment_type import EnvironmentType
 from .environment_variable import EnvironmentVariable
 from .error_body import ErrorBody
 from .idempotency_key_scope import IdempotencyKeyScope
 from .jwt_claims import JwtClaims
+from .list_bulk_actions_response import ListBulkActionsResponse
+from .list_deployments_response import ListDeploymentsResponse
+from .list_queues_response import ListQueuesResponse
 from .list_run_item import ListRunItem
 from .list_runs_response import ListRunsResponse
 from .list_schedules_response import ListSchedulesResponse
+from .list_waitpoint_tokens_response import ListWaitpointTokensResponse
 from .machine_preset import MachinePreset
+from .message_response import MessageResponse
+from .metadata_operation_type import MetadataOperationType
 from .offset_pagination import OffsetPagination
 from .packet_upload_url import PacketUploadUrl
 from .public_token import PublicToken
+from .query_format import QueryFormat
+from .query_result import QueryResult
+from .query_scope import QueryScope
+from .queue import Queue
+from .queue_concurrency import QueueConcurrency
+from .queue_lookup_type import QueueLookupType
+from .queue_type import QueueType
 from .rate_limit_problem import RateLimitProblem
 from .realtime_run import RealtimeRun
 from .related_run import RelatedRun
 from .related_runs import RelatedRuns
+from .reset_idempotency_key_response import ResetIdempotencyKeyResponse
 from .run import Run
 from .run_environment import RunEnvironment
 from .run_error import RunError
@@ -39,45 +64,77 @@ from .schedule_environment import ScheduleEnvironment
 from .schedule_generator import ScheduleGenerator
 from .schedule_generator_type import ScheduleGeneratorType
 from .schedule_type import ScheduleType
+from .stored_run_metadata import StoredRunMetadata
 from .stream_batch_items_response import StreamBatchItemsResponse
 from .success_response import SuccessResponse
 from .timezones import Timezones
 from .trigger_function import TriggerFunction
 from .trigger_task_response import TriggerTaskResponse
+from .updated_run_metadata import UpdatedRunMetadata
 from .variable_error import VariableError
+from .waitpoint_token import WaitpointToken
+from .waitpoint_token_detail import WaitpointTokenDetail
+from .waitpoint_token_item import WaitpointTokenItem
+from .waitpoint_token_status import WaitpointTokenStatus
 
 __all__ = [
     "BatchStatus",
+    "BulkActionKind",
+    "BulkActionStatus",
+    "BulkActionType",
     "DebounceMode",
+    "DeploymentStatus",
+    "DeploymentStatusFilter",
     "EnvironmentSlug",
     "EnvironmentType",
     "IdempotencyKeyScope",
     "MachinePreset",
+    "MetadataOperationType",
+    "QueryFormat",
+    "QueryScope",
+    "QueueLookupType",
+    "QueueType",
     "RunStatus",
     "RunStatusFilter",
     "RunsEnvironmentSlug",
     "ScheduleGeneratorType",
     "ScheduleType",
     "TriggerFunction",
+    "WaitpointTokenStatus",
     "Batch",
     "BatchItemError",
     "BatchProcessing",
+    "BulkAction",
+    "BulkActionCounts",
+    "BulkActionId",
     "CreateBatchResponse",
     "CursorPagination",
     "DeletedSchedule",
+    "Deployment",
+    "DeploymentError",
+    "DeploymentGit",
     "EnvironmentVariable",
     "ErrorBody",
     "JwtClaims",
+    "ListBulkActionsResponse",
+    "ListDeploymentsResponse",
+    "ListQueuesResponse",
     "ListRunItem",
     "ListRunsResponse",
     "ListSchedulesResponse",
+    "ListWaitpointTokensResponse",
+    "MessageResponse",
     "OffsetPagination",
     "PacketUploadUrl",
     "PublicToken",
+    "QueryResult",
+    "Queue",
+    "QueueConcurrency",
     "RateLimitProblem",
     "RealtimeRun",
     "RelatedRun",
     "RelatedRuns",
+    "ResetIdempotencyKeyResponse",
     "Run",
     "RunEnvironment",
     "RunError",
@@ -86,9 +143,14 @@ __all__ = [
     "Schedule",
     "ScheduleEnvironment",
     "ScheduleGenerator",
+    "StoredRunMetadata",
     "StreamBatchItemsResponse",
     "SuccessResponse",
     "Timezones",
     "TriggerTaskResponse",
+    "UpdatedRunMetadata",
     "VariableError",
+    "WaitpointToken",
+    "WaitpointTokenDetail",
+    "WaitpointTokenItem",
 ]

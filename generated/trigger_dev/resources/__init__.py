@@ -13,11 +13,41 @@ from .batches import (
     Batches,
     BatchesWithRawResponse,
 )
+from .bulk_actions import (
+    AsyncBulkActions,
+    AsyncBulkActionsWithRawResponse,
+    BulkActions,
+    BulkActionsWithRawResponse,
+)
+from .deployments import (
+    AsyncDeployments,
+    AsyncDeploymentsWithRawResponse,
+    Deployments,
+    DeploymentsWithRawResponse,
+)
 from .envvars import (
     AsyncEnvvars,
     AsyncEnvvarsWithRawResponse,
     Envvars,
     EnvvarsWithRawResponse,
+)
+from .idempotency_keys import (
+    AsyncIdempotencyKeys,
+    AsyncIdempotencyKeysWithRawResponse,
+    IdempotencyKeys,
+    IdempotencyKeysWithRawResponse,
+)
+from .query import (
+    AsyncQuery,
+    AsyncQueryWithRawResponse,
+    Query,
+    QueryWithRawResponse,
+)
+from .queues import (
+    AsyncQueues,
+    AsyncQueuesWithRawResponse,
+    Queues,
+    QueuesWithRawResponse,
 )
 from .runs import (
     AsyncRuns,
@@ -37,6 +67,12 @@ from .tasks import (
     Tasks,
     TasksWithRawResponse,
 )
+from .waitpoints import (
+    AsyncWaitpoints,
+    AsyncWaitpointsWithRawResponse,
+    Waitpoints,
+    WaitpointsWithRawResponse,
+)
 
 __all__ = [
     "AsyncAuth",
@@ -47,10 +83,30 @@ __all__ = [
     "AsyncBatchesWithRawResponse",
     "Batches",
     "BatchesWithRawResponse",
+    "AsyncBulkActions",
+    "AsyncBulkActionsWithRawResponse",
+    "BulkActions",
+    "BulkActionsWithRawResponse",
+    "AsyncDeployments",
+    "AsyncDeploymentsWithRawResponse",
+    "Deployments",
+    "DeploymentsWithRawResponse",
     "AsyncEnvvars",
     "AsyncEnvvarsWithRawResponse",
     "Envvars",
     "EnvvarsWithRawResponse",
+    "AsyncIdempotencyKeys",
+    "AsyncIdempotencyKeysWithRawResponse",
+    "IdempotencyKeys",
+    "IdempotencyKeysWithRawResponse",
+    "AsyncQuery",
+    "AsyncQueryWithRawResponse",
+    "Query",
+    "QueryWithRawResponse",
+    "AsyncQueues",
+    "AsyncQueuesWithRawResponse",
+    "Queues",
+    "QueuesWithRawResponse",
     "AsyncRuns",
     "AsyncRunsWithRawResponse",
     "Runs",
@@ -63,4 +119,8 @@ __all__ = [
     "AsyncTasksWithRawResponse",
     "Tasks",
     "TasksWithRawResponse",
+    "AsyncWaitpoints",
+    "AsyncWaitpointsWithRawResponse",
+    "Waitpoints",
+    "WaitpointsWithRawResponse",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from .. import _operations as operations
+from .. import _operations
 from .._batch import AsyncBatchTriggers, BatchTriggers
 from .._request_options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
@@ -45,7 +45,7 @@ class Batches(SyncAPIResource, BatchTriggers):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.BATCHES_RETRIEVE,
+            _operations.BATCHES_RETRIEVE,
             {
                 "batch_id": batch_id,
             },
@@ -88,7 +88,7 @@ class AsyncBatches(AsyncAPIResource, AsyncBatchTriggers):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.BATCHES_RETRIEVE,
+            _operations.BATCHES_RETRIEVE,
             {
                 "batch_id": batch_id,
             },

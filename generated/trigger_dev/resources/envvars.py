@@ -7,7 +7,7 @@ import builtins
 from collections.abc import Mapping
 from functools import cached_property
 
-from .. import _operations as operations
+from .. import _operations
 from .._request_options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from ..models import EnvironmentSlug, EnvironmentVariable, SuccessResponse
@@ -49,7 +49,7 @@ class Envvars(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.ENVVARS_LIST,
+            _operations.ENVVARS_LIST,
             {
                 "project_ref": project_ref,
                 "environment": environment,
@@ -86,7 +86,7 @@ class Envvars(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.ENVVARS_CREATE,
+            _operations.ENVVARS_CREATE,
             {
                 "project_ref": project_ref,
                 "environment": environment,
@@ -127,7 +127,7 @@ class Envvars(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.ENVVARS_UPLOAD,
+            _operations.ENVVARS_UPLOAD,
             {
                 "project_ref": project_ref,
                 "environment": environment,
@@ -161,7 +161,7 @@ class Envvars(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.ENVVARS_RETRIEVE,
+            _operations.ENVVARS_RETRIEVE,
             {
                 "project_ref": project_ref,
                 "environment": environment,
@@ -194,7 +194,7 @@ class Envvars(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.ENVVARS_UPDATE,
+            _operations.ENVVARS_UPDATE,
             {
                 "project_ref": project_ref,
                 "environment": environment,
@@ -227,7 +227,7 @@ class Envvars(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.ENVVARS_DELETE,
+            _operations.ENVVARS_DELETE,
             {
                 "project_ref": project_ref,
                 "environment": environment,
@@ -280,7 +280,7 @@ class AsyncEnvvars(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.ENVVARS_LIST,
+            _operations.ENVVARS_LIST,
             {
                 "project_ref": project_ref,
                 "environment": environment,
@@ -317,7 +317,7 @@ class AsyncEnvvars(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.ENVVARS_CREATE,
+            _operations.ENVVARS_CREATE,
             {
                 "project_ref": project_ref,
                 "environment": environment,
@@ -358,7 +358,7 @@ class AsyncEnvvars(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.ENVVARS_UPLOAD,
+            _operations.ENVVARS_UPLOAD,
             {
                 "project_ref": project_ref,
                 "environment": environment,
@@ -392,7 +392,7 @@ class AsyncEnvvars(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.ENVVARS_RETRIEVE,
+            _operations.ENVVARS_RETRIEVE,
             {
                 "project_ref": project_ref,
                 "environment": environment,
@@ -425,7 +425,7 @@ class AsyncEnvvars(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.ENVVARS_UPDATE,
+            _operations.ENVVARS_UPDATE,
             {
                 "project_ref": project_ref,
                 "environment": environment,
@@ -458,7 +458,7 @@ class AsyncEnvvars(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.ENVVARS_DELETE,
+            _operations.ENVVARS_DELETE,
             {
                 "project_ref": project_ref,
                 "environment": environment,

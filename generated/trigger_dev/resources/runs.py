@@ -4,16 +4,27 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cached_property
-from typing import cast
+from typing import Any, cast
 
-from .. import _operations as operations
+from .. import _operations
 from .._pagination import AsyncCursorPage, AsyncPaginator, CursorPage
 from .._request_options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from .._watching import AsyncRunsWatching, RunsWatching
-from ..models import ListRunItem, MachinePreset, Run, RunIdResponse, RunsEnvironmentSlug, RunStatusFilter
+from ..models import (
+    ListRunItem,
+    MachinePreset,
+    MessageResponse,
+    Run,
+    RunIdResponse,
+    RunsEnvironmentSlug,
+    RunStatusFilter,
+    StoredRunMetadata,
+    UpdatedRunMetadata,
+)
+from ..types import MetadataOperation
 
 __all__ = [
     "AsyncRuns",
@@ -101,7 +112,7 @@ class Runs(SyncAPIResource, RunsWatching):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.RUNS_LIST,
+            _operations.RUNS_LIST,
             {
                 "project_ref": project_ref,
                 "env": env,
@@ -144,7 +155,7 @@ class Runs(SyncAPIResource, RunsWatching):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.RUNS_RETRIEVE,
+            _operations.RUNS_RETRIEVE,
             {
                 "run_id": run_id,
             },
@@ -168,7 +179,7 @@ class Runs(SyncAPIResource, RunsWatching):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.RUNS_CANCEL,
+            _operations.RUNS_CANCEL,
             {
                 "run_id": run_id,
             },
@@ -191,7 +202,7 @@ class Runs(SyncAPIResource, RunsWatching):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.RUNS_REPLAY,
+            _operations.RUNS_REPLAY,
             {
                 "run_id": run_id,
             },
@@ -217,10 +228,99 @@ class Runs(SyncAPIResource, RunsWatching):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.RUNS_RESCHEDULE,
+            _operations.RUNS_RESCHEDULE,
             {
                 "run_id": run_id,
                 "delay": delay,
+            },
+            request_options,
+        )
+
+    def retrieve_metadata(
+        self,
+        run_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> StoredRunMetadata:
+        """Retrieve a run's metadata
+
+        Returns the run's metadata as stored, with its content type; the client decodes it into
+        a dict (None when the run has none). Servers serve this route from Trigger.dev 4.5.0; an
+        older one answers 404 or 400.
+
+        Args:
+            run_id: Id of the run.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return self._call(
+            _operations.RUNS_RETRIEVE_METADATA,
+            {
+                "run_id": run_id,
+            },
+            request_options,
+        )
+
+    def update_metadata(
+        self,
+        run_id: str,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        operations: Sequence[MetadataOperation] | None = None,
+        parent_operations: Sequence[MetadataOperation] | None = None,
+        root_operations: Sequence[MetadataOperation] | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> UpdatedRunMetadata:
+        """Update a run's metadata
+
+        Replaces the run's metadata with `metadata`, or applies `operations` to it in order
+        (then `metadata` is ignored). `parentOperations` and `rootOperations` go to the run's
+        parent and root run (the run itself when it has none). A run can be updated while it
+        runs and for one hour after it finished (422 after that). The stored metadata is limited
+        to 256 KiB by default (413 above).
+
+        Args:
+            run_id: Id of the run.
+            metadata: The new metadata, replacing what the run has.
+            operations: Changes applied in order to the run's metadata; `metadata` is then ignored.
+            parent_operations: Changes to the metadata of the run's parent.
+            root_operations: Changes to the metadata of the run's root run.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return self._call(
+            _operations.RUNS_UPDATE_METADATA,
+            {
+                "run_id": run_id,
+                "metadata": metadata,
+                "operations": operations,
+                "parent_operations": parent_operations,
+                "root_operations": root_operations,
+            },
+            request_options,
+        )
+
+    def add_tags(
+        self,
+        run_id: str,
+        tags: Sequence[str],
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> MessageResponse:
+        """Add tags to a run
+
+        Adds tags to the run; tags it already has and blank ones are skipped. A run has at most
+        10 tags: a call that would go over adds none of them and is refused with 422. Before
+        server 4.5.0 an unknown run is a 500 rather than a 404.
+
+        Args:
+            run_id: Id of the run.
+            tags: Tags to add; a run has at most 10.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return self._call(
+            _operations.RUNS_ADD_TAGS,
+            {
+                "run_id": run_id,
+                "tags": tags,
             },
             request_options,
         )
@@ -236,6 +336,9 @@ class RunsWithRawResponse:
         self.cancel = to_raw_response(raw.cancel)
         self.replay = to_raw_response(raw.replay)
         self.reschedule = to_raw_response(raw.reschedule)
+        self.retrieve_metadata = to_raw_response(raw.retrieve_metadata)
+        self.update_metadata = to_raw_response(raw.update_metadata)
+        self.add_tags = to_raw_response(raw.add_tags)
 
 
 class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
@@ -319,7 +422,7 @@ class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
         return cast(
             "AsyncPaginator[AsyncCursorPage[ListRunItem]]",
             self._paginate(
-                operations.RUNS_LIST,
+                _operations.RUNS_LIST,
                 {
                     "project_ref": project_ref,
                     "env": env,
@@ -363,7 +466,7 @@ class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.RUNS_RETRIEVE,
+            _operations.RUNS_RETRIEVE,
             {
                 "run_id": run_id,
             },
@@ -387,7 +490,7 @@ class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.RUNS_CANCEL,
+            _operations.RUNS_CANCEL,
             {
                 "run_id": run_id,
             },
@@ -410,7 +513,7 @@ class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.RUNS_REPLAY,
+            _operations.RUNS_REPLAY,
             {
                 "run_id": run_id,
             },
@@ -436,10 +539,99 @@ class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.RUNS_RESCHEDULE,
+            _operations.RUNS_RESCHEDULE,
             {
                 "run_id": run_id,
                 "delay": delay,
+            },
+            request_options,
+        )
+
+    async def retrieve_metadata(
+        self,
+        run_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> StoredRunMetadata:
+        """Retrieve a run's metadata
+
+        Returns the run's metadata as stored, with its content type; the client decodes it into
+        a dict (None when the run has none). Servers serve this route from Trigger.dev 4.5.0; an
+        older one answers 404 or 400.
+
+        Args:
+            run_id: Id of the run.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            _operations.RUNS_RETRIEVE_METADATA,
+            {
+                "run_id": run_id,
+            },
+            request_options,
+        )
+
+    async def update_metadata(
+        self,
+        run_id: str,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        operations: Sequence[MetadataOperation] | None = None,
+        parent_operations: Sequence[MetadataOperation] | None = None,
+        root_operations: Sequence[MetadataOperation] | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> UpdatedRunMetadata:
+        """Update a run's metadata
+
+        Replaces the run's metadata with `metadata`, or applies `operations` to it in order
+        (then `metadata` is ignored). `parentOperations` and `rootOperations` go to the run's
+        parent and root run (the run itself when it has none). A run can be updated while it
+        runs and for one hour after it finished (422 after that). The stored metadata is limited
+        to 256 KiB by default (413 above).
+
+        Args:
+            run_id: Id of the run.
+            metadata: The new metadata, replacing what the run has.
+            operations: Changes applied in order to the run's metadata; `metadata` is then ignored.
+            parent_operations: Changes to the metadata of the run's parent.
+            root_operations: Changes to the metadata of the run's root run.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            _operations.RUNS_UPDATE_METADATA,
+            {
+                "run_id": run_id,
+                "metadata": metadata,
+                "operations": operations,
+                "parent_operations": parent_operations,
+                "root_operations": root_operations,
+            },
+            request_options,
+        )
+
+    async def add_tags(
+        self,
+        run_id: str,
+        tags: Sequence[str],
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> MessageResponse:
+        """Add tags to a run
+
+        Adds tags to the run; tags it already has and blank ones are skipped. A run has at most
+        10 tags: a call that would go over adds none of them and is refused with 422. Before
+        server 4.5.0 an unknown run is a 500 rather than a 404.
+
+        Args:
+            run_id: Id of the run.
+            tags: Tags to add; a run has at most 10.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            _operations.RUNS_ADD_TAGS,
+            {
+                "run_id": run_id,
+                "tags": tags,
             },
             request_options,
         )
@@ -455,3 +647,6 @@ class AsyncRunsWithRawResponse:
         self.cancel = async_to_raw_response(raw.cancel)
         self.replay = async_to_raw_response(raw.replay)
         self.reschedule = async_to_raw_response(raw.reschedule)
+        self.retrieve_metadata = async_to_raw_response(raw.retrieve_metadata)
+        self.update_metadata = async_to_raw_response(raw.update_metadata)
+        self.add_tags = async_to_raw_response(raw.add_tags)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import cast
 
-from .. import _operations as operations
+from .. import _operations
 from .._pagination import AsyncOffsetPage, AsyncPaginator, OffsetPage
 from .._request_options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
@@ -48,7 +48,7 @@ class Schedules(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.SCHEDULES_LIST,
+            _operations.SCHEDULES_LIST,
             {
                 "page": page,
                 "per_page": per_page,
@@ -87,7 +87,7 @@ class Schedules(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.SCHEDULES_CREATE,
+            _operations.SCHEDULES_CREATE,
             {
                 "task": task,
                 "cron": cron,
@@ -117,7 +117,7 @@ class Schedules(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.SCHEDULES_RETRIEVE,
+            _operations.SCHEDULES_RETRIEVE,
             {
                 "schedule_id": schedule_id,
             },
@@ -155,7 +155,7 @@ class Schedules(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.SCHEDULES_UPDATE,
+            _operations.SCHEDULES_UPDATE,
             {
                 "schedule_id": schedule_id,
                 "task": task,
@@ -185,7 +185,7 @@ class Schedules(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.SCHEDULES_DELETE,
+            _operations.SCHEDULES_DELETE,
             {
                 "schedule_id": schedule_id,
             },
@@ -208,7 +208,7 @@ class Schedules(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.SCHEDULES_ACTIVATE,
+            _operations.SCHEDULES_ACTIVATE,
             {
                 "schedule_id": schedule_id,
             },
@@ -232,7 +232,7 @@ class Schedules(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.SCHEDULES_DEACTIVATE,
+            _operations.SCHEDULES_DEACTIVATE,
             {
                 "schedule_id": schedule_id,
             },
@@ -256,7 +256,7 @@ class Schedules(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.SCHEDULES_TIMEZONES,
+            _operations.SCHEDULES_TIMEZONES,
             {
                 "exclude_utc": exclude_utc,
             },
@@ -310,7 +310,7 @@ class AsyncSchedules(AsyncAPIResource):
         return cast(
             "AsyncPaginator[AsyncOffsetPage[Schedule]]",
             self._paginate(
-                operations.SCHEDULES_LIST,
+                _operations.SCHEDULES_LIST,
                 {
                     "page": page,
                     "per_page": per_page,
@@ -350,7 +350,7 @@ class AsyncSchedules(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.SCHEDULES_CREATE,
+            _operations.SCHEDULES_CREATE,
             {
                 "task": task,
                 "cron": cron,
@@ -380,7 +380,7 @@ class AsyncSchedules(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.SCHEDULES_RETRIEVE,
+            _operations.SCHEDULES_RETRIEVE,
             {
                 "schedule_id": schedule_id,
             },
@@ -418,7 +418,7 @@ class AsyncSchedules(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.SCHEDULES_UPDATE,
+            _operations.SCHEDULES_UPDATE,
             {
                 "schedule_id": schedule_id,
                 "task": task,
@@ -448,7 +448,7 @@ class AsyncSchedules(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.SCHEDULES_DELETE,
+            _operations.SCHEDULES_DELETE,
             {
                 "schedule_id": schedule_id,
             },
@@ -471,7 +471,7 @@ class AsyncSchedules(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.SCHEDULES_ACTIVATE,
+            _operations.SCHEDULES_ACTIVATE,
             {
                 "schedule_id": schedule_id,
             },
@@ -495,7 +495,7 @@ class AsyncSchedules(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.SCHEDULES_DEACTIVATE,
+            _operations.SCHEDULES_DEACTIVATE,
             {
                 "schedule_id": schedule_id,
             },
@@ -519,7 +519,7 @@ class AsyncSchedules(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.SCHEDULES_TIMEZONES,
+            _operations.SCHEDULES_TIMEZONES,
             {
                 "exclude_utc": exclude_utc,
             },

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
-from .. import _batch
-from .. import _operations as operations
+from .. import _batch, _operations
 from .._request_options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from ..models import CreateBatchResponse, TriggerTaskResponse
@@ -58,7 +57,7 @@ class Tasks(SyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
-            operations.TASKS_TRIGGER,
+            _operations.TASKS_TRIGGER,
             {
                 "task_id": task_id,
                 "payload": payload,
@@ -146,7 +145,7 @@ class AsyncTasks(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(
-            operations.TASKS_TRIGGER,
+            _operations.TASKS_TRIGGER,
             {
                 "task_id": task_id,
                 "payload": payload,
