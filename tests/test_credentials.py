@@ -30,6 +30,29 @@ SECRET_KEY_ONLY: dict[str, Call] = {
     "schedules.activate": lambda c: c.schedules.activate("sched_1234"),
     "schedules.deactivate": lambda c: c.schedules.deactivate("sched_1234"),
     "schedules.delete": lambda c: c.schedules.delete("sched_1234"),
+    "waitpoints.create_token": lambda c: c.waitpoints.create_token(),
+    "waitpoints.list_tokens": lambda c: c.waitpoints.list_tokens(),
+    "waitpoints.retrieve_token": lambda c: c.waitpoints.retrieve_token("waitpoint_1234"),
+    "waitpoints.complete_token": lambda c: c.waitpoints.complete_token("waitpoint_1234", {"ok": True}),
+    "idempotency_keys.reset": lambda c: c.idempotency_keys.reset("my-task", "key-1"),
+    "queues.list": lambda c: c.queues.list(),
+    "queues.retrieve": lambda c: c.queues.retrieve("queue_1234"),
+    "queues.pause": lambda c: c.queues.pause("queue_1234"),
+    "queues.resume": lambda c: c.queues.resume("queue_1234"),
+    "queues.override_concurrency_limit": lambda c: c.queues.override_concurrency_limit(
+        "queue_1234", percent=50
+    ),
+    "queues.reset_concurrency_limit": lambda c: c.queues.reset_concurrency_limit("queue_1234"),
+    "runs.retrieve_metadata": lambda c: c.runs.retrieve_metadata("run_1234"),
+    "runs.update_metadata": lambda c: c.runs.update_metadata("run_1234", metadata={}),
+    "runs.add_tags": lambda c: c.runs.add_tags("run_1234", ["a"]),
+    "deployments.list": lambda c: c.deployments.list(),
+    "deployments.retrieve_current": lambda c: c.deployments.retrieve_current(),
+    "bulk_actions.create": lambda c: c.bulk_actions.create("replay", run_ids=["run_1234"]),
+    "bulk_actions.list": lambda c: c.bulk_actions.list(),
+    "bulk_actions.retrieve": lambda c: c.bulk_actions.retrieve("bulk_1234"),
+    "bulk_actions.abort": lambda c: c.bulk_actions.abort("bulk_1234"),
+    "query.execute": lambda c: c.query.execute("SELECT 1"),
 }
 
 

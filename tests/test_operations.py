@@ -13,7 +13,17 @@ import pytest
 
 import trigger_dev
 from trigger_dev import TriggerClient
-from trigger_dev.models import EnvironmentVariable, MachinePreset, RunStatus, ScheduleType
+from trigger_dev.models import (
+    BulkActionStatus,
+    BulkActionType,
+    DeploymentStatus,
+    EnvironmentVariable,
+    MachinePreset,
+    QueueType,
+    RunStatus,
+    ScheduleType,
+    WaitpointTokenStatus,
+)
 
 pytestmark = pytest.mark.vcr
 
@@ -214,6 +224,165 @@ def test_timezones_need_no_credential(api_url: str) -> None:
     with TriggerClient(base_url=api_url, request_options={"retry": {"max_attempts": 1}}) as client:
         timezones = client.schedules.timezones(exclude_utc=True)
     assert "Europe/London" in timezones.timezones
+
+
+# --- waitpoint tokens
+
+
+def test_create_waitpoint_token(sk_client: TriggerClient) -> None:
+    token = sk_client.waitpoints.create_token(
+        idempotency_key="approve-order-42",
+        idempotency_key_ttl="7d",
+        timeout=datetime.timedelta(days=1),
+        tags=["order_42"],
+    )
+    assert token.id == "waitpoint_1234abcd"
+    assert token.url.endswith("/waitpoint_1234abcd/callback/5f2b")
+    assert token.is_cached is False
+    assert token.public_access_token  # the x-trigger-jwt header
+
+
+def test_list_waitpoint_tokens(sk_client: TriggerClient) -> None:
+    page = sk_client.waitpoints.list_tokens(
+        limit=10,
+        status=[WaitpointTokenStatus.WAITING],
+        tags=["order_42"],
+        from_=datetime.datetime(2025, 1, 1, tzinfo=UTC),
+    )
+    assert isinstance(page, trigger_dev.CursorPage)
+    token = page.data[0]
+    assert (token.id, token.status, token.tags) == ("waitpoint_1234abcd", "WAITING", ["order_42"])
+    assert token.timeout_at == datetime.datetime(2025, 1, 2, tzinfo=UTC)
+    assert page.has_next_page()
+
+
+def test_retrieve_waitpoint_token_decodes_its_output(sk_client: TriggerClient) -> None:
+    token = sk_client.waitpoints.retrieve_token("waitpoint_1234abcd")
+    assert token.status == WaitpointTokenStatus.COMPLETED
+    assert token.output == {"approved": True}  # sent as a superjson string
+    assert token.output_is_error is False
+
+
+def test_complete_waitpoint_token(sk_client: TriggerClient) -> None:
+    assert sk_client.waitpoints.complete_token("waitpoint_1234abcd", {"approved": True}).success
+
+
+# --- idempotency keys
+
+
+def test_reset_idempotency_key_sends_the_hash_a_trigger_sent(sk_client: TriggerClient) -> None:
+    result = sk_client.idempotency_keys.reset("send-welcome-email", "welcome-user_5678")
+    assert result.id
+
+
+# --- queues
+
+
+def test_list_queues(sk_client: TriggerClient) -> None:
+    page = sk_client.queues.list(page=1, per_page=25)
+    assert isinstance(page, trigger_dev.OffsetPage)
+    queue = page.data[0]
+    assert (queue.name, queue.type, queue.concurrency_limit) == ("send-welcome-email", QueueType.TASK, 5)
+    assert queue.concurrency is not None and queue.concurrency.override is None
+
+
+def test_retrieve_queue_by_task(sk_client: TriggerClient) -> None:
+    assert sk_client.queues.retrieve("send-welcome-email", type="task").id == "queue_1234abcd"
+
+
+def test_pause_queue(sk_client: TriggerClient) -> None:
+    assert sk_client.queues.pause("send-welcome-email", type="task").paused is True
+
+
+def test_resume_queue(sk_client: TriggerClient) -> None:
+    assert sk_client.queues.resume("queue_1234abcd").id == "queue_1234abcd"
+
+
+def test_override_queue_concurrency_limit(sk_client: TriggerClient) -> None:
+    queue = sk_client.queues.override_concurrency_limit("queue_1234abcd", concurrency_limit=1)
+    assert queue.concurrency is not None
+    assert (queue.concurrency.base, queue.concurrency.override) == (5, 1)
+
+
+def test_reset_queue_concurrency_limit(sk_client: TriggerClient) -> None:
+    assert sk_client.queues.reset_concurrency_limit("queue_1234abcd").concurrency_limit == 5
+
+
+# --- run metadata and tags
+
+
+def test_retrieve_run_metadata_decodes_it(sk_client: TriggerClient) -> None:
+    stored = sk_client.runs.retrieve_metadata("run_1234abcd")
+    assert stored.metadata == {"progress": 0.5, "step": "resize"}
+
+
+def test_update_run_metadata_with_operations(sk_client: TriggerClient) -> None:
+    updated = sk_client.runs.update_metadata(
+        "run_1234abcd",
+        operations=[
+            {"type": "set", "key": "step", "value": "resize"},
+            {"type": "increment", "key": "done", "value": 1},
+        ],
+    )
+    assert updated.metadata == {"progress": 0.5, "step": "resize"}
+
+
+def test_add_run_tags(sk_client: TriggerClient) -> None:
+    assert sk_client.runs.add_tags("run_1234abcd", ["vip", "eu"]).message.startswith("Successfully")
+
+
+# --- deployments
+
+
+def test_list_deployments(sk_client: TriggerClient) -> None:
+    page = sk_client.deployments.list(limit=10, status="DEPLOYED", period="30d")
+    deployment = page.data[0]
+    assert (deployment.version, deployment.status) == ("20250101.1", DeploymentStatus.DEPLOYED)
+    assert deployment.git is not None and deployment.git.commit_sha == "9f2c1e7"
+
+
+def test_retrieve_current_deployment(sk_client: TriggerClient) -> None:
+    current = sk_client.deployments.retrieve_current()
+    assert (current.id, current.git) == ("deployment_1234abcd", None)
+
+
+# --- bulk actions
+
+
+def test_create_bulk_action_by_filter(sk_client: TriggerClient) -> None:
+    created = sk_client.bulk_actions.create(
+        "cancel",
+        name="Cancel stuck imports",
+        filter={
+            "status": [RunStatus.QUEUED],
+            "task_identifier": ["import-csv"],
+            "from_": datetime.datetime(2025, 1, 1, tzinfo=UTC),
+            "queue": [{"type": "task", "name": "import-csv"}],
+        },
+    )
+    assert created.id == "bulk_1234abcd"
+
+
+def test_list_bulk_actions(sk_client: TriggerClient) -> None:
+    action = sk_client.bulk_actions.list(limit=5).data[0]
+    assert (action.type, action.status, action.counts.failure) == (BulkActionType.CANCEL, "COMPLETED", 2)
+
+
+def test_retrieve_bulk_action(sk_client: TriggerClient) -> None:
+    action = sk_client.bulk_actions.retrieve("bulk_1234abcd")
+    assert action.status == BulkActionStatus.PENDING and action.completed_at is None
+
+
+def test_abort_bulk_action(sk_client: TriggerClient) -> None:
+    assert sk_client.bulk_actions.abort("bulk_1234abcd").id == "bulk_1234abcd"
+
+
+# --- query
+
+
+def test_execute_query(sk_client: TriggerClient) -> None:
+    result = sk_client.query.execute("SELECT run_id, status FROM runs LIMIT 10", period="7d")
+    assert result.results == [{"run_id": "run_1234abcd", "status": "COMPLETED"}]
 
 
 # --- raw responses and errors through the mock

@@ -71,6 +71,25 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "deactivateSchedule": lambda c: c.schedules.deactivate("sched_1"),
     "listTimezones": lambda c: c.schedules.timezones(),
     "retrieveBatch": lambda c: c.batches.retrieve("batch_1"),
+    "createWaitpointToken": lambda c: c.waitpoints.create_token(timeout="1h"),
+    "listWaitpointTokens": lambda c: c.waitpoints.list_tokens(limit=10),
+    "retrieveWaitpointToken": lambda c: c.waitpoints.retrieve_token("waitpoint_1"),
+    "completeWaitpointToken": lambda c: c.waitpoints.complete_token("waitpoint_1", {"ok": True}),
+    "resetIdempotencyKey": lambda c: c.idempotency_keys.reset("send-email", "user-1"),
+    "listQueues": lambda c: c.queues.list(per_page=10),
+    "retrieveQueue": lambda c: c.queues.retrieve("queue_1"),
+    "pauseQueue": lambda c: c.queues.pause("queue_1"),
+    "overrideQueueConcurrencyLimit": lambda c: c.queues.override_concurrency_limit(
+        "queue_1", concurrency_limit=2
+    ),
+    "resetQueueConcurrencyLimit": lambda c: c.queues.reset_concurrency_limit("queue_1"),
+    "updateRunMetadata": lambda c: c.runs.update_metadata("run_1", metadata={"a": 1}),
+    "listDeployments": lambda c: c.deployments.list(limit=10),
+    "retrieveCurrentDeployment": lambda c: c.deployments.retrieve_current(),
+    "createBulkAction": lambda c: c.bulk_actions.create("cancel", run_ids=["run_1"]),
+    "listBulkActions": lambda c: c.bulk_actions.list(limit=10),
+    "retrieveBulkAction": lambda c: c.bulk_actions.retrieve("bulk_1"),
+    "abortBulkAction": lambda c: c.bulk_actions.abort("bulk_1"),
 }
 # Called by the runtime on its own: large payloads (test_large_data.py) and stored payloads
 # of realtime rows (test_realtime.py).

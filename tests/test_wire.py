@@ -345,6 +345,21 @@ PATH_PARAMETER_CALLS: list[tuple[str, Any]] = [
     ("schedules.activate(schedule_id)", lambda c, v: c.schedules.activate(v)),
     ("schedules.deactivate(schedule_id)", lambda c, v: c.schedules.deactivate(v)),
     ("schedules.delete(schedule_id)", lambda c, v: c.schedules.delete(v)),
+    ("waitpoints.retrieve_token(token_id)", lambda c, v: c.waitpoints.retrieve_token(v)),
+    ("waitpoints.complete_token(token_id)", lambda c, v: c.waitpoints.complete_token(v)),
+    ("queues.retrieve(queue)", lambda c, v: c.queues.retrieve(v, type="custom")),
+    ("queues.pause(queue)", lambda c, v: c.queues.pause(v, type="custom")),
+    ("queues.resume(queue)", lambda c, v: c.queues.resume(v)),
+    (
+        "queues.override_concurrency_limit(queue)",
+        lambda c, v: c.queues.override_concurrency_limit(v, percent=5),
+    ),
+    ("queues.reset_concurrency_limit(queue)", lambda c, v: c.queues.reset_concurrency_limit(v)),
+    ("runs.retrieve_metadata(run_id)", lambda c, v: c.runs.retrieve_metadata(v)),
+    ("runs.update_metadata(run_id)", lambda c, v: c.runs.update_metadata(v, metadata={})),
+    ("runs.add_tags(run_id)", lambda c, v: c.runs.add_tags(v, ["a"])),
+    ("bulk_actions.retrieve(bulk_action_id)", lambda c, v: c.bulk_actions.retrieve(v)),
+    ("bulk_actions.abort(bulk_action_id)", lambda c, v: c.bulk_actions.abort(v)),
 ]
 
 

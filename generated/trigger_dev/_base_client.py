@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 330ac65e73575bd7); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 35e0b02629c74560); edit that file, not this one.
 """The client core. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -198,10 +198,18 @@ class BaseAPIClient:
                 if call.options.download_offloaded:
                     stored.append((data_field, value))
                 continue
+            if not isinstance(kind, str) or not kind:
+                # No encoding named: JSON when it reads as JSON (the server's default type),
+                # else the text as it came.
+                try:
+                    document[data_field] = json.loads(value)
+                except ValueError:
+                    pass
+                continue
             try:
-                document[data_field] = decode_packet_text(kind if isinstance(kind, str) else None, value)
+                document[data_field] = decode_packet_text(kind, value)
             except ValueError as exc:
-                raise SchemaError(f"is not valid {kind or 'application/json'}: {exc}", [data_field]) from None
+                raise SchemaError(f"is not valid {kind}: {exc}", [data_field]) from None
         return document, stored
 
     def _with_header_fields(self, call: Call, received: Received) -> Any:

@@ -198,10 +198,18 @@ class BaseAPIClient:
                 if call.options.download_offloaded:
                     stored.append((data_field, value))
                 continue
+            if not isinstance(kind, str) or not kind:
+                # No encoding named: JSON when it reads as JSON (the server's default type),
+                # else the text as it came.
+                try:
+                    document[data_field] = json.loads(value)
+                except ValueError:
+                    pass
+                continue
             try:
-                document[data_field] = decode_packet_text(kind if isinstance(kind, str) else None, value)
+                document[data_field] = decode_packet_text(kind, value)
             except ValueError as exc:
-                raise SchemaError(f"is not valid {kind or 'application/json'}: {exc}", [data_field]) from None
+                raise SchemaError(f"is not valid {kind}: {exc}", [data_field]) from None
         return document, stored
 
     def _with_header_fields(self, call: Call, received: Received) -> Any:

@@ -8,12 +8,11 @@ from typing import Any, ClassVar
 
 from .._model_support import (
     Model,
-    as_object,
+    as_any,
     as_str,
     nullable,
 )
 
-_read_metadata = nullable(as_object)
 _read_metadata_type = nullable(as_str)
 
 
@@ -32,7 +31,7 @@ class StoredRunMetadata(Model):
     def __init__(
         self,
         *,
-        metadata: dict[str, Any] | None = None,
+        metadata: Any | None = None,
         metadata_type: str | None = None,
         additional_properties: Mapping[str, Any] | None = None,
     ) -> None:
@@ -45,9 +44,10 @@ class StoredRunMetadata(Model):
         self._cache = None
 
     @property
-    def metadata(self) -> dict[str, Any] | None:
-        """The run's metadata, decoded; None when it has none."""
-        return self._read("metadata", _read_metadata, optional=True)
+    def metadata(self) -> Any | None:
+        """The run's metadata, decoded into a dict (None when it has none). On the wire it is the
+        stored text, encoded as `metadataType` says."""
+        return self._read("metadata", as_any, optional=True)
 
     @property
     def metadata_type(self) -> str | None:
