@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 35e0b02629c74560); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 4c59cbac0a9acf97); edit that file, not this one.
 """The client core. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -6,6 +6,7 @@ loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespac
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -201,10 +202,8 @@ class BaseAPIClient:
             if not isinstance(kind, str) or not kind:
                 # No encoding named: JSON when it reads as JSON (the server's default type),
                 # else the text as it came.
-                try:
+                with contextlib.suppress(ValueError):
                     document[data_field] = json.loads(value)
-                except ValueError:
-                    pass
                 continue
             try:
                 document[data_field] = decode_packet_text(kind, value)

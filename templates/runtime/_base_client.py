@@ -6,6 +6,7 @@ loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespac
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -201,10 +202,8 @@ class BaseAPIClient:
             if not isinstance(kind, str) or not kind:
                 # No encoding named: JSON when it reads as JSON (the server's default type),
                 # else the text as it came.
-                try:
+                with contextlib.suppress(ValueError):
                     document[data_field] = json.loads(value)
-                except ValueError:
-                    pass
                 continue
             try:
                 document[data_field] = decode_packet_text(kind, value)

@@ -227,7 +227,11 @@ def _check_exactly_one(operation: Operation[Any], route: Route, args: Mapping[st
     given = [name for name in route.exactly_one if args.get(name) is not None]
     if len(given) != 1:
         names = " and ".join(repr(name) for name in route.exactly_one)
-        got = "neither" if not given else f"all of {', '.join(map(repr, given))}"
+        got = (
+            "neither"
+            if not given
+            else f"{'both' if len(given) == 2 else 'all of'} {' and '.join(map(repr, given))}"
+        )
         raise TypeError(f"{operation.name}() takes exactly one of {names}; got {got}")
 
 
