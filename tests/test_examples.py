@@ -28,6 +28,11 @@ EXPECTED = {
         "typo caught",
     ],
     "logging_setup.py": ["trigger_dev DEBUG GET /api/v3/runs/run_1234abcd -> 200"],
+    "django_waitpoint.py": [
+        "approval requested: token waitpoint_1234abcd, run run_1234abcd",
+        "approved: HTTP 200 {'completed': 'waitpoint_1234abcd'}",
+    ],
+    "pause_queue.py": ["paused send-welcome-email (queue_1234abcd): 10 queued, 2 running, limit 5"],
     "async_usage.py": [
         "triggered run_1234abcd and batch batch_1234abcd concurrently",
         "retrieved run_1234abcd: COMPLETED",
@@ -35,6 +40,9 @@ EXPECTED = {
     ],
 }
 
+
+# Command-line arguments of the examples that take some.
+ARGV = {"pause_queue.py": ["send-welcome-email"]}
 
 # Run against the local realtime server rather than cassettes (a mock cannot follow a run).
 REALTIME = {"watching_runs.py", "fastapi_public_tokens.py"}
@@ -52,7 +60,11 @@ def test_example(
     monkeypatch.setenv("TRIGGER_API_URL", api_url)
     monkeypatch.setenv("TRIGGER_SECRET_KEY", "tr_dev_exampleKey")
     monkeypatch.setattr(trigger_dev._client, "_default", None)
-    runpy.run_path(str(EXAMPLES / name), run_name="__main__")
+    monkeypatch.setattr("sys.argv", [name, *ARGV.get(name, [])])
+    try:
+        runpy.run_path(str(EXAMPLES / name), run_name="__main__")
+    except SystemExit as exit:
+        assert exit.code == 0, capsys.readouterr()
     output = capsys.readouterr().out
     for fragment in EXPECTED[name]:
         assert fragment in output, f"{name} did not print {fragment!r}:\n{output}"

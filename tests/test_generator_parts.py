@@ -191,3 +191,78 @@ def test_bad_realtime_extensions_are_refused(document: Document, change: Any, me
     change(spec["paths"]["/realtime/v1/runs/{runId}"]["get"], spec)
     with pytest.raises(GenerationError, match=message):
         build_context(Document(spec, parse_spec(spec)))
+
+
+# --- several methods on one route, and the other per-route extensions
+
+
+def context_of(spec: dict[str, Any]) -> Any:
+    return build_context(Document(spec, parse_spec(spec)))
+
+
+def test_methods_sharing_a_route_send_their_fixed_arguments(document: Document) -> None:
+    context = build_context(document)
+    queues = next(r for r in context.resources if r.name == "queues")
+    pause, resume = (next(m for m in queues.methods if m.name == name) for name in ("pause", "resume"))
+    assert (pause.fixed, resume.fixed) == ({"action": "pause"}, {"action": "resume"})
+    assert "action" not in {p.python for p in pause.positional + pause.keyword}
+    assert pause.routes[0] is resume.routes[0]
+    assert (pause.summary, resume.summary) == ("Pause a queue", "Resume a paused queue")
+    assert [r.constant for r in context.routes].count("PAUSE_QUEUE") == 1
+
+
+def pause_route(spec: dict[str, Any]) -> dict[str, Any]:
+    return spec["paths"]["/api/v1/queues/{queueParam}/pause"]["post"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda op: op["x-sdk"][0].__setitem__("fixed", {"verb": "pause"}),
+            "fixed 'verb' is not a parameter",
+        ),
+        (
+            lambda op: op["x-sdk"][0].__setitem__("fixed", {"action": "stop"}),
+            "fixed action='stop' is not one of",
+        ),
+        (lambda op: op["x-sdk"][1].pop("fixed"), "must differ in `fixed` arguments"),
+        (
+            lambda op: op["x-sdk"][1].__setitem__("method", "pause"),
+            "a method with fixed arguments has one route",
+        ),
+    ],
+)
+def test_fixed_arguments_are_checked(document: Document, edit: Any, message: str) -> None:
+    spec = copy.deepcopy(document.spec)
+    edit(pause_route(spec))
+    with pytest.raises(GenerationError, match=message):
+        context_of(spec)
+
+
+def test_exactly_one_names_body_fields(document: Document) -> None:
+    spec = copy.deepcopy(document.spec)
+    spec["components"]["schemas"]["OverrideQueueConcurrencyRequestBody"]["x-sdk-exactly-one"] = [
+        "limit",
+        "percent",
+    ]
+    with pytest.raises(GenerationError, match="x-sdk-exactly-one names 'limit', not a body field"):
+        context_of(spec)
+    route = next(
+        r for r in build_context(document).routes if r.operation_id == "overrideQueueConcurrencyLimit"
+    )
+    assert (route.exactly_one, route.since) == (["concurrency_limit", "percent"], "4.0.5")
+
+
+def test_packets_name_a_sibling_field(document: Document) -> None:
+    spec = copy.deepcopy(document.spec)
+    spec["components"]["schemas"]["WaitpointTokenDetail"]["properties"]["output"]["x-sdk-packet"] = "kind"
+    with pytest.raises(GenerationError, match="output's x-sdk-packet names unknown kind"):
+        context_of(spec)
+    routes = {r.operation_id: r for r in build_context(document).routes}
+    assert routes["retrieveWaitpointToken"].packets == [("output", "outputType")]
+    assert routes["retrieveRunMetadata"].packets == [("metadata", "metadataType")]
+    assert routes["abortBulkAction"].final_statuses == [409]
+    assert routes["createWaitpointToken"].header_fields == [
+        ("publicAccessToken", "x-trigger-jwt", "write:waitpoints:{id}", "24h")
+    ]

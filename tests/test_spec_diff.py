@@ -229,6 +229,18 @@ CASES: list[tuple[str, Edit, str, str]] = [
         "now accepts a personal access token",
     ),
     (
+        "a second SDK method on a route",
+        lambda s: things(s)["post"].__setitem__(
+            "x-sdk",
+            [
+                {**things(s)["post"]["x-sdk"], "fixed": {"mode": "a"}},
+                {**things(s)["post"]["x-sdk"], "method": "make_b", "fixed": {"mode": "b"}},
+            ],
+        ),
+        "additive",
+        "SDK method things.make_b added on this route",
+    ),
+    (
         "pagination changed",
         lambda s: things(s)["get"]["x-sdk"].__setitem__("pagination", "page"),
         "breaking",
