@@ -28,11 +28,12 @@ if not settings.configured:  # run as a script: a minimal Django of our own
     )
     django.setup()
 
-from django.http import HttpRequest, JsonResponse  # noqa: E402 (after settings)
-from django.urls import path  # noqa: E402
-from django.views.decorators.http import require_POST  # noqa: E402
+# Imported once settings exist (Django reads them on import).
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+from django.views.decorators.http import require_POST
 
-import trigger_dev  # noqa: E402
+import trigger_dev
 
 trigger_dev.configure(secret_key=os.environ.get("TRIGGER_SECRET_KEY", "tr_dev_demoKey"))
 
