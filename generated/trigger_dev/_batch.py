@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_batch.py (sha256 0d4aae167db19a12); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_batch.py (sha256 394202c2320c9542); edit that file, not this one.
 """`tasks.batch_trigger` and `batches.trigger`: the two-phase batch API the official SDK uses.
 
 Phase one creates the batch with its run count; phase two streams the items as NDJSON. The
@@ -195,9 +195,8 @@ def _prepare(
 def _no_batch_api(name: str, error: NotFoundError) -> NotFoundError:
     # Creating a batch looks nothing up, so a 404 means the route itself is missing.
     return NotFoundError(
-        f"{name}: this server has no two-phase batch API (POST /api/v3/batches "
-        f"answered 404: {error.message}); servers serve it from Trigger.dev 4.3.1. Upgrade "
-        "the server, or trigger the items one by one with tasks.trigger.",
+        f"{name}: this server has no two-phase batch API ({error.message}). Upgrade the "
+        "server, or trigger the items one by one with tasks.trigger.",
         status=error.status,
         headers=error.headers,
         body=error.body,

@@ -890,6 +890,7 @@ EXECUTE_QUERY = Route(
         ),
     ),
     body="json",
+    since="4.4.0",
 )
 
 LIST_QUEUES = Route(
@@ -1139,6 +1140,7 @@ RETRIEVE_RUN_METADATA = Route(
     credentials=frozenset(["secret_key"]),
     params=(RUN_ID_PARAM,),
     body=None,
+    since="4.5.0",
 )
 
 UPDATE_RUN_METADATA = Route(
