@@ -660,3 +660,44 @@ def test_pausing_from_threads(httpserver: HTTPServer, client: trigger_dev.Trigge
     for thread in threads:
         thread.join(timeout=10)
     assert results == [True] * 8
+
+
+def test_queues_list_walks_numbered_pages(httpserver: HTTPServer, client: trigger_dev.TriggerClient) -> None:
+    for page, names in ((1, ["a", "b"]), (2, ["c"])):
+        httpserver.expect_request(
+            "/api/v1/queues", query_string={"page": str(page), "perPage": "2"}
+        ).respond_with_json(
+            {
+                "data": [{**QUEUE, "id": f"queue_{n}", "name": n} for n in names],
+                "pagination": {"currentPage": page, "totalPages": 2, "count": 3},
+            }
+        )
+    first = client.queues.list(page=1, per_page=2)
+    assert [queue.name for queue in first] == ["a", "b", "c"]
+    assert first.has_next_page() and not first.get_next_page().has_next_page()
+
+
+def test_the_calls_without_upstream_fixtures_through_the_async_client(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/v1/runs/run_1/metadata", method="GET").respond_with_json(
+        {"metadata": '{"a": 1}', "metadataType": "application/json"}
+    )
+    httpserver.expect_request("/api/v1/runs/run_1/tags", method="POST").respond_with_json(
+        {"message": "No new tags to add"}
+    )
+    httpserver.expect_request("/api/v1/query", method="POST").respond_with_json(
+        {"format": "json", "results": [{"n": 1}]}
+    )
+    httpserver.expect_request("/api/v1/queues/queue_1/pause", method="POST").respond_with_json(QUEUE)
+
+    async def main() -> tuple[Any, ...]:
+        async with async_client(httpserver.url_for("")) as client:
+            return (
+                (await client.runs.retrieve_metadata("run_1")).metadata,
+                (await client.runs.add_tags("run_1", ["a"])).message,
+                (await client.query.execute("SELECT count() AS n FROM runs")).results,
+                (await client.queues.resume("queue_1")).paused,
+                client.idempotency_keys.create("k"),  # computed, not awaited
+            )
+
+    assert asyncio.run(main()) == ({"a": 1}, "No new tags to add", [{"n": 1}], False, sha256("k"))
+    assert body_of(httpserver) == {"action": "resume"}
