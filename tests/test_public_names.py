@@ -13,8 +13,8 @@ PUBLIC = {
     "trigger_dev": [
         "ApiConnectionError", "ApiError", "ApiSchemaValidationError", "ApiTimeoutError", "AsyncCursorPage",
         "AsyncOffsetPage", "AsyncOutputStream", "AsyncPage", "AsyncPaginator", "AsyncRunSubscription", "AsyncTriggerClient", "AuthMethodError",
-        "AuthenticationError", "BadRequestError", "BatchNotSealedError", "ConflictError", "CursorPage",
-        "InternalServerError", "NoSuchPageError", "NotFoundError", "ObjectStoreError", "OffsetPage", "OutputStream", "Page",
+        "AuthenticationError", "BadRequestError", "BatchNotSealedError", "BulkProgress", "ConflictError", "CursorPage",
+        "InternalServerError", "ItemOutcome", "NoSuchPageError", "NotFoundError", "ObjectStoreError", "OffsetPage", "OutputStream", "Page",
         "PermissionDeniedError", "PollTimeoutError", "RateLimitError", "RawResponse", "RequestOptions", "RetryOptions",
         "RunSubscription", "SchemaError", "TriggerClient", "TriggerError", "UnprocessableEntityError", "__version__", "auth", "batches", "configure",
         "bulk_actions", "default_client", "deployments", "envvars", "idempotency_keys", "models", "query", "queues", "runs",

@@ -54,6 +54,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from . import models, types
     from ._async_client import AsyncTriggerClient
+    from ._bulk_trigger import BulkProgress, ItemOutcome
     from ._output_streams import AsyncOutputStream, OutputStream
     from ._pagination import (
         AsyncCursorPage,
@@ -78,6 +79,8 @@ _LAZY = {
     "AsyncPaginator": "._pagination",
     "AsyncOutputStream": "._output_streams",
     "AsyncRunSubscription": "._realtime",
+    "BulkProgress": "._bulk_trigger",
+    "ItemOutcome": "._bulk_trigger",
     "OutputStream": "._output_streams",
     "RunSubscription": "._realtime",
     "models": ".models",
@@ -127,9 +130,11 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BatchNotSealedError",
+    "BulkProgress",
     "ConflictError",
     "CursorPage",
     "InternalServerError",
+    "ItemOutcome",
     "NoSuchPageError",
     "NotFoundError",
     "ObjectStoreError",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from .. import _operations
-from .._batch import AsyncBatchTriggers, BatchTriggers
+from .._bulk_trigger import AsyncBulkTriggers, BulkTriggers
 from .._request_options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from ..models import Batch
@@ -19,7 +19,7 @@ __all__ = [
 ]
 
 
-class Batches(SyncAPIResource, BatchTriggers):
+class Batches(SyncAPIResource, BulkTriggers):
     """Batches of runs, across one task or several."""
 
     @cached_property
@@ -61,7 +61,7 @@ class BatchesWithRawResponse:
         self.retrieve = to_raw_response(raw.retrieve)
 
 
-class AsyncBatches(AsyncAPIResource, AsyncBatchTriggers):
+class AsyncBatches(AsyncAPIResource, AsyncBulkTriggers):
     """Batches of runs, across one task or several.
     The calls of `Batches`, awaited; lists return an `AsyncPaginator`."""
 
