@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 4c59cbac0a9acf97); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 c1b391c32ce88b7b); edit that file, not this one.
 """The client core. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -7,7 +7,6 @@ loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespac
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import time
 import uuid
@@ -16,6 +15,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import urllib3
 
+from . import _json
 from ._credentials import Credential, SecretHeaders
 from ._exceptions import (
     ApiConnectionError,
@@ -174,7 +174,7 @@ class BaseAPIClient:
         if b"PresignedUrl" not in received.content:  # a scan of the bytes: no JSON decode
             return UNPARSED, []
         try:
-            document = json.loads(received.content)
+            document = _json.loads(received.content)
         except ValueError:
             return UNPARSED, []  # parse() reports the body
         return document, offloaded_fields(call.operation.resolves, document)
@@ -185,7 +185,7 @@ class BaseAPIClient:
         object storage still to download: ``(data field, storage path)``."""
         if document is UNPARSED:
             try:
-                document = json.loads(received.content)
+                document = _json.loads(received.content)
             except ValueError:
                 return UNPARSED, []  # parse() reports the body
         if not isinstance(document, dict):
@@ -203,7 +203,7 @@ class BaseAPIClient:
                 # No encoding named: JSON when it reads as JSON (the server's default type),
                 # else the text as it came.
                 with contextlib.suppress(ValueError):
-                    document[data_field] = json.loads(value)
+                    document[data_field] = _json.loads(value)
                 continue
             try:
                 document[data_field] = decode_packet_text(kind, value)
@@ -213,7 +213,7 @@ class BaseAPIClient:
 
     def _with_header_fields(self, call: Call, received: Received) -> Any:
         try:
-            document = json.loads(received.content)
+            document = _json.loads(received.content)
         except ValueError:
             return UNPARSED  # parse() reports the body
         if not isinstance(document, dict):
@@ -233,7 +233,7 @@ class BaseAPIClient:
         if not claims_text or self.credential is None or not self.credential.signs_tokens:
             return None
         try:
-            claims = json.loads(claims_text)
+            claims = _json.loads(claims_text)
         except ValueError:
             return None
         if not isinstance(claims, dict):

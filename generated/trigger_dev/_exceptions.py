@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_exceptions.py (sha256 b8bad66c547266f6); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_exceptions.py (sha256 5d2c095b2c935b17); edit that file, not this one.
 """Every error the package raises, and how an error response becomes one.
 
     TriggerError                      the root: ``except trigger_dev.TriggerError`` catches all
@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from urllib3 import HTTPHeaderDict
+
+from . import _json
 
 __all__ = [
     "ApiConnectionError",
@@ -258,7 +260,7 @@ def error_from_response(status: int, headers: Mapping[str, str], text: str) -> A
     """Build the error for a non-2xx response, with the message the official SDK would show."""
     body: Any
     try:
-        body = json.loads(text) if text else None
+        body = _json.loads(text) if text else None
     except ValueError:
         body = text
     message = _redirect_message(status, headers) if 300 <= status < 400 else _message(body, text)

@@ -1,12 +1,12 @@
-# Copied by codegen.py from templates/runtime/_raw_response.py (sha256 4a8976e9a3a41120); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_raw_response.py (sha256 672cbabbbc38fb9f); edit that file, not this one.
 """A response as it came back, with its typed result one `parse()` away."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
+from . import _json
 from ._exceptions import ApiSchemaValidationError, SchemaError
 
 __all__ = ["UNPARSED", "RawResponse"]
@@ -48,7 +48,7 @@ class RawResponse(Generic[T]):
         return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        return json.loads(self.content)
+        return _json.loads(self.content)
 
     def parse(self) -> T:
         """The typed result; `ApiSchemaValidationError` when the body is not what the API

@@ -29,6 +29,8 @@ from typing import Any
 
 from urllib3 import HTTPHeaderDict
 
+from . import _json
+
 __all__ = [
     "ApiConnectionError",
     "ApiError",
@@ -258,7 +260,7 @@ def error_from_response(status: int, headers: Mapping[str, str], text: str) -> A
     """Build the error for a non-2xx response, with the message the official SDK would show."""
     body: Any
     try:
-        body = json.loads(text) if text else None
+        body = _json.loads(text) if text else None
     except ValueError:
         body = text
     message = _redirect_message(status, headers) if 300 <= status < 400 else _message(body, text)

@@ -12,7 +12,6 @@ period: ``timeout_seconds``).
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from collections import OrderedDict
@@ -20,6 +19,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from . import _json
 from ._constants import (
     STREAM_DEDUPE_WINDOW,
     STREAM_RETRY_FACTOR,
@@ -69,7 +69,7 @@ class _Decoder:
         if event.event != "batch":
             return []  # S2's pings and the like
         try:
-            batch = json.loads(event.data)
+            batch = _json.loads(event.data)
         except ValueError:
             logger.warning("runs.stream: a batch event that is not JSON was skipped")
             return []
@@ -102,7 +102,7 @@ class _Decoder:
 
 def _json_or_text(data: str) -> Any:
     try:
-        return json.loads(data)
+        return _json.loads(data)
     except ValueError:
         return data
 

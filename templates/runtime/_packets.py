@@ -10,7 +10,6 @@ the API credential. This module holds the rules; the clients do the I/O.
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import time
@@ -18,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import _json
 from ._exceptions import ApiError, ObjectStoreError
 from ._operation import PreparedRequest, json_bytes
 from ._wire import url_for_messages
@@ -127,7 +127,7 @@ def decode_packet_text(content_type: str | None, text: str) -> Any:
     if not text:
         return None
     if media in ("application/json", "application/super+json"):
-        value = json.loads(text)
+        value = _json.loads(text)
         if media == "application/super+json":
             if not isinstance(value, dict) or "json" not in value:
                 raise ValueError("a superjson document has a top-level 'json' member")

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
+from . import _json
 from ._exceptions import ApiSchemaValidationError, SchemaError
 
 __all__ = ["UNPARSED", "RawResponse"]
@@ -48,7 +48,7 @@ class RawResponse(Generic[T]):
         return self.content.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        return json.loads(self.content)
+        return _json.loads(self.content)
 
     def parse(self) -> T:
         """The typed result; `ApiSchemaValidationError` when the body is not what the API

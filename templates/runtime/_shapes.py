@@ -12,10 +12,11 @@ the new handle and forget every row. See docs/realtime.md.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from . import _json
 
 __all__ = ["ProtocolError", "ShapeRows", "ShapeState", "column_parsers", "parse_messages"]
 
@@ -138,7 +139,7 @@ def parse_messages(content: bytes) -> list[Any]:
     if not content.strip():
         return []
     try:
-        messages = json.loads(content)
+        messages = _json.loads(content)
     except ValueError as exc:
         raise ProtocolError(f"the body is not JSON: {exc}") from None
     if not isinstance(messages, list):
@@ -175,8 +176,8 @@ _SCALARS: dict[str, Parser] = {
     "float4": float,
     "float8": float,
     "bool": _boolean,
-    "json": json.loads,
-    "jsonb": json.loads,
+    "json": _json.loads,
+    "jsonb": _json.loads,
 }
 
 _schema_cache: dict[str, dict[str, Parser]] = {}
@@ -188,7 +189,7 @@ def column_parsers(schema_header: str) -> dict[str, Parser]:
     if cached is not None:
         return cached
     try:
-        schema = json.loads(schema_header)
+        schema = _json.loads(schema_header)
     except ValueError as exc:
         raise ProtocolError(f"the electric-schema header is not JSON: {exc}") from None
     if not isinstance(schema, dict):
