@@ -170,7 +170,9 @@ def test_rate_limits_wait_as_asked_or_raise_at_once(httpserver: HTTPServer, wait
     with pytest.raises(trigger_dev.RateLimitError) as caught:
         run(client.runs.replay("r"))
     assert caught.value.retry_after_seconds == pytest.approx(3600, abs=1)
-    assert waits == [2.0]
+    # The next call came within the 2 s the server asked for (the waits here take no time),
+    # so it waited for the rest of them first; the 3600 s it was then asked for is refused.
+    assert waits[0] == 2.0 and waits[1:] == [pytest.approx(2.0, abs=0.5)]
 
 
 def test_connection_failures_are_retried_then_reported(waits: AsyncWaits) -> None:

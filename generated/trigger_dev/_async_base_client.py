@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 2f26dbf433885124); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 0629f23f2ef31f44); edit that file, not this one.
 """The asyncio client core: the same requests, retry decisions and errors as
 `SyncAPIClient`, with the I/O awaited. Waiting between retries never blocks the loop."""
 
@@ -24,6 +24,7 @@ from ._packets import (
 from ._pagination import AsyncCursorPage, AsyncOffsetPage, AsyncPage
 from ._raw_response import RawResponse
 from ._request_options import RequestOptions, ResolvedOptions
+from ._transport import POOL_SIZE
 from ._wire import Outgoing, Received
 
 if TYPE_CHECKING:
@@ -53,6 +54,10 @@ class AsyncAPIClient(BaseAPIClient):
 
         self._transport = AsyncTransport(session, ca_bundle=ca_bundle, trust_env=trust_env)
         self._sleep = sleep
+        # One slot per pooled connection, per event loop: a call takes a slot before it
+        # checks for a pause a 429 asked for, so calls queued behind busy connections see
+        # the pause too instead of going out the moment a connection frees up.
+        self._slots: dict[int, tuple[asyncio.AbstractEventLoop, asyncio.Semaphore]] = {}
 
     async def request(
         self,
@@ -106,18 +111,30 @@ class AsyncAPIClient(BaseAPIClient):
         """Send one request until it succeeds or the retry policy gives up (then raises)."""
         attempt = 1
         while True:
-            started = time.monotonic()
-            try:
-                received = await self._transport.send(outgoing)
-            except ApiConnectionError as error:
-                wait = self._wait_after_failure(outgoing, attempt, error)
-            else:
-                response_wait = self._wait_after_response(outgoing, attempt, received, started)
-                if response_wait is None:
-                    return received
-                wait = response_wait
-            await self._sleep(wait)
+            async with self._slot():
+                held = self._held_back(outgoing) if attempt == 1 else 0.0  # a retry has waited already
+                if held:
+                    await self._sleep(held)
+                started = time.monotonic()
+                try:
+                    received = await self._transport.send(outgoing)
+                except ApiConnectionError as error:
+                    wait = self._wait_after_failure(outgoing, attempt, error)
+                else:
+                    response_wait = self._wait_after_response(outgoing, attempt, received, started)
+                    if response_wait is None:
+                        return received
+                    wait = response_wait
+            await self._sleep(wait)  # a call waiting to retry holds no slot
             attempt += 1
+
+    def _slot(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        known = self._slots.get(id(loop))
+        if known is None or known[0] is not loop:
+            self._slots = {key: value for key, value in self._slots.items() if not value[0].is_closed()}
+            known = self._slots[id(loop)] = (loop, asyncio.Semaphore(POOL_SIZE))
+        return known[1]
 
     async def _offload(self, call: Call, payload: LargePayload) -> None:
         """Upload a large payload and put its storage path in its place."""

@@ -99,6 +99,9 @@ class BaseAPIClient:
         self.base_url = base_url.rstrip("/")
         # The environment's public-token claims, fetched once when a token is first minted.
         self.token_claims: dict[str, Any] | None = None
+        # Until when (time.monotonic()) the API asked this client to hold off: a 429 on one
+        # call holds back every call of the client, rather than each finding out by itself.
+        self.rate_limited_until = 0.0
         self.options = options
         self._fixed_headers = {
             "Accept-Encoding": "gzip",
@@ -244,6 +247,13 @@ class BaseAPIClient:
     def _downloaded(call: Call, document: Any, data_field: str, url: str, received: Received) -> Any:
         return stored_packet(call.operation.name, data_field, document.get("id"), url, received)
 
+    def _held_back(self, outgoing: Outgoing) -> float:
+        """Seconds this request waits before it is sent, because a 429 on this client asked
+        for a pause that has not passed yet (object-store transfers are not held back)."""
+        if outgoing.route is None:
+            return 0.0
+        return max(0.0, self.rate_limited_until - time.monotonic())
+
     def _wait_after_failure(self, outgoing: Outgoing, attempt: int, error: ApiConnectionError) -> float:
         """Seconds to wait before retrying after no response arrived; re-raises when done."""
         policy = outgoing.options.retry
@@ -265,6 +275,10 @@ class BaseAPIClient:
         if route is not None and status in route.final_statuses:
             raise _error(received, route)
         wait = outgoing.options.retry.wait_after_status(status, received.headers, attempt)
+        if status == 429 and route is not None:
+            asked = requested_wait(received.headers)
+            if asked is not None and asked <= MAX_SERVER_REQUESTED_WAIT:
+                self.rate_limited_until = max(self.rate_limited_until, time.monotonic() + asked)
         if wait is None or wait > MAX_SERVER_REQUESTED_WAIT:
             raise _error(received, route)
         _log_retry(outgoing, attempt, f"status {status}", wait)
@@ -369,6 +383,9 @@ class SyncAPIClient(BaseAPIClient):
         """Send one request until it succeeds or the retry policy gives up (then raises)."""
         attempt = 1
         while True:
+            held = self._held_back(outgoing) if attempt == 1 else 0.0  # a retry has waited already
+            if held:
+                self._sleep(held)
             started = time.monotonic()
             try:
                 received = self._transport.send(outgoing)
