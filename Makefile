@@ -19,6 +19,7 @@ setup: ## create .venv with the package (editable) and the dev tools; install th
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	npm ci --prefix tools/mock --no-audit --no-fund --loglevel=error
+	npm ci --prefix tools/bench --no-audit --no-fund --loglevel=error
 
 generate: ## regenerate generated/ and the README's credential matrix from openapi/ + templates/
 	$(PY) codegen.py generate
@@ -31,7 +32,7 @@ check: ## spec valid, generated/ up to date, lint, types
 	$(PY) -m ruff format --check codegen.py generator tools tests examples noxfile.py templates/runtime
 	$(PY) tools/typecheck_runtime.py
 	$(PY) -m mypy --python-version 3.11 --explicit-package-bases tests
-	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py generator tools/spec_diff.py tools/bench/bench.py \
+	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py generator tools/spec_diff.py tools/bench/bench.py tools/bench/bulk.py \
 		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py tools/typecheck_runtime.py
 
 test: test-replay ## the suite offline from cassettes; in CI also once live against the mock
@@ -61,8 +62,9 @@ evidence: ## re-read the official SDK's response schemas: make evidence UPSTREAM
 diff: ## what the spec change since BASE (default: merge base with main) does to the wire and to Python users
 	$(PY) tools/spec_diff.py --base $(BASE) $(DIFF_ARGS)
 
-bench: ## client overhead, pagination throughput, import time and memory against raw urllib3 (prints figures)
+bench: ## client overhead, pagination, import time and memory against raw urllib3; bulk work (prints figures)
 	$(PY) tools/bench/bench.py
+	$(PY) tools/bench/bulk.py
 
 test-all: ## the suite on every CPython 3.10-3.13 on this machine
 	$(PY) -m nox

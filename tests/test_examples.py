@@ -12,6 +12,7 @@ import jwt
 import pytest
 
 import trigger_dev
+from tests.support.batch_server import BatchServerState, batch_server
 from tests.support.realtime_server import OutputStreamScript, RealtimeServer, realtime_server
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -48,8 +49,12 @@ ARGV = {"pause_queue.py": ["send-welcome-email"]}
 REALTIME = {"watching_runs.py", "fastapi_public_tokens.py"}
 
 
+# Run against local stand-ins of the batch API and the runs list (bulk work).
+BULK = {"bulk_backfill.py", "export_month.py"}
+
+
 def test_every_example_is_checked() -> None:
-    assert sorted(p.name for p in EXAMPLES.glob("*.py")) == sorted({*EXPECTED, *REALTIME})
+    assert sorted(p.name for p in EXAMPLES.glob("*.py")) == sorted({*EXPECTED, *REALTIME, *BULK})
 
 
 @pytest.mark.vcr
@@ -140,3 +145,52 @@ def test_fastapi_public_tokens(realtime: RealtimeServer) -> None:
             "metadata": {"progress": 1.0},
             "output": {"summary": "A short summary."},
         }
+
+
+def run_example(name: str, argv: list[str], monkeypatch: pytest.MonkeyPatch, url: str) -> int:
+    monkeypatch.setenv("TRIGGER_API_URL", url)
+    monkeypatch.setenv("TRIGGER_SECRET_KEY", "tr_dev_exampleKey")
+    monkeypatch.setattr(trigger_dev._client, "_default", None)
+    monkeypatch.setattr("sys.argv", [name, *argv])
+    try:
+        runpy.run_path(str(EXAMPLES / name), run_name="__main__")
+    except SystemExit as exit:
+        return int(exit.code or 0)
+    return 0
+
+
+def test_bulk_backfill(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    state = BatchServerState(fail_creations=1, retry_after=0.05)  # the limiter says wait once
+    with batch_server(state) as (url, _):
+        assert run_example("bulk_backfill.py", ["2500"], monkeypatch, url) == 0
+        assert "backfilled 2,500 rows; 0 failed" in capsys.readouterr().out
+        assert state.runs_created == 2_500
+        # Run again, as after a crash: nothing is triggered twice.
+        assert run_example("bulk_backfill.py", ["3000"], monkeypatch, url) == 0
+        assert "backfilled 3,000 rows; 0 failed" in capsys.readouterr().out
+    assert state.runs_created == 3_000
+
+
+def test_export_month(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, httpserver: Any
+) -> None:
+    from tools.bench.bench import list_items
+
+    items = list_items()
+    october = {
+        "filter[createdAt][from]": "1790812800000",
+        "filter[createdAt][to]": "1793491199999",
+        "page[size]": "100",
+    }
+    httpserver.expect_ordered_request("/api/v1/runs", query_string=october).respond_with_json(
+        {"data": items, "pagination": {"next": "c1"}}
+    )
+    httpserver.expect_ordered_request(
+        "/api/v1/runs", query_string={**october, "page[after]": "c1"}
+    ).respond_with_json({"data": items[:20], "pagination": {"previous": "c0"}})
+    target = tmp_path / "runs.csv"
+    assert run_example("export_month.py", ["2026-10", str(target)], monkeypatch, httpserver.url_for("")) == 0
+    assert "wrote 120 runs of 2026-10" in capsys.readouterr().out
+    lines = target.read_text().splitlines()
+    assert lines[0] == "id,task,status,created_at,finished_at,duration_ms,cost_in_cents,tags"
+    assert len(lines) == 121 and lines[1].startswith(f"{items[0]['id']},{items[0]['taskIdentifier']},")

@@ -74,3 +74,12 @@ def test_invalid_json_fails_as_it_does_without_orjson(monkeypatch: pytest.Monkey
 
 def test_orjson_is_used_when_installed() -> None:
     assert _json.decoder() == "orjson"
+
+
+def test_long_digit_runs_inside_strings_keep_orjson() -> None:
+    # Ids and other strings may hold long digit runs; only a number token needs json.
+    assert not _json._has_long_number(b'{"id": "run_00000000000000000001", "n": 12}')
+    assert _json._has_long_number(b'{"n":\n  12345678901234567890}')
+    assert _json._has_long_number(b"-12345678901234567890") and _json._has_long_number(
+        " [1, -12345678901234567890]"
+    )

@@ -250,19 +250,52 @@ def enum_reader(enum_class: type[E]) -> Reader[E | str]:
 
 
 def list_reader(item: Reader[T]) -> Reader[list[T]]:
+    owner = getattr(item, "__self__", None)
+    if isinstance(owner, type) and issubclass(owner, Model) and getattr(item, "__func__", None) is _FROM_WIRE:
+        return _model_list_reader(owner)  # type: ignore[return-value]
+
     def read(value: Any) -> list[T]:
         if not isinstance(value, list):
             raise _fail("an array", value)
+        try:
+            return [item(element) for element in value]
+        except SchemaError:
+            _locate(item, value)
+            raise
+
+    return read
+
+
+def _model_list_reader(cls: type[ModelT]) -> Reader[list[ModelT]]:
+    """`list_reader` of `Model._from_wire`, inlined: a page's items are most of what an
+    export reads, so the per-item work is kept to the checks themselves."""
+    required = cls._REQUIRED
+    new = object.__new__
+
+    def read(value: Any) -> list[ModelT]:
+        if not isinstance(value, list):
+            raise _fail("an array", value)
         result = []
-        for index, element in enumerate(value):
-            try:
-                result.append(item(element))
-            except SchemaError as exc:
-                exc.path.insert(0, f"[{index}]")
-                raise
+        for element in value:
+            if type(element) is not dict or not element.keys() >= required:
+                _locate(cls._from_wire, value)
+            model = new(cls)
+            model._data = element
+            model._cache = None
+            result.append(model)
         return result
 
     return read
+
+
+def _locate(item: Reader[Any], value: list[Any]) -> None:
+    """Raise the item's `SchemaError` with its index in the path."""
+    for index, element in enumerate(value):
+        try:
+            item(element)
+        except SchemaError as exc:
+            exc.path.insert(0, f"[{index}]")
+            raise
 
 
 def nullable(reader: Reader[T]) -> Reader[T | None]:
@@ -290,3 +323,6 @@ def union_reader(*readers: Reader[Any]) -> Reader[Any]:
 _CHEAP_READERS: frozenset[Reader[Any]] = frozenset(
     {as_any, as_str, as_int, as_int_coerced, as_float, as_float_coerced, as_bool, as_object}
 )
+
+
+_FROM_WIRE = Model._from_wire.__func__  # type: ignore[attr-defined]
