@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_bulk_trigger.py (sha256 176b9d71483e178e); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_bulk_trigger.py (sha256 08f28fa812c5c646); edit that file, not this one.
 """`batches.trigger_many`: any number of items, as many batches as it takes.
 
 The input is read lazily, at most ``batch_size`` items per batch and ``max_in_flight``
@@ -19,10 +19,10 @@ import asyncio
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _operations as operations
 from ._batch import (
@@ -36,7 +36,7 @@ from ._batch import (
 )
 from ._exceptions import ApiError, RateLimitError, TriggerError
 from ._idempotency import hash_idempotency_key, user_key_hash
-from ._operation import select_route
+from ._operation import Operation, select_route
 from ._spec import BATCH_MAX_ITEMS
 
 if TYPE_CHECKING:
@@ -371,15 +371,96 @@ class _Tally:
             self.on_progress(self.progress)
 
 
+def _finished(result: tuple[list[ItemOutcome], bool], tally: _Tally, pacer: _Pacer) -> list[ItemOutcome]:
+    outcomes, batch_failed = result
+    tally.add(outcomes, batch_failed, pacer)
+    return outcomes
+
+
+# --- one batch, as steps: the sync and async engines only carry out the I/O
+
+
+class _Pause(NamedTuple):
+    seconds: float
+
+
+class _Request(NamedTuple):
+    operation: Operation[Any]
+    args: dict[str, Any]
+    request_options: RequestOptions | None
+
+
+_Step = _Pause | _Request
+_Steps = Generator[_Step, Any, tuple[list[ItemOutcome], bool]]
+
+
+def _batch_steps(
+    chunk: _Chunk, settings: _Settings, pacer: _Pacer, backoff: Callable[[int], float]
+) -> _Steps:
+    """Create one batch, stream its items, and (if asked) wait for its runs. Yields what to
+    do; each request's response (or the error it raised) is sent back in. Returns the
+    batch's outcomes and whether the batch failed."""
+    if not chunk.lines:
+        return chunk.refused, False
+    create, stream = _operations_named(NAME)
+    created: CreateBatchResponse | None = None
+    try:
+        for attempt in range(1, RATE_LIMIT_WAITS + 2):
+            delay = pacer.delay()
+            if delay:
+                yield _Pause(delay)
+                pacer.waited_for(delay)
+            try:
+                response = yield _Request(create, chunk.create_args, _once(settings))
+                created = response.parse()
+                _check_batch_id(NAME, response, created)
+                break
+            except RateLimitError as error:
+                if attempt > RATE_LIMIT_WAITS:
+                    raise
+                wait = error.retry_after_seconds
+                pacer.told_to_wait(backoff(attempt) if wait is None else wait)
+        assert created is not None
+        for _ in range(STREAM_ATTEMPTS):
+            try:
+                streamed = (
+                    yield _Request(
+                        stream, {"batch_id": created.id, "items": chunk.lines}, settings.request_options
+                    )
+                ).parse()
+            except ApiError as error:
+                if created.is_cached and _already_sealed(error):
+                    break
+                raise
+            if streamed.sealed:
+                break
+        else:
+            raise _not_sealed(NAME, created, streamed, len(chunk.lines))
+        batch = None
+        if settings.resolve_runs:
+            deadline = time.monotonic() + settings.resolve_timeout
+            while True:
+                batch = (
+                    yield _Request(
+                        operations.BATCHES_RETRIEVE, {"batch_id": created.id}, settings.request_options
+                    )
+                ).parse()
+                if _complete(batch, created.run_count) or time.monotonic() >= deadline:
+                    break
+                yield _Pause(RESOLVE_INTERVAL)
+    except (TriggerError, ValueError, TypeError) as error:
+        return _failed(chunk, error, created.id if created else None), True
+    return _accepted(chunk, created.id, batch), False
+
+
+def _complete(batch: Batch, run_count: int) -> bool:
+    errors = batch.processing.errors if batch.processing else []
+    return len(batch.runs) + len(errors) >= run_count
+
+
 def _already_sealed(error: ApiError) -> bool:
     # Servers before 4.5 refuse items for a sealed batch instead of answering sealed: true.
     return error.status in (400, 422) and "already sealed" in str(error.message)
-
-
-def _rate_limit_wait(error: RateLimitError, attempt: int, settings: _Settings, client: Any) -> float:
-    if error.retry_after_seconds is not None:
-        return error.retry_after_seconds
-    return client.options.merged(settings.request_options).retry.backoff(attempt)  # type: ignore[no-any-return]
 
 
 def _once(settings: _Settings) -> RequestOptions:
@@ -388,6 +469,10 @@ def _once(settings: _Settings) -> RequestOptions:
     options: dict[str, Any] = dict(settings.request_options or {})
     options["retry"] = {**options.get("retry", {}), "max_attempts": 1}
     return options  # type: ignore[return-value]
+
+
+def _backoff(client: SyncAPIClient | AsyncAPIClient, settings: _Settings) -> Callable[[int], float]:
+    return client.options.merged(settings.request_options).retry.backoff
 
 
 # --- the sync engine: threads
@@ -416,68 +501,25 @@ def _run_sync(
                 future.cancel()
 
 
-def _finished(result: tuple[list[ItemOutcome], bool], tally: _Tally, pacer: _Pacer) -> list[ItemOutcome]:
-    outcomes, batch_failed = result
-    tally.add(outcomes, batch_failed, pacer)
-    return outcomes
-
-
 def _send_sync(
     client: SyncAPIClient, chunk: _Chunk, settings: _Settings, pacer: _Pacer
 ) -> tuple[list[ItemOutcome], bool]:
-    if not chunk.lines:
-        return chunk.refused, False
-    create, stream = _operations_named(NAME)
-    created: CreateBatchResponse | None = None
-    try:
-        for attempt in range(1, RATE_LIMIT_WAITS + 2):
-            delay = pacer.delay()
-            if delay:
-                client.pause(delay)
-                pacer.waited_for(delay)
-            try:
-                response = client.request(create, chunk.create_args, _once(settings))
-                created = response.parse()
-                _check_batch_id(NAME, response, created)
-                break
-            except RateLimitError as error:
-                if attempt > RATE_LIMIT_WAITS:
-                    raise
-                pacer.told_to_wait(_rate_limit_wait(error, attempt, settings, client))
-        assert created is not None
-        for _ in range(STREAM_ATTEMPTS):
-            try:
-                streamed = client.request(
-                    stream, {"batch_id": created.id, "items": chunk.lines}, settings.request_options
-                ).parse()
-            except ApiError as error:
-                if created.is_cached and _already_sealed(error):
-                    break
-                raise
-            if streamed.sealed:
-                break
-        else:
-            raise _not_sealed(NAME, created, streamed, len(chunk.lines))
-        batch = _resolve_sync(client, created, settings) if settings.resolve_runs else None
-    except (TriggerError, ValueError, TypeError) as error:
-        return _failed(chunk, error, created.id if created else None), True
-    return _accepted(chunk, created.id, batch), False
-
-
-def _resolve_sync(client: SyncAPIClient, created: CreateBatchResponse, settings: _Settings) -> Batch | None:
-    deadline = time.monotonic() + settings.resolve_timeout
+    steps = _batch_steps(chunk, settings, pacer, _backoff(client, settings))
+    answer: Any = None
+    failure: BaseException | None = None
     while True:
-        batch = client.request(
-            operations.BATCHES_RETRIEVE, {"batch_id": created.id}, settings.request_options
-        ).parse()
-        if _complete(batch, created.run_count) or time.monotonic() >= deadline:
-            return batch
-        client.pause(RESOLVE_INTERVAL)
-
-
-def _complete(batch: Batch, run_count: int) -> bool:
-    errors = batch.processing.errors if batch.processing else []
-    return len(batch.runs) + len(errors) >= run_count
+        try:
+            step = steps.throw(failure) if failure is not None else steps.send(answer)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        answer, failure = None, None
+        try:
+            if isinstance(step, _Pause):
+                client.pause(step.seconds)
+            else:
+                answer = client.request(step.operation, step.args, step.request_options)
+        except Exception as error:  # handed to the steps, which decide
+            failure = error
 
 
 # --- the async engine: tasks
@@ -510,57 +552,19 @@ async def _run_async(
 async def _send_async(
     client: AsyncAPIClient, chunk: _Chunk, settings: _Settings, pacer: _Pacer
 ) -> tuple[list[ItemOutcome], bool]:
-    if not chunk.lines:
-        return chunk.refused, False
-    create, stream = _operations_named(NAME)
-    created: CreateBatchResponse | None = None
-    try:
-        for attempt in range(1, RATE_LIMIT_WAITS + 2):
-            delay = pacer.delay()
-            if delay:
-                await client.pause(delay)
-                pacer.waited_for(delay)
-            try:
-                response = await client.request(create, chunk.create_args, _once(settings))
-                created = response.parse()
-                _check_batch_id(NAME, response, created)
-                break
-            except RateLimitError as error:
-                if attempt > RATE_LIMIT_WAITS:
-                    raise
-                pacer.told_to_wait(_rate_limit_wait(error, attempt, settings, client))
-        assert created is not None
-        for _ in range(STREAM_ATTEMPTS):
-            try:
-                streamed = (
-                    await client.request(
-                        stream, {"batch_id": created.id, "items": chunk.lines}, settings.request_options
-                    )
-                ).parse()
-            except ApiError as error:
-                if created.is_cached and _already_sealed(error):
-                    break
-                raise
-            if streamed.sealed:
-                break
-        else:
-            raise _not_sealed(NAME, created, streamed, len(chunk.lines))
-        batch = await _resolve_async(client, created, settings) if settings.resolve_runs else None
-    except (TriggerError, ValueError, TypeError) as error:
-        return _failed(chunk, error, created.id if created else None), True
-    return _accepted(chunk, created.id, batch), False
-
-
-async def _resolve_async(
-    client: AsyncAPIClient, created: CreateBatchResponse, settings: _Settings
-) -> Batch | None:
-    deadline = time.monotonic() + settings.resolve_timeout
+    steps = _batch_steps(chunk, settings, pacer, _backoff(client, settings))
+    answer: Any = None
+    failure: BaseException | None = None
     while True:
-        batch = (
-            await client.request(
-                operations.BATCHES_RETRIEVE, {"batch_id": created.id}, settings.request_options
-            )
-        ).parse()
-        if _complete(batch, created.run_count) or time.monotonic() >= deadline:
-            return batch
-        await client.pause(RESOLVE_INTERVAL)
+        try:
+            step = steps.throw(failure) if failure is not None else steps.send(answer)
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
+        answer, failure = None, None
+        try:
+            if isinstance(step, _Pause):
+                await client.pause(step.seconds)
+            else:
+                answer = await client.request(step.operation, step.args, step.request_options)
+        except Exception as error:  # handed to the steps, which decide
+            failure = error
