@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import threading
 import time
 from collections.abc import Iterator
@@ -44,7 +45,8 @@ class LimitedServer(JsonHandler):
             payload = b'{"error": "Rate limit exceeded"}'
             self.send_response(429)
             self.send_header("Content-Type", "application/json")
-            self.send_header("x-ratelimit-reset", str(int(LimitedServer.limited_until * 1000)))
+            # Rounded up: a client waiting until the stated reset is never early.
+            self.send_header("x-ratelimit-reset", str(math.ceil(LimitedServer.limited_until * 1000)))
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
