@@ -204,6 +204,7 @@ class OperationBuilder:
         ]
         body_kind = None
         offload = None
+        body_schema: dict[str, Any] = {}
         request_body = self.doc.resolve(operation.get("requestBody"))
         if request_body:
             (content_type,) = request_body["content"]
@@ -230,13 +231,8 @@ class OperationBuilder:
             else:
                 raise GenerationError(f"{operation_id}: unsupported request body {content_type}")
         parse, result, envelope = self.result_of(operation, endpoint, sdk.get("pagination"))
-        body_raw = (
-            self.doc.resolve(request_body["content"][next(iter(request_body["content"]))]["schema"])
-            if request_body
-            else {}
-        )
         exactly_one = []
-        for wire in body_raw.get("x-sdk-exactly-one", []):
+        for wire in body_schema.get("x-sdk-exactly-one", []):
             found = [p.python for p in params if p.wire == wire and p.location == "body"]
             if not found:
                 raise GenerationError(f"{operation_id}: x-sdk-exactly-one names {wire!r}, not a body field")

@@ -13,6 +13,7 @@ import asyncio
 import datetime
 import hashlib
 import json
+import re
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -82,10 +83,7 @@ class QueueNameServer(JsonHandler):
         segment = path.removeprefix("/api/v1/queues/")
         value = urllib.parse.unquote(segment, errors="strict").replace("%2F", "/")
         if urllib.parse.parse_qs(query).get("type", ["id"])[0] != "id":
-            if any(
-                part[:2] == "" or not all(c in "0123456789abcdefABCDEF" for c in part[:2]) or len(part) < 2
-                for part in value.split("%")[1:]
-            ):
+            if re.search(r"%(?![0-9A-Fa-f]{2})", value):  # decodeURIComponent throws on a stray %
                 self.send_json(json.dumps({"error": "Internal Server Error"}), 500)
                 return
             value = urllib.parse.unquote(value, errors="strict")

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_bulk_trigger.py (sha256 08f28fa812c5c646); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_bulk_trigger.py (sha256 788b890bd857f2cd); edit that file, not this one.
 """`batches.trigger_many`: any number of items, as many batches as it takes.
 
 The input is read lazily, at most ``batch_size`` items per batch and ``max_in_flight``
@@ -90,7 +90,6 @@ class _Chunk:
     """One batch's worth of input, checked and encoded; items that failed the checks are
     outcomes already and are not sent."""
 
-    number: int
     indexes: list[int]  # input position of each line
     tasks: list[str]
     lines: list[dict[str, Any]]
@@ -257,21 +256,19 @@ def _chunks(items: Iterable[Any], size: int, settings: _Settings) -> Iterator[_C
 
     def generate() -> Iterator[_Chunk]:
         batch: list[tuple[int, Any]] = []
-        number = 0
         for index, item in enumerate(items):
             batch.append((index, item))
             if len(batch) == size:
-                yield _chunk(number, batch, settings)
-                number += 1
+                yield _chunk(batch, settings)
                 batch = []
         if batch:
-            yield _chunk(number, batch, settings)
+            yield _chunk(batch, settings)
 
     return generate()
 
 
-def _chunk(number: int, batch: list[tuple[int, Any]], settings: _Settings) -> _Chunk:
-    chunk = _Chunk(number, [], [], [], {})
+def _chunk(batch: list[tuple[int, Any]], settings: _Settings) -> _Chunk:
+    chunk = _Chunk([], [], [], {})
     for index, item in batch:
         try:
             line = _line(NAME, None, len(chunk.lines), _with_key(item, index, settings), None, None)
