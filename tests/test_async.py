@@ -5,11 +5,14 @@ loop that stays responsive while a slow response is awaited."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
+import logging
 import socket
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
@@ -374,6 +377,66 @@ def test_the_loop_keeps_running_while_a_slow_response_is_awaited() -> None:
         ticks, elapsed = run(measure(url))
     assert elapsed >= 0.5
     assert ticks >= 20, f"the loop ran only {ticks} times in {elapsed:.2f} s"
+
+
+def test_a_client_shared_by_one_asyncio_run_per_job_leaves_no_session_to_complain(
+    httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A Celery task or a script calling asyncio.run per job: every job gets a session of its
+    # own loop; the one of a closed loop is put away quietly, then and when the client goes.
+    httpserver.expect_request("/api/v1/timezones").respond_with_json({"timezones": ["UTC"]})
+    client = async_client(httpserver.url_for(""))
+    sessions = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(3):
+            assert run(client.schedules.timezones()).timezones == ["UTC"]
+            session = client._client._transport._session
+            assert session is not None
+            sessions.append(session)
+        del client
+        gc.collect()
+    assert len({id(session) for session in sessions}) == 3
+    assert all(session.closed for session in sessions)
+    assert [str(w.message) for w in caught if "nclosed" in str(w.message)] == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_a_client_dropped_unclosed_inside_its_loop_has_its_session_closed(
+    httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A request handler that makes a client of its own and forgets `async with`.
+    httpserver.expect_request("/api/v1/timezones").respond_with_json({"timezones": ["UTC"]})
+
+    async def handler() -> Any:
+        client = async_client(httpserver.url_for(""))
+        await client.schedules.timezones()
+        session = client._client._transport._session
+        del client
+        gc.collect()
+        for _ in range(3):
+            await asyncio.sleep(0)
+        return session
+
+    session = run(handler())
+    gc.collect()
+    assert session is not None and session.closed
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_a_session_of_a_loop_still_running_is_left_to_it(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/v1/timezones").respond_with_json({"timezones": ["UTC"]})
+    client = async_client(httpserver.url_for(""))
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(client.schedules.timezones())
+    first = client._client._transport._session
+    assert first is not None
+    try:
+        run(client.schedules.timezones())  # another loop, while the first is still open
+        assert not first.closed  # that loop may still be using it
+    finally:
+        loop.run_until_complete(first.close())
+        loop.close()
 
 
 def test_the_sync_client_never_imports_aiohttp() -> None:

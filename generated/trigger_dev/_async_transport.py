@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_async_transport.py (sha256 d0fe25856433d47f); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_async_transport.py (sha256 b2c95fb16aaf158a); edit that file, not this one.
 """One HTTP attempt over aiohttp, for `AsyncTriggerClient`, with transport failures turned into
 the same client errors as the urllib3 transport's. Imported only by the async client.
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import ssl
+import weakref
 import zlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -46,6 +47,11 @@ class AsyncTransport:
         self._ca_bundle = ca_bundle_for(ca_bundle, trust_env)
         self._proxies = proxy_settings() if trust_env and session is None else ProxySettings()
         self._loop: asyncio.AbstractEventLoop | None = None
+        # Every session made here, with its loop, until its loop is closed and it is retired.
+        # Shared with a finalizer, which runs before aiohttp's own (even in a reference cycle),
+        # so a client dropped without being closed leaves no "unclosed session" error behind.
+        self._made: list[tuple[aiohttp.ClientSession, asyncio.AbstractEventLoop]] = []
+        weakref.finalize(self, _close_when_collected, self._made)
         # Sessions of a parent process, kept (never used, never closed) after a fork: closing
         # them here would only log warnings about a loop that is not this process's.
         self._left_behind: list[Any] = []
@@ -56,10 +62,12 @@ class AsyncTransport:
         if self._owns_session and (self._session is None or loop is not self._loop):
             # A session belongs to the loop it was made in; a client used from a new loop
             # (asyncio.run per job, say) gets a new one. The old loop's connections went with it.
+            _retire_closed(self._made)
             context = ssl.create_default_context(cafile=self._ca_bundle)
             connector = aiohttp.TCPConnector(limit=0, limit_per_host=POOL_SIZE, ssl=context)
             self._session = aiohttp.ClientSession(connector=connector, trust_env=False)
             self._loop = loop
+            self._made.append((self._session, loop))
         assert self._session is not None
         return self._session
 
@@ -118,8 +126,9 @@ class AsyncTransport:
 
     def after_fork(self) -> None:
         """In a child process: make a new session on first use, never the parent's."""
-        if self._owns_session and self._session is not None:
-            self._left_behind.append(self._session)
+        if self._owns_session:
+            self._left_behind.extend(self._made)
+            self._made.clear()
             self._session = None
             self._loop = None
 
@@ -129,6 +138,43 @@ class AsyncTransport:
 
     def __repr__(self) -> str:
         return f"<AsyncTransport {'session given' if not self._owns_session else repr(self._proxies)}>"
+
+
+def _retire_closed(made: list[tuple[aiohttp.ClientSession, asyncio.AbstractEventLoop]]) -> None:
+    """Mark closed, and forget, the sessions whose event loop has been closed (``asyncio.run``
+    has returned): their connections cannot be used again, and aiohttp would log each as an
+    unclosed session, an error, when it is collected. Sessions of a live loop are kept."""
+    for session, loop in list(made):
+        if not loop.is_closed():
+            continue
+        made.remove((session, loop))
+        # With its loop closed the connector has nothing to wait for: the close completes at
+        # its first step, without a loop.
+        closing = session.close()
+        try:
+            closing.send(None)
+        except StopIteration:
+            continue
+        closing.close()
+
+
+_closing: set[asyncio.Task[None]] = set()  # closes under way: the loop holds tasks weakly
+
+
+def _close_when_collected(made: list[tuple[aiohttp.ClientSession, asyncio.AbstractEventLoop]]) -> None:
+    """The client went without `close()`: retire the sessions of closed loops, and close the
+    one of the loop running here (inside a request handler that made a client of its own,
+    say). A session of a loop running in another thread is left to be reported by aiohttp."""
+    _retire_closed(made)
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    for session, loop in made:
+        if loop is running and not session.closed:
+            task = running.create_task(session.close())
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
 
 
 def _cut_short(exc: BaseException) -> bool:

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_bulk_trigger.py (sha256 788b890bd857f2cd); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_bulk_trigger.py (sha256 6661c8e87c12081f); edit that file, not this one.
 """`batches.trigger_many`: any number of items, as many batches as it takes.
 
 The input is read lazily, at most ``batch_size`` items per batch and ``max_in_flight``
@@ -403,8 +403,8 @@ def _batch_steps(
     created: CreateBatchResponse | None = None
     try:
         for attempt in range(1, RATE_LIMIT_WAITS + 2):
-            delay = pacer.delay()
-            if delay:
+            # Another worker's 429 may lengthen the wait while this one sleeps: look again.
+            while delay := pacer.delay():
                 yield _Pause(delay)
                 pacer.waited_for(delay)
             try:

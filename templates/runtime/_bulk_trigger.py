@@ -403,8 +403,8 @@ def _batch_steps(
     created: CreateBatchResponse | None = None
     try:
         for attempt in range(1, RATE_LIMIT_WAITS + 2):
-            delay = pacer.delay()
-            if delay:
+            # Another worker's 429 may lengthen the wait while this one sleeps: look again.
+            while delay := pacer.delay():
                 yield _Pause(delay)
                 pacer.waited_for(delay)
             try:
