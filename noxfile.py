@@ -30,7 +30,7 @@ TEST_DEPENDENCIES = (
     "httpx2==2.16.2; python_version >= '3.11'",
     "httpx==0.28.1; python_version < '3.11'",
     "django==5.2.19",
-    "orjson==3.13.0",
+    "msgspec==0.22.0",
     # 8.2.1 is the first release that loads cassettes safely; 9.x needs Python 3.11.
     "vcrpy==9.4.2; python_version >= '3.11'",
     "vcrpy==8.5.0; python_version < '3.11'",

@@ -4,7 +4,7 @@
 
 `runs.list` pages through the runs (100 a request) as the loop asks for them, so memory
 stays flat however many there are. Install the ``fast`` extra (`pip install
-"trigger-dev[fast]"`) to decode the pages with orjson: same results, faster.
+"trigger-dev[fast]"`) to decode the pages with msgspec: same results, faster.
 Uses TRIGGER_SECRET_KEY and TRIGGER_API_URL.
 """
 

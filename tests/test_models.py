@@ -84,6 +84,35 @@ def test_a_missing_required_field_is_reported() -> None:
         ListRunItem.from_dict(data)
 
 
+def _page_items(count: int) -> list[dict[str, object]]:
+    # As a decoder hands them over: one page, key layouts varying with the optional fields.
+    items = []
+    for i in range(count):
+        item: dict[str, object] = {**LIST_ITEM, "id": f"run_{i}"}
+        if i % 3:
+            item["finishedAt"] = "2025-01-01T00:00:05.000Z"
+        if i % 5 == 0:
+            item["version"] = None
+        items.append(item)
+    return json.loads(json.dumps(items))  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("where", [0, 1, 57, 99])
+def test_every_item_of_a_page_is_checked_for_required_fields(where: int) -> None:
+    from trigger_dev._model_support import list_reader
+
+    read = list_reader(ListRunItem._from_wire)
+    items = _page_items(100)
+    assert [item.id for item in read(items)] == [f"run_{i}" for i in range(100)]
+    del items[where]["taskIdentifier"]
+    with pytest.raises(SchemaError) as caught:
+        read(items)
+    assert str(caught.value) == f"[{where}].taskIdentifier: required field is missing"
+    items[where] = ["not", "an", "object"]  # type: ignore[assignment]
+    with pytest.raises(SchemaError, match=rf"^\[{where}\]: expected an object"):
+        read(items)
+
+
 def test_nested_models_and_nullable_dates() -> None:
     schedule = Schedule.from_dict(
         {

@@ -1,9 +1,10 @@
-# Copied by codegen.py from templates/runtime/_operation.py (sha256 9e3d40b8138075f4); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_operation.py (sha256 19229ce09bb89896); edit that file, not this one.
 """What an SDK method is on the wire: its routes, their parameters, and how a call's
 arguments become a request. The tables themselves are generated into ``_operations.py``."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -288,8 +289,14 @@ def _query_string(query: Mapping[str, Any]) -> str:
         text = str(value)
         if not _PLAIN_QUERY.fullmatch(text):
             text = quote(text, safe=",")
-        parts.append(f"{key if _PLAIN_QUERY.fullmatch(key) else quote(key, safe=',')}={text}")
+        parts.append(f"{_query_name(key)}={text}")
     return "&".join(parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _query_name(key: str) -> str:
+    # Names come from the spec (page[after], filter[status]): a few, each encoded once.
+    return key if _PLAIN_QUERY.fullmatch(key) else quote(key, safe=",")
 
 
 def _path_value(operation: Operation[Any], param: Param, value: Any) -> str:

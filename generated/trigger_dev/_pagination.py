@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_pagination.py (sha256 4fa97eee81bdf54f); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_pagination.py (sha256 7aec3367f5ed565e); edit that file, not this one.
 """Pages of list results, and iteration over every item of every page.
 
 Iterating keeps one page in memory at a time; each further page is requested only when the
@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_UNREAD = object()
 PageT = TypeVar("PageT", bound="Page[Any]")
 AsyncPageT = TypeVar("AsyncPageT", bound="AsyncPage[Any]")
 
@@ -74,21 +75,30 @@ class _Cursor:
 
     _envelope: Any
     _args: Mapping[str, Any]
+    # Read from the envelope once: a page loop asks for the next cursor several times.
+    _next: object = _UNREAD
+    _previous: object = _UNREAD
 
     @property
     def next_cursor(self) -> str | None:
-        return getattr(self._envelope.pagination, CURSOR_NEXT) or None
+        if self._next is _UNREAD:
+            self._next = getattr(self._envelope.pagination, CURSOR_NEXT) or None
+        return self._next  # type: ignore[return-value]
 
     @property
     def previous_cursor(self) -> str | None:
-        return getattr(self._envelope.pagination, CURSOR_PREVIOUS) or None
+        if self._previous is _UNREAD:
+            self._previous = getattr(self._envelope.pagination, CURSOR_PREVIOUS) or None
+        return self._previous  # type: ignore[return-value]
 
     def has_next_page(self) -> bool:
         # A server that hands back the cursor it was given would otherwise loop forever.
-        return self.next_cursor is not None and self.next_cursor != self._args.get("after")
+        cursor = self.next_cursor
+        return cursor is not None and cursor != self._args.get("after")
 
     def has_previous_page(self) -> bool:
-        return self.previous_cursor is not None and self.previous_cursor != self._args.get("before")
+        cursor = self.previous_cursor
+        return cursor is not None and cursor != self._args.get("before")
 
     def _next_args(self) -> Mapping[str, Any]:
         # Only one cursor per request: the server prefers page[before] when both are sent.

@@ -65,8 +65,9 @@ class Model:
         # A decoded JSON object is wrapped as it is: nothing else holds it.
         if type(data) is not dict:
             raise _fail("an object", data)
-        if not data.keys() >= cls._REQUIRED:
-            raise SchemaError("required field is missing", [min(cls._REQUIRED - data.keys())])
+        missing = cls._REQUIRED.difference(data)  # looks each name up with its stored hash
+        if missing:
+            raise SchemaError("required field is missing", [min(missing)])
         model = object.__new__(cls)
         model._data = data
         model._cache = None
@@ -270,15 +271,25 @@ def _model_list_reader(cls: type[ModelT]) -> Reader[list[ModelT]]:
     """`list_reader` of `Model._from_wire`, inlined: a page's items are most of what an
     export reads, so the per-item work is kept to the checks themselves."""
     required = cls._REQUIRED
+    missing_from = required.difference
     new = object.__new__
 
     def read(value: Any) -> list[ModelT]:
         if not isinstance(value, list):
             raise _fail("an array", value)
+        # Both checks run in C over the whole page: items are objects, and none lacks a
+        # required field (`difference` looks each name up with its stored hash).
+        check = missing_from
+        if value and type(value[0]) is dict:
+            # The page's own key objects (a decoder makes one per distinct name and page):
+            # looking them up in the other items matches by identity, without comparing text.
+            names = frozenset(key for key in value[0] if key in required)
+            if len(names) == len(required):
+                check = names.difference
+        if not _ONLY_DICTS.issuperset(map(type, value)) or any(map(check, value)):
+            _locate(cls._from_wire, value)
         result = []
         for element in value:
-            if type(element) is not dict or not element.keys() >= required:
-                _locate(cls._from_wire, value)
             model = new(cls)
             model._data = element
             model._cache = None
@@ -286,6 +297,9 @@ def _model_list_reader(cls: type[ModelT]) -> Reader[list[ModelT]]:
         return result
 
     return read
+
+
+_ONLY_DICTS = frozenset({dict})
 
 
 def _locate(item: Reader[Any], value: list[Any]) -> None:

@@ -4,6 +4,7 @@ arguments become a request. The tables themselves are generated into ``_operatio
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -288,8 +289,14 @@ def _query_string(query: Mapping[str, Any]) -> str:
         text = str(value)
         if not _PLAIN_QUERY.fullmatch(text):
             text = quote(text, safe=",")
-        parts.append(f"{key if _PLAIN_QUERY.fullmatch(key) else quote(key, safe=',')}={text}")
+        parts.append(f"{_query_name(key)}={text}")
     return "&".join(parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _query_name(key: str) -> str:
+    # Names come from the spec (page[after], filter[status]): a few, each encoded once.
+    return key if _PLAIN_QUERY.fullmatch(key) else quote(key, safe=",")
 
 
 def _path_value(operation: Operation[Any], param: Param, value: Any) -> str:

@@ -5,7 +5,7 @@
   (scaled up so a run takes seconds, not hours); items/s, 429s and peak RSS, beside the
   official TypeScript SDK's `tasks.batchTrigger` in 1,000-item chunks against the same server.
 - Export: 1,000,000 runs through `runs.list` (100 a page), with the standard library's JSON
-  decoder and with orjson (extra ``fast``), against raw urllib3 + `json.loads` following the
+  decoder and with msgspec (extra ``fast``), against raw urllib3 + `json.loads` following the
   same cursors.
 - Many in flight: 1,000 concurrent retrieves through one `AsyncTriggerClient`, against aiohttp
   used directly with the same connection limit.
@@ -71,7 +71,7 @@ import json, sys, time
 url, variant = sys.argv[1], sys.argv[2]
 from trigger_dev import _json
 if variant == "client-json":
-    _json._orjson = None
+    _json._decode = None
 count = 0
 started, cpu = time.perf_counter(), time.process_time()
 if variant == "raw":
@@ -187,7 +187,7 @@ def main() -> int:
             )
 
         print(f"\nExport ({EXPORT_TOTAL:,} runs through runs.list, 100 a page; best of 3, alternating)")
-        results: dict[str, list[dict[str, Any]]] = {"raw": [], "client-json": [], "client-orjson": []}
+        results: dict[str, list[dict[str, Any]]] = {"raw": [], "client-json": [], "client-msgspec": []}
         for _ in range(3):
             for variant in results:
                 results[variant].append(run_python(EXPORT, url, variant))
@@ -201,7 +201,7 @@ def main() -> int:
             label = {
                 "raw": "urllib3 + json.loads",
                 "client-json": "client, standard json",
-                "client-orjson": "client, orjson (extra `fast`)",
+                "client-msgspec": "client, msgspec (extra `fast`)",
             }[variant]
             print(
                 f"| {label} | {EXPORT_TOTAL / best:,.0f} | {best / raw_best:.2f}x | "
