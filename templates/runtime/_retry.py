@@ -77,14 +77,16 @@ def requested_wait(headers: Mapping[str, str], now: float | None = None) -> floa
 
     ``x-ratelimit-reset`` is an epoch time: milliseconds from the API-wide limiter, seconds
     from the batch limiter (which also sends ``Retry-After``). ``Retry-After`` is seconds or
-    an HTTP date.
+    an HTTP date. Both are rounded up to whole seconds by the batch limiter, each from its
+    own starting point, so when both are given the earlier end is the one to wait for.
     """
     now = time.time() if now is None else now
+    waits = []
     reset = _number(headers.get("x-ratelimit-reset"))
     if reset is not None:
         reset_seconds = reset / 1000 if reset > 1e11 else reset
         if reset_seconds > now:
-            return reset_seconds - now
+            waits.append(reset_seconds - now)
     retry_after = headers.get("retry-after")
     if retry_after:
         seconds = _number(retry_after)
@@ -94,9 +96,10 @@ def requested_wait(headers: Mapping[str, str], now: float | None = None) -> floa
             try:
                 seconds = email.utils.parsedate_to_datetime(retry_after).timestamp() - now
             except (TypeError, ValueError, IndexError):
-                return None
-        return max(seconds, 0.0)
-    return None
+                seconds = None
+        if seconds is not None:
+            waits.append(max(seconds, 0.0))
+    return min(waits) if waits else None
 
 
 def _number(value: str | None) -> float | None:
