@@ -277,6 +277,7 @@ def test_of_two_stated_ends_the_earlier_is_waited_for() -> None:
     now = 1_800_000_000.25
     assert requested_wait({"x-ratelimit-reset": "1800000001", "retry-after": "1"}, now=now) == 0.75
     assert requested_wait({"x-ratelimit-reset": "1800000003", "retry-after": "1"}, now=now) == 1.0
-    assert requested_wait({"x-ratelimit-reset": "1800000000", "retry-after": "2"}, now=now) == 2.0  # reset passed
-    assert requested_wait({"x-ratelimit-reset": "1800000000250"}, now=now) is None  # ms, passed
+    # A reset already passed (seconds, then milliseconds) is no end to wait for.
+    assert requested_wait({"x-ratelimit-reset": "1800000000", "retry-after": "2"}, now=now) == 2.0
+    assert requested_wait({"x-ratelimit-reset": "1800000000250"}, now=now) is None
     assert requested_wait({"x-ratelimit-reset": "1800000001250"}, now=now) == 1.0
