@@ -133,6 +133,46 @@ def test_a_429_storm_is_waited_out_by_every_worker(monkeypatch: pytest.MonkeyPat
     assert max(still_to_wait) < 0.2, still_to_wait
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_after_a_429_one_worker_tests_the_limiter_before_the_others_go(mode: str) -> None:
+    # A bucket that pays for one 1,000-item batch every 0.1 s. When a wait ends, four
+    # workers creating at once would have three refused each time; one goes first instead.
+    state = BatchServerState(capacity=1_000, refill_per_second=10_000)
+    if mode == "sync":
+        with batch_server(state) as (url, _), sync_client(url) as client:
+            outcomes = list(client.batches.trigger_many(items(20_000), max_in_flight=4))
+    else:
+
+        async def main(url: str) -> list[ItemOutcome]:
+            async with async_client(url) as client:
+                return [o async for o in client.batches.trigger_many(items(20_000), max_in_flight=4)]
+
+        with batch_server(state) as (url, _):
+            outcomes = asyncio.run(main(url))
+    assert all(o.ok for o in outcomes) and state.runs_created == 20_000
+    refused = sum(1 for _, status in state.creations if status == 429)
+    # About one 429 per batch (each needs a refill), plus the three of the first round;
+    # workers all going when a wait ends were refused 41 to 46 times here.
+    assert refused <= 20 + 6, f"{refused} creations refused for 20 batches"
+
+
+def test_the_pacer_lets_one_creation_out_at_a_time_after_a_429() -> None:
+    from trigger_dev._bulk_trigger import PROBE_INTERVAL, _Pacer
+
+    pacer = _Pacer()
+    assert [pacer.delay() for _ in range(3)] == [0.0, 0.0, 0.0]  # no 429 yet: all go
+    pacer.told_to_wait(0.0)
+    assert [pacer.delay() for _ in range(3)] == [0.0, PROBE_INTERVAL, PROBE_INTERVAL]
+    pacer.gave_up()  # the probe failed otherwise: another worker takes its place
+    assert [pacer.delay() for _ in range(2)] == [0.0, PROBE_INTERVAL]
+    pacer.created(unpaced=False, refusals_before=1)  # got through after waiting: still one at a time
+    assert [pacer.delay() for _ in range(2)] == [0.0, PROBE_INTERVAL]
+    pacer.created(unpaced=True, refusals_before=0)  # a 429 came after it was sent: no proof
+    assert [pacer.delay() for _ in range(2)] == [0.0, PROBE_INTERVAL]
+    pacer.created(unpaced=True, refusals_before=1)  # through at once, nothing refused since
+    assert [pacer.delay() for _ in range(3)] == [0.0, 0.0, 0.0]
+
+
 def test_a_wait_lengthened_during_a_pause_is_waited_out_before_creating() -> None:
     # One worker sleeps on the pacer; another worker's 429 lengthens the wait meanwhile. The
     # sleeper must pause again, not create as soon as its first pause ends.

@@ -108,7 +108,7 @@ def test_every_item_of_a_page_is_checked_for_required_fields(where: int) -> None
     with pytest.raises(SchemaError) as caught:
         read(items)
     assert str(caught.value) == f"[{where}].taskIdentifier: required field is missing"
-    items[where] = ["not", "an", "object"]  # type: ignore[assignment]
+    items[where] = ["not", "an", "object"]  # type: ignore[call-overload]
     with pytest.raises(SchemaError, match=rf"^\[{where}\]: expected an object"):
         read(items)
 

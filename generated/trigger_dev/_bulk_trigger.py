@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_bulk_trigger.py (sha256 6661c8e87c12081f); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_bulk_trigger.py (sha256 eeb4e086b036cbae); edit that file, not this one.
 """`batches.trigger_many`: any number of items, as many batches as it takes.
 
 The input is read lazily, at most ``batch_size`` items per batch and ``max_in_flight``
@@ -52,6 +52,8 @@ NAME = "batches.trigger_many"
 RATE_LIMIT_WAITS = 50
 """429s one batch may be told to wait through before its items are reported as failed."""
 RESOLVE_INTERVAL = 1.0
+PROBE_INTERVAL = 0.02
+"""How often a worker held back looks again while another's creation tests the limiter."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,21 +109,54 @@ class _Settings:
 
 
 class _Pacer:
-    """The batch limiter's answer, shared by every worker: no creation before ``not_before``."""
+    """The batch limiter's answers, shared by every worker: no creation before ``not_before``,
+    and after a 429 one creation at a time.
+
+    A wait is what the limiter needs for the batch it refused. Were every worker to go when
+    it ends, all but one would be refused again; so one goes alone (the probe) while the
+    others look again shortly. Creations stay one at a time until one gets through without
+    having waited, with no 429 anywhere since it was sent: the bucket has room again.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.not_before = 0.0
-        self.rate_limited = 0
+        self.limited = False  # a 429 came, and no creation has succeeded since
+        self.probing = False  # a creation is on its way while limited
+        self.rate_limited = 0  # 429s so far; also tells a creation whether one came meanwhile
         self.waited = 0.0
 
     def told_to_wait(self, seconds: float) -> None:
         with self._lock:
             self.rate_limited += 1
             self.not_before = max(self.not_before, time.monotonic() + seconds)
+            self.limited, self.probing = True, False
 
     def delay(self) -> float:
-        return max(0.0, self.not_before - time.monotonic())
+        """Seconds to wait before creating; 0 means go now (as the probe, when limited)."""
+        with self._lock:
+            wait = self.not_before - time.monotonic()
+            if wait > 0:
+                return wait
+            if not self.limited:
+                return 0.0
+            if self.probing:
+                return PROBE_INTERVAL
+            self.probing = True
+            return 0.0
+
+    def created(self, unpaced: bool, refusals_before: int) -> None:
+        """A creation got through. ``unpaced``: it was sent without waiting, at its first
+        attempt; ``refusals_before``: `rate_limited` when it was sent."""
+        with self._lock:
+            self.probing = False
+            if unpaced and refusals_before == self.rate_limited:
+                self.limited = False
+
+    def gave_up(self) -> None:
+        """A creation failed otherwise than with a 429: another worker may probe."""
+        with self._lock:
+            self.probing = False
 
     def waited_for(self, seconds: float) -> None:
         with self._lock:
@@ -402,21 +437,30 @@ def _batch_steps(
     create, stream = _operations_named(NAME)
     created: CreateBatchResponse | None = None
     try:
+        paced = False
         for attempt in range(1, RATE_LIMIT_WAITS + 2):
             # Another worker's 429 may lengthen the wait while this one sleeps: look again.
             while delay := pacer.delay():
                 yield _Pause(delay)
                 pacer.waited_for(delay)
+                paced = True
+            refusals_before = pacer.rate_limited
             try:
                 response = yield _Request(create, chunk.create_args, _once(settings))
                 created = response.parse()
                 _check_batch_id(NAME, response, created)
-                break
             except RateLimitError as error:
-                if attempt > RATE_LIMIT_WAITS:
-                    raise
                 wait = error.retry_after_seconds
                 pacer.told_to_wait(backoff(attempt) if wait is None else wait)
+                if attempt > RATE_LIMIT_WAITS:
+                    raise
+                continue
+            except BaseException:
+                pacer.gave_up()
+                raise
+            # Only a creation that neither waited nor was refused shows the bucket has room.
+            pacer.created(unpaced=not paced and attempt == 1, refusals_before=refusals_before)
+            break
         assert created is not None
         for _ in range(STREAM_ATTEMPTS):
             try:

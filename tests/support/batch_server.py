@@ -153,7 +153,8 @@ class _Handler(BaseHTTPRequestHandler):
                     429,
                     {"error": "Batch rate limit exceeded"},
                     {
-                        "Retry-After": f"{wait:.3f}".rstrip("0").rstrip(".")
+                        # Rounded up, as the server does: a client waiting this long is never early.
+                        "Retry-After": f"{math.ceil(wait * 1000) / 1000:.3f}".rstrip("0").rstrip(".")
                         if wait < 1
                         else str(math.ceil(wait)),
                         "X-RateLimit-Reset": str(math.ceil(time.time() + wait)),

@@ -69,7 +69,7 @@ const server = createServer((request, response) => {
       if (wait > 0) {
         stats.limited++;
         json(response, 429, { error: "Batch rate limit exceeded" }, {
-          "retry-after": String(Math.max(0.001, wait).toFixed(3)),
+          "retry-after": String(Math.max(0.001, Math.ceil(wait * 1000) / 1000).toFixed(3)),
           "x-ratelimit-reset": String(Math.ceil(Date.now() / 1000 + wait)),
           "x-ratelimit-remaining": "0",
         });
