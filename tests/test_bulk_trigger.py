@@ -5,6 +5,7 @@ batch-API stand-in in tests/support/batch_server.py."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -118,7 +119,7 @@ def test_a_429_storm_is_waited_out_by_every_worker(monkeypatch: pytest.MonkeyPat
 
         def watched(operation: Any, *args: Any, **kwargs: Any) -> Any:
             if operation.routes == operations.TASKS_BATCH_TRIGGER_CREATE.routes:
-                still_to_wait.append(pacers[0].delay())
+                still_to_wait.append(max(0.0, pacers[0].not_before - time.monotonic()))
             return send(operation, *args, **kwargs)
 
         monkeypatch.setattr(client._client, "request", watched)
@@ -160,17 +161,20 @@ def test_the_pacer_lets_one_creation_out_at_a_time_after_a_429() -> None:
     from trigger_dev._bulk_trigger import PROBE_INTERVAL, _Pacer
 
     pacer = _Pacer()
-    assert [pacer.delay() for _ in range(3)] == [0.0, 0.0, 0.0]  # no 429 yet: all go
+    a, b, c = object(), object(), object()  # three workers
+    assert [pacer.delay(w) for w in (a, b, c)] == [0.0, 0.0, 0.0]  # no 429 yet: all go
     pacer.told_to_wait(0.0)
-    assert [pacer.delay() for _ in range(3)] == [0.0, PROBE_INTERVAL, PROBE_INTERVAL]
-    pacer.gave_up()  # the probe failed otherwise: another worker takes its place
-    assert [pacer.delay() for _ in range(2)] == [0.0, PROBE_INTERVAL]
-    pacer.created(unpaced=False, refusals_before=1)  # got through after waiting: still one at a time
-    assert [pacer.delay() for _ in range(2)] == [0.0, PROBE_INTERVAL]
-    pacer.created(unpaced=True, refusals_before=0)  # a 429 came after it was sent: no proof
-    assert [pacer.delay() for _ in range(2)] == [0.0, PROBE_INTERVAL]
-    pacer.created(unpaced=True, refusals_before=1)  # through at once, nothing refused since
-    assert [pacer.delay() for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert [pacer.delay(w) for w in (a, b, c)] == [0.0, PROBE_INTERVAL, PROBE_INTERVAL]
+    pacer.gave_up(b)  # only the probe's own failure frees the way
+    assert pacer.delay(c) == PROBE_INTERVAL
+    pacer.gave_up(a)  # the probe failed otherwise: another worker takes its place
+    assert [pacer.delay(w) for w in (b, c)] == [0.0, PROBE_INTERVAL]
+    pacer.created(b, unpaced=False, refusals_before=1)  # through after waiting: still one at a time
+    assert [pacer.delay(w) for w in (c, a)] == [0.0, PROBE_INTERVAL]
+    pacer.created(c, unpaced=True, refusals_before=0)  # a 429 came after it was sent: no proof
+    assert [pacer.delay(w) for w in (a, b)] == [0.0, PROBE_INTERVAL]
+    pacer.created(a, unpaced=True, refusals_before=1)  # through at once, nothing refused since
+    assert [pacer.delay(w) for w in (a, b, c)] == [0.0, 0.0, 0.0]
 
 
 def test_a_wait_lengthened_during_a_pause_is_waited_out_before_creating() -> None:

@@ -122,7 +122,7 @@ class _Pacer:
         self._lock = threading.Lock()
         self.not_before = 0.0
         self.limited = False  # a 429 came, and no creation has succeeded since
-        self.probing = False  # a creation is on its way while limited
+        self.probe: object = None  # the worker whose creation is on its way while limited
         self.rate_limited = 0  # 429s so far; also tells a creation whether one came meanwhile
         self.waited = 0.0
 
@@ -130,33 +130,36 @@ class _Pacer:
         with self._lock:
             self.rate_limited += 1
             self.not_before = max(self.not_before, time.monotonic() + seconds)
-            self.limited, self.probing = True, False
+            self.limited, self.probe = True, None
 
-    def delay(self) -> float:
-        """Seconds to wait before creating; 0 means go now (as the probe, when limited)."""
+    def delay(self, worker: object) -> float:
+        """Seconds ``worker`` waits before creating; 0 means go now (as the probe, when
+        limited)."""
         with self._lock:
             wait = self.not_before - time.monotonic()
             if wait > 0:
                 return wait
-            if not self.limited:
+            if not self.limited or self.probe is worker:
                 return 0.0
-            if self.probing:
+            if self.probe is not None:
                 return PROBE_INTERVAL
-            self.probing = True
+            self.probe = worker
             return 0.0
 
-    def created(self, unpaced: bool, refusals_before: int) -> None:
-        """A creation got through. ``unpaced``: it was sent without waiting, at its first
-        attempt; ``refusals_before``: `rate_limited` when it was sent."""
+    def created(self, worker: object, unpaced: bool, refusals_before: int) -> None:
+        """``worker``'s creation got through. ``unpaced``: it was sent without waiting, at its
+        first attempt; ``refusals_before``: `rate_limited` when it was sent."""
         with self._lock:
-            self.probing = False
+            if self.probe is worker:
+                self.probe = None
             if unpaced and refusals_before == self.rate_limited:
                 self.limited = False
 
-    def gave_up(self) -> None:
-        """A creation failed otherwise than with a 429: another worker may probe."""
+    def gave_up(self, worker: object) -> None:
+        """``worker``'s creation failed otherwise than with a 429: another may probe."""
         with self._lock:
-            self.probing = False
+            if self.probe is worker:
+                self.probe = None
 
     def waited_for(self, seconds: float) -> None:
         with self._lock:
@@ -440,7 +443,7 @@ def _batch_steps(
         paced = False
         for attempt in range(1, RATE_LIMIT_WAITS + 2):
             # Another worker's 429 may lengthen the wait while this one sleeps: look again.
-            while delay := pacer.delay():
+            while delay := pacer.delay(chunk):
                 yield _Pause(delay)
                 pacer.waited_for(delay)
                 paced = True
@@ -456,10 +459,10 @@ def _batch_steps(
                     raise
                 continue
             except BaseException:
-                pacer.gave_up()
+                pacer.gave_up(chunk)
                 raise
             # Only a creation that neither waited nor was refused shows the bucket has room.
-            pacer.created(unpaced=not paced and attempt == 1, refusals_before=refusals_before)
+            pacer.created(chunk, unpaced=not paced and attempt == 1, refusals_before=refusals_before)
             break
         assert created is not None
         for _ in range(STREAM_ATTEMPTS):
