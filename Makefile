@@ -1,5 +1,6 @@
 # Everything runs from the repository root with the tools `make setup` installs into .venv
-# (Python) and tools/mock/node_modules (the Prism mock server, for recording and the demo).
+# (Python), tools/mock/node_modules (the Prism mock server, for recording and the demo) and
+# tools/typing/node_modules (pyright, for make check).
 
 PYTHON ?= python3
 VENV := .venv
@@ -7,7 +8,8 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 BASE ?= $(shell git merge-base HEAD main 2>/dev/null || echo HEAD)
 
-.PHONY: help setup generate check test test-replay test-live record demo diff evidence bench test-all clean
+.PHONY: help setup generate check test test-replay test-live record demo diff evidence bench test-all clean \
+	real-server real-server-stop test-real record-real
 
 help: ## list the targets and what each does
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -20,11 +22,12 @@ setup: ## create .venv with the package (editable) and the dev tools; install th
 	$(PY) -m pip install --quiet -e '.[dev]'
 	npm ci --prefix tools/mock --no-audit --no-fund --loglevel=error
 	npm ci --prefix tools/bench --no-audit --no-fund --loglevel=error
+	npm ci --prefix tools/typing --no-audit --no-fund --loglevel=error
 
 generate: ## regenerate generated/ and the README's credential matrix from openapi/ + templates/
 	$(PY) codegen.py generate
 
-check: ## spec valid, generated/ up to date, lint, types
+check: ## spec valid, generated/ up to date, lint, types (and the typing suite under mypy and pyright)
 	$(PY) -m openapi_spec_validator openapi/trigger.yaml
 	$(PY) codegen.py check
 	$(PY) tools/upstream_evidence.py check
@@ -34,6 +37,8 @@ check: ## spec valid, generated/ up to date, lint, types
 	$(PY) -m mypy --python-version 3.11 --explicit-package-bases tests
 	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py generator tools/spec_diff.py tools/bench/bench.py tools/bench/bulk.py \
 		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py tools/typecheck_runtime.py
+	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases tests/typecheck
+	tools/typing/node_modules/.bin/pyright --project tests/typecheck
 
 test: test-replay ## the suite offline from cassettes; in CI also once live against the mock
 ifdef CI
@@ -70,4 +75,23 @@ test-all: ## the suite on every CPython 3.10-3.13 on this machine
 	$(PY) -m nox
 
 clean:
-	rm -rf $(VENV) .nox .pytest_cache .mypy_cache .ruff_cache tools/mock/node_modules
+	rm -rf $(VENV) .nox .pytest_cache .mypy_cache .ruff_cache tools/mock/node_modules tools/typing/node_modules
+
+# --- the real Trigger.dev webapp, built from its source (opt-in; never in CI): docs/real-server.md
+REAL_CREDENTIALS := .real-server/credentials.json
+REAL_TESTS := tests/test_real_server.py tests/test_operations.py tests/test_examples.py
+
+real-server: ## build (once) and start the real webapp on loopback: make real-server UPSTREAM=<trigger.dev git dir or URL> [TAG=v4.5.12]
+	$(PYTHON) tools/real_server/lane.py start $(if $(UPSTREAM),--upstream $(UPSTREAM)) $(if $(TAG),--tag $(TAG))
+
+real-server-stop: ## stop exactly the services make real-server started
+	$(PYTHON) tools/real_server/lane.py stop
+
+test-real: ## the cassette tests against the running real server (make real-server first); records nothing
+	@test -f $(REAL_CREDENTIALS) || { echo "no $(REAL_CREDENTIALS): run make real-server UPSTREAM=... first"; exit 1; }
+	TRIGGER_REAL_SERVER=$(REAL_CREDENTIALS) $(PYTEST) --disable-recording -m vcr -p no:cacheprovider $(REAL_TESTS) $(PYTEST_ARGS)
+
+record-real: ## re-record tests/cassettes/real/ against the running real server (secrets filtered)
+	@test -f $(REAL_CREDENTIALS) || { echo "no $(REAL_CREDENTIALS): run make real-server UPSTREAM=... first"; exit 1; }
+	TRIGGER_REAL_SERVER=$(REAL_CREDENTIALS) $(PYTEST) --record-mode=rewrite -m vcr -p no:cacheprovider tests/test_real_server.py $(PYTEST_ARGS)
+	$(PYTEST) --record-mode=none tests/test_real_server.py tests/test_cassettes.py

@@ -7,7 +7,7 @@ import trigger_dev
 client = trigger_dev.TriggerClient(request_options={"retry": {"max_attempts": 1}})
 
 try:
-    client.schedules.retrieve("sched_missing", request_options={"additional_headers": {"Prefer": "code=404"}})
+    client.schedules.retrieve("sched_missing", request_options={"extra_headers": {"Prefer": "code=404"}})
 except trigger_dev.NotFoundError as error:
     print(f"{type(error).__name__}: status {error.status}, message {error.message!r}")
 

@@ -15,7 +15,7 @@ import trigger_dev
 # environment's secret key (TRIGGER_SECRET_KEY) instead.
 trigger_dev.configure(
     secret_key=os.environ.get("TRIGGER_SECRET_KEY", "tr_dev_demoKey"),
-    request_options={"retry": {"max_attempts": 2, "min_timeout_in_ms": 200}},
+    request_options={"retry": {"max_attempts": 2, "min_delay": 0.2}},
 )
 
 
@@ -57,7 +57,7 @@ try:
     # The mock answers with the 404 the spec documents when asked to through Prefer.
     trigger_dev.runs.retrieve(
         "run_doesnotexist",
-        request_options={"additional_headers": {"Prefer": "code=404"}, "retry": {"max_attempts": 1}},
+        request_options={"extra_headers": {"Prefer": "code=404"}, "retry": {"max_attempts": 1}},
     )
 except trigger_dev.NotFoundError as error:
     show("an error", f"{type(error).__name__}: status {error.status}, message {error.message!r}")

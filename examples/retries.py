@@ -8,13 +8,13 @@ from __future__ import annotations
 import trigger_dev
 
 client = trigger_dev.TriggerClient(
-    request_options={"retry": {"max_attempts": 3, "min_timeout_in_ms": 100, "factor": 2}}
+    request_options={"retry": {"max_attempts": 3, "min_delay": 0.1, "factor": 2}}
 )
 
 try:
     # The mock answers with the spec's 500 example when asked to; the client tries 3 times,
     # waiting 0.1 s and then 0.2 s, all with the same x-trigger-request-idempotency-key.
-    client.runs.cancel("run_1234abcd", request_options={"additional_headers": {"Prefer": "code=500"}})
+    client.runs.cancel("run_1234abcd", request_options={"extra_headers": {"Prefer": "code=500"}})
 except trigger_dev.InternalServerError as error:
     print(f"gave up after 3 attempts: {error}")
 
@@ -22,7 +22,7 @@ except trigger_dev.InternalServerError as error:
 try:
     client.runs.cancel(
         "run_1234abcd",
-        request_options={"retry": {"max_attempts": 1}, "additional_headers": {"Prefer": "code=500"}},
+        request_options={"retry": {"max_attempts": 1}, "extra_headers": {"Prefer": "code=500"}},
     )
 except trigger_dev.InternalServerError as error:
     print(f"no retry: {type(error).__name__} {error.status}")

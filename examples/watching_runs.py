@@ -1,6 +1,13 @@
 """Watch what you triggered: follow a run as it changes, read what it streams, wait for it.
 
-The key and the server come from TRIGGER_SECRET_KEY and TRIGGER_API_URL.
+The key and the server come from TRIGGER_SECRET_KEY and TRIGGER_API_URL. It needs a server
+that serves the realtime routes, which the Prism mock cannot (it answers without the shape
+headers): run it against your dev environment,
+
+    TRIGGER_SECRET_KEY=tr_dev_... python examples/watching_runs.py
+
+with a ``summarize-article`` task deployed there. The test suite runs it against its local
+realtime stand-in (tests/support/realtime_server.py), which plays that task.
 """
 
 from __future__ import annotations

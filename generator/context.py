@@ -29,7 +29,8 @@ from generator.operations import (
 )
 from generator.parameters import InputTypeView, ParameterBuilder, ParamView
 from generator.spec import ROOT, Document, GenerationError
-from generator.typemap import TypeMap
+from generator.typemap import TypeMap, literal_name
+from generator.voice import speak_python
 
 # An unknown token is sent as a secret key: the server remains the judge.
 FALLBACK_KIND = "secret_key"
@@ -60,7 +61,7 @@ class Context:
 
 
 def build_context(doc: Document) -> Context:
-    types = TypeMap(doc.models)
+    types = TypeMap(doc.models, enum_accepts={e.name: e.accepts for e in enum_views(doc) if e.accepts})
     params = ParameterBuilder(doc, types)
     operations = OperationBuilder(doc, types, params)
     resources = operations.resources()
@@ -70,7 +71,7 @@ def build_context(doc: Document) -> Context:
     response_roots.extend(yielded_models(doc))
     models = model_views(doc, types, reachable_models(doc, types, response_roots))
     input_names = {t.name for t in params.input_order}
-    model_names = {m.name for m in models} | set(doc.enums)
+    model_names = {m.name for m in models} | set(doc.enums) | {literal_name(e) for e in doc.enums}
     clash = input_names & model_names
     if clash:
         raise GenerationError(f"schemas used both in requests and responses: {sorted(clash)}")
@@ -82,6 +83,8 @@ def build_context(doc: Document) -> Context:
             resource.type_imports = sorted(
                 {*resource.type_imports, "BatchTriggerItem", "BatchTriggerOptions"}
             )
+    enums = enum_views(doc)
+    speak_python(resources, operations.internal_methods, models, enums, params.input_order)
     routes = [route for resource in resources for method in resource.methods for route in method.routes]
     routes += [route for method in operations.internal_methods for route in method.routes]
     routes = list({route.constant: route for route in routes}.values())  # one route, several methods
@@ -97,7 +100,7 @@ def build_context(doc: Document) -> Context:
         internal_methods=operations.internal_methods,
         routes=routes,
         models=models,
-        enums=enum_views(doc),
+        enums=enums,
         input_types=params.input_order,
         shared_params=[shared_params[name] for name in sorted(shared_params)],
         batch_max_items=batch_max_items(routes),

@@ -13,7 +13,7 @@ from openapi_python_client.parser.properties.union import UnionProperty
 
 from generator.names import properties_of, python_name, text_of, wire_name
 from generator.spec import Document, GenerationError
-from generator.typemap import COERCING_READERS, TypeMap
+from generator.typemap import COERCING_READERS, TypeMap, literal_name
 
 
 @dataclass
@@ -29,6 +29,9 @@ class FieldView:
     default: str | None = None  # what an absent (or null) optional field reads as
     init_annotation: str = ""  # the constructor's annotation (None means "not sent")
     sensitive: bool = False  # x-sensitive: masked in the model's repr
+    # The type the reader is cast to: an enum reader returns members or plain strings, which
+    # the field's annotation promises as the enum's `Literal` (None: the reader's own type).
+    reader_type: str | None = None
 
 
 @dataclass
@@ -46,6 +49,11 @@ class EnumView:
     module: str
     description: str
     members: list[tuple[str, str]]
+    accepts: list[str]  # x-sdk-accepts: enums whose members an argument of this one takes too
+
+    @property
+    def literal(self) -> str:
+        return literal_name(self.name)
 
 
 def model_views(doc: Document, types: TypeMap, wanted: set[str]) -> list[ModelView]:
@@ -54,13 +62,17 @@ def model_views(doc: Document, types: TypeMap, wanted: set[str]) -> list[ModelVi
         model = doc.models[name]
         raw_properties = doc.spec["components"]["schemas"].get(name, {}).get("properties", {})
         fields = []
-        imports: set[str] = set()
+        imports: set[tuple[str, str]] = set()
         for prop in properties_of(model):
             raw = doc.resolve(raw_properties.get(wire_name(prop), {}))
             annotation = types.annotation(prop, inbound=True)
+            enums = [c for c in types.referenced_classes(prop) if c in doc.enums]
+            reader_type = annotation if enums else None
             nullable = "None" in annotation.split(" | ")
             default = repr(raw["default"]) if "default" in raw and not prop.required else None
-            init_annotation = annotation if prop.required or nullable else f"{annotation} | None"
+            init_annotation = types.annotation(prop, inbound=True, constructing=True)
+            if not (prop.required or nullable):
+                init_annotation += " | None"
             if not prop.required and not nullable and default is None:
                 annotation += " | None"
             reader = types.reader(prop)
@@ -77,20 +89,28 @@ def model_views(doc: Document, types: TypeMap, wanted: set[str]) -> list[ModelVi
                     writer=types.writer(prop, python_name(wire_name(prop))),
                     required=bool(prop.required),
                     nullable=nullable,
-                    description=text_of(prop.description).strip(),
+                    # A $ref's own description, else the parser's (the referenced schema's).
+                    description=(
+                        raw_properties.get(wire_name(prop), {}).get("description")
+                        or text_of(prop.description)
+                    ).strip(),
                     default=default,
                     init_annotation=init_annotation,
                     sensitive=bool(raw.get("x-sensitive")),
+                    reader_type=reader_type,
                 )
             )
-            imports.update(c for c in types.referenced_classes(prop) if c != name)
+            imports.update((doc.module_of(c), c) for c in types.referenced_classes(prop) if c != name)
+            for enum in enums:
+                imports.add((doc.module_of(enum), literal_name(enum)))
+                imports.update((doc.module_of(e), e) for e in types.enum_accepts.get(enum, []))
         views.append(
             ModelView(
                 name=name,
                 module=str(model.class_info.module_name),
                 description=text_of(model.description).strip(),
                 fields=fields,
-                imports=sorted((doc.module_of(c), c) for c in imports),
+                imports=sorted(imports),
             )
         )
     return views
@@ -132,8 +152,17 @@ def enum_views(doc: Document) -> list[EnumView]:
                 module=str(enum.class_info.module_name),
                 description=(raw.get("description") or "").strip(),
                 members=[(member, str(value)) for member, value in enum.values.items()],
+                accepts=list(raw.get("x-sdk-accepts", [])),
             )
         )
+    values = {view.name: {value for _, value in view.members} for view in views}
+    for view in views:
+        for other in view.accepts:
+            if other not in values or not values[other] <= values[view.name]:
+                raise GenerationError(
+                    f"{view.name}: x-sdk-accepts names {other}, which must be a public enum "
+                    f"whose every value {view.name} has too"
+                )
     return views
 
 

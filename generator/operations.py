@@ -15,6 +15,7 @@ from generator.names import properties_of, python_name, wire_name
 from generator.parameters import ParameterBuilder, ParamView
 from generator.spec import Document, GenerationError
 from generator.typemap import TypeMap
+from generator.voice import translate
 
 
 @dataclass
@@ -47,6 +48,15 @@ class RouteView:
     # (data field, field naming its encoding) of the success body the runtime decodes
     packets: list[tuple[str, str]] = field(default_factory=list)
 
+    @property
+    def python_path(self) -> str:
+        """The path with its placeholders named as the method's Python arguments."""
+        path = self.path
+        for param in self.params:
+            if param.location == "path":
+                path = path.replace("{" + param.wire + "}", "{" + param.python + "}")
+        return path
+
 
 @dataclass
 class MethodView:
@@ -66,6 +76,9 @@ class MethodView:
     fixed: dict[str, Any] = field(default_factory=dict)
     own_summary: str | None = None  # x-sdk `summary`: a method sharing its route with others
     own_description: str | None = None
+    # Wire names and operation ids its descriptions may mention -> their Python names
+    # (generator.voice); empty until the context is built.
+    words: dict[str, str] = field(default_factory=dict)
 
     @property
     def sdk_name(self) -> str:
@@ -73,29 +86,33 @@ class MethodView:
 
     @property
     def async_result(self) -> str:
-        """The async namespace's return type: lists give a paginator of async pages."""
+        """The async namespace's return type: lists give a paginator of async pages, typed by
+        page and by item (``AsyncPaginator[AsyncCursorPage[ListRunItem], ListRunItem]``)."""
         if self.result.startswith(("CursorPage[", "OffsetPage[")):
-            return f"AsyncPaginator[Async{self.result}]"
+            item = self.result[self.result.index("[") + 1 : -1]
+            return f"AsyncPaginator[Async{self.result}, {item}]"
         return self.result
 
     @property
     def summary(self) -> str:
         if self.own_summary:
-            return self.own_summary
+            return translate(self.own_summary, self.words)
         if len(self.routes) > 1 and not self.implementation:
-            return f"{self.routes[0].summary}, or {self.routes[1].summary[:1].lower()}{self.routes[1].summary[1:]}."
-        return self.routes[0].summary
+            second = self.routes[1].summary
+            return translate(f"{self.routes[0].summary}, or {second[:1].lower()}{second[1:]}.", self.words)
+        return translate(self.routes[0].summary, self.words)
 
     @property
     def description(self) -> str:
-        """One route's description; for a method with a route per credential, each in turn."""
+        """One route's description; for a method with a route per credential, each in turn,
+        after the credential and the request it sends (placeholders by their Python names)."""
         if self.own_description:
-            return self.own_description
+            return translate(self.own_description, self.words)
         if len(self.routes) == 1 or self.implementation:
-            return self.routes[0].description
+            return translate(self.routes[0].description, self.words)
         return "\n\n".join(
-            f"With {' or '.join(_kind_label(k) for k in route.credentials)} ({route.method} {route.path}): "
-            f"{route.description}"
+            f"With {' or '.join(_kind_label(k) for k in route.credentials)}, it sends "
+            f"``{route.method} {route.python_path}``. {translate(route.description, self.words)}"
             for route in self.routes
         )
 
@@ -154,8 +171,11 @@ class OperationBuilder:
                 if sdk.get("positional"):
                     view.positional_wire = list(sdk["positional"])
                 view.fixed = self.fixed_of(view.sdk_name, route, sdk.get("fixed", {}))
-                view.own_summary = sdk.get("summary")
-                view.own_description = " ".join(str(sdk.get("description", "")).split()) or None
+                # A method of several routes (batch_trigger's two steps) may describe itself once.
+                view.own_summary = sdk.get("summary") or view.own_summary
+                view.own_description = (
+                    " ".join(str(sdk.get("description", "")).split()) or view.own_description
+                )
         for view in methods.values():
             self.complete_method(view)
         self.internal_methods = [view for view in methods.values() if view.internal]

@@ -144,11 +144,14 @@ class ParameterBuilder:
             raw = self.doc.resolve(schema["properties"][wire])
             if _internal(schema["properties"][wire], raw):
                 continue
-            params.append(self.field_param(prop, raw, wire, wire in required))
+            params.append(self.field_param(prop, raw, wire, wire in required, schema["properties"][wire]))
         return params
 
-    def field_param(self, prop: Any, raw: dict[str, Any], wire: str, required: bool) -> ParamView:
-        """A body property, or a key of an options dict, as a Python argument."""
+    def field_param(
+        self, prop: Any, raw: dict[str, Any], wire: str, required: bool, node: dict[str, Any] | None = None
+    ) -> ParamView:
+        """A body property, or a key of an options dict, as a Python argument. ``node`` is the
+        property as written: a ``$ref`` with a description of its own keeps it."""
         encoder = raw.get("x-sdk-encode")
         annotation = ENCODER_ANNOTATIONS.get(encoder or "")
         if encoder is None:
@@ -163,7 +166,7 @@ class ParameterBuilder:
             location="body",
             required=required,
             annotation=annotation or self.types.annotation(prop, inbound=False),
-            description=_with_server_default(raw.get("description"), raw),
+            description=_with_server_default((node or {}).get("description") or raw.get("description"), raw),
             schema=self.constraints(raw, encoder or "plain"),
             encoder=encoder or "plain",
         )
@@ -189,7 +192,7 @@ class ParameterBuilder:
             field_raw = self.doc.resolve(raw["properties"][wire])
             if _internal(raw["properties"][wire], field_raw):
                 continue
-            param = self.field_param(prop, field_raw, wire, False)
+            param = self.field_param(prop, field_raw, wire, False, raw["properties"][wire])
             view.fields.append(
                 InputFieldView(
                     param.python, wire, param.annotation, param.description, param.schema, param.encoder

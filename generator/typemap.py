@@ -36,12 +36,20 @@ SCALARS: dict[type, tuple[str, str]] = {
 COERCING_READERS = {"as_int": "as_int_coerced", "as_float": "as_float_coerced"}
 
 
+def literal_name(enum_name: str) -> str:
+    """The `Literal` alias generated next to an enum class: ``RunStatus`` → ``RunStatusLiteral``."""
+    return f"{enum_name}Literal"
+
+
 @dataclass
 class TypeMap:
     """Python annotations, readers and writers for parsed properties."""
 
     models: dict[str, ModelProperty]
     input_types: set[str] = field(default_factory=set)
+    # x-sdk-accepts, by enum: the other enums whose members an argument of that enum takes
+    # too (a `RunStatus` member as a `RunStatusFilter`).
+    enum_accepts: dict[str, list[str]] = field(default_factory=dict)
 
     def canonical(self, prop: ModelProperty) -> ModelProperty:
         # References inside other schemas can be unfinished copies; the registry has the real one.
@@ -51,27 +59,36 @@ class TypeMap:
         model = self.canonical(prop)
         return not (model.required_properties or model.optional_properties)
 
-    def annotation(self, prop: Any, *, inbound: bool) -> str:
-        """The annotation of a value read from the wire (``inbound``) or passed by a user."""
+    def annotation(self, prop: Any, *, inbound: bool, constructing: bool = False) -> str:
+        """The annotation of a value read from the wire (``inbound``) or passed by a user.
+
+        An enum read from the wire is annotated with its `Literal` alias: a checker then refuses
+        a misspelt value in a comparison, while at run time a value the server added later still
+        arrives (as a plain string). An enum a user passes, or hands to a model's constructor
+        (``constructing``), is the enum class or that `Literal`.
+        """
         if type(prop) in SCALARS:
             return SCALARS[type(prop)][0]
         if isinstance(prop, NoneProperty):
             return "None"
         if isinstance(prop, EnumProperty):
-            return f"{prop.class_info.name} | str"
+            name = str(prop.class_info.name)
+            if inbound and not constructing:
+                return literal_name(name)
+            return " | ".join([name, literal_name(name), *self.enum_accepts.get(name, [])])
         if isinstance(prop, ListProperty):
-            inner = self.annotation(prop.inner_property, inbound=inbound)
+            inner = self.annotation(prop.inner_property, inbound=inbound, constructing=constructing)
             return f"list[{inner}]" if inbound else f"Sequence[{inner}]"
         if isinstance(prop, ModelProperty):
             if self.is_map(prop):
                 extra = self.canonical(prop).additional_properties
-                value = self.annotation(extra, inbound=inbound) if extra else "Any"
+                value = self.annotation(extra, inbound=inbound, constructing=constructing) if extra else "Any"
                 return f"dict[str, {value}]" if inbound else f"Mapping[str, {value}]"
             return str(prop.class_info.name)
         if isinstance(prop, UnionProperty):
             parts: list[str] = []
             for member in prop.inner_properties:
-                for part in self.annotation(member, inbound=inbound).split(" | "):
+                for part in self.annotation(member, inbound=inbound, constructing=constructing).split(" | "):
                     if part not in parts:
                         parts.append(part)
             if "None" in parts:  # keep None last

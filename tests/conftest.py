@@ -17,6 +17,9 @@ import trustme
 import trigger_dev
 from tests.support.cassette_filters import SECRET_HEADERS, scrub_request, scrub_response
 from tests.support.clients import ACCESS_TOKEN, ORG_TOKEN, REPLAY_URL, ROOT, SPEC, sync_client
+from tests.support.real_server import real_keys, real_server
+
+REAL_SERVER = real_server()  # TRIGGER_REAL_SERVER: `make test-real` / `make record-real`
 
 
 def _give_vcr_responses_release_conn() -> None:
@@ -42,6 +45,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture(scope="session")
 def api_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    if REAL_SERVER is not None:
+        yield str(REAL_SERVER["api_url"])
+        return
     if not request.config.getoption("--live"):
         yield REPLAY_URL
         return
@@ -71,19 +77,21 @@ def vcr_cassette_dir() -> str:
 @pytest.fixture
 def sk_client(api_url: str) -> Iterator[trigger_dev.TriggerClient]:
     # One attempt: a cassette holds exactly the exchanges the call made.
-    with sync_client(api_url, attempts=1) as client:
+    with sync_client(api_url, attempts=1, **real_keys(REAL_SERVER, "secret_key")) as client:
         yield client
 
 
 @pytest.fixture
 def pat_client(api_url: str) -> Iterator[trigger_dev.TriggerClient]:
-    with sync_client(api_url, access_token=ACCESS_TOKEN, attempts=1) as client:
+    token = real_keys(REAL_SERVER, "access_token").get("access_token", ACCESS_TOKEN)
+    with sync_client(api_url, access_token=token, attempts=1) as client:
         yield client
 
 
 @pytest.fixture
 def oat_client(api_url: str) -> Iterator[trigger_dev.TriggerClient]:
-    with sync_client(api_url, secret_key=ORG_TOKEN, attempts=1) as client:
+    token = real_keys(REAL_SERVER, "organization_access_token").get("organization_access_token", ORG_TOKEN)
+    with sync_client(api_url, secret_key=token, attempts=1) as client:
         yield client
 
 

@@ -190,7 +190,7 @@ def test_connection_failures_are_retried_then_reported(waits: AsyncWaits) -> Non
 
 def test_a_reset_trigger_is_retried_with_the_same_key() -> None:
     with fault_server(reset, respond(200, {"id": "run_1", "isCached": False})) as server:
-        client = async_client(server.url, retry={"min_timeout_in_ms": 1})
+        client = async_client(server.url, retry={"min_delay": 0.001})
         assert run(client.tasks.trigger("t", {"n": 1})).id == "run_1"
     assert len({r.headers["x-trigger-request-idempotency-key"] for r in server.requests}) == 1
 
@@ -200,7 +200,7 @@ def test_a_silent_server_times_out() -> None:
         listener.bind(("127.0.0.1", 0))
         listener.listen(8)
         url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-        client = async_client(url, timeout_in_ms=50, retry={"max_attempts": 2, "min_timeout_in_ms": 1})
+        client = async_client(url, timeout=0.05, retry={"max_attempts": 2, "min_delay": 0.001})
         with pytest.raises(trigger_dev.ApiTimeoutError, match="timed out after 0.05 s"):
             run(client.runs.replay("r"))
 

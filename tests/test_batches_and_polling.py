@@ -4,6 +4,7 @@ against a local server."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from typing import Any
 
@@ -62,7 +63,7 @@ def test_poll_waits_out_a_rate_limit(httpserver: HTTPServer) -> None:
     httpserver.expect_ordered_request("/api/v3/runs/run_1").respond_with_json(
         retrieved_run("run_1", isCompleted=True)
     )
-    client = sync_client(httpserver.url_for(""), retry={"min_timeout_in_ms": 1})
+    client = sync_client(httpserver.url_for(""), retry={"min_delay": 0.001})
     assert client.runs.poll("run_1", interval=0.01).id == "run_1"
 
 
@@ -148,6 +149,30 @@ def test_a_batch_across_tasks(httpserver: HTTPServer) -> None:
     assert lines[1]["options"]["tags"] == ["img"] and all(
         len(line["options"]["idempotencyKey"]) == 64 for line in lines
     )
+
+
+def test_batch_items_carry_their_key_as_the_official_batch_trigger_sends_it(httpserver: HTTPServer) -> None:
+    """``batch.trigger`` (items naming their task) sends an item's key alone, while
+    ``tasks.batchTrigger`` adds ``idempotencyKeyOptions``: the server stores the key's scope
+    from it, so each call sends exactly what its official counterpart sends."""
+    for path in ("/api/v3/batches", "/api/v3/batches/batch_1/items"):
+        httpserver.expect_request(path, method="POST").respond_with_json(
+            {
+                "id": "batch_1",
+                "runCount": 1,
+                "isCached": False,
+                "itemsAccepted": 1,
+                "itemsDeduplicated": 0,
+                "sealed": True,
+            }
+        )
+    client = sync_client(httpserver.url_for(""))
+    client.batches.trigger([{"task": "t", "payload": 1, "options": {"idempotency_key": ["charge", ""]}}])
+    (line,) = [json.loads(text) for text in httpserver.log[1][0].get_data().splitlines()]
+    assert line["options"] == {"idempotencyKey": hashlib.sha256(b"charge-").hexdigest()}
+    client.tasks.batch_trigger("t", [{"payload": 1, "options": {"idempotency_key": ["charge", ""]}}])
+    (line,) = [json.loads(text) for text in httpserver.log[3][0].get_data().splitlines()]
+    assert line["options"]["idempotencyKeyOptions"] == {"key": "charge-", "scope": "run"}
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ def assert_no_key_in_locals(error: BaseException) -> int:
 
 
 def key_client(url: str) -> TriggerClient:
-    return sync_client(url, secret_key=KEY, retry={"max_attempts": 2, "min_timeout_in_ms": 1})
+    return sync_client(url, secret_key=KEY, retry={"max_attempts": 2, "min_delay": 0.001})
 
 
 def failing(httpserver: HTTPServer, status: int) -> None:
@@ -90,7 +90,7 @@ def test_no_frame_local_shows_the_key_async(httpserver: HTTPServer, where: int |
         async with AsyncTriggerClient(
             secret_key=KEY,
             base_url=url,
-            request_options={"retry": {"max_attempts": 2, "min_timeout_in_ms": 1}},
+            request_options={"retry": {"max_attempts": 2, "min_delay": 0.001}},
         ) as client:
             await client.tasks.trigger("t", {"n": 1})
 
@@ -129,6 +129,11 @@ def test_a_secret_environment_variable_value_is_not_in_the_repr() -> None:
 # --- pickling
 
 
+def named(error: trigger_dev.ApiError) -> trigger_dev.ApiError:
+    error.operation = "runs.retrieve"
+    return error
+
+
 def examples() -> list[BaseException]:
     headers = multidict.CIMultiDictProxy(multidict.CIMultiDict({"x-request-id": "req_1"}))  # aiohttp's kind
     rate = trigger_dev.RateLimitError(
@@ -142,7 +147,7 @@ def examples() -> list[BaseException]:
         trigger_dev.BadRequestError("bad", status=400, body={"error": "bad", "param": "p"}),
         trigger_dev.AuthenticationError("who", status=401),
         trigger_dev.PermissionDeniedError("no", status=403, body={"error": "no", "type": "authorization"}),
-        trigger_dev.NotFoundError("gone", status=404),
+        named(trigger_dev.NotFoundError("gone", status=404)),
         trigger_dev.ConflictError("clash", status=409),
         trigger_dev.UnprocessableEntityError("nope", status=422),
         rate,
@@ -154,6 +159,9 @@ def examples() -> list[BaseException]:
             "wrong key", operation="runs.retrieve", credential="personal access token"
         ),
         trigger_dev.NoSuchPageError("no next page"),
+        trigger_dev.InvalidArgumentError("runs.list() argument 'limit' must be at most 100"),
+        trigger_dev.ArgumentTypeError("runs.retrieve() is missing the required argument 'run_id'"),
+        trigger_dev.ClientClosedError("runs.retrieve: this client was closed"),
         trigger_dev.PollTimeoutError("slow run", run_id="run_1", status="EXECUTING", waited=600.0),
         trigger_dev.SchemaError("expected a string", ["Run.id"]),
         trigger_dev.TriggerError("anything"),

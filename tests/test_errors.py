@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
+import socket
+from http import HTTPStatus
 from typing import Any
 
 import pytest
@@ -11,7 +14,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 import trigger_dev
-from tests.support.clients import SECRET_KEY, sync_client
+from tests.support.clients import SECRET_KEY, async_client, sync_client
 from trigger_dev import TriggerClient
 
 
@@ -57,7 +60,9 @@ def test_status_codes_map_to_error_classes(
     assert error.message == "Something specific"
     assert error.error == "Something specific"
     assert error.body == {"error": "Something specific"}
-    assert str(error) == f"{status}: Something specific"
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    assert str(error) == f"runs.replay: {status} {phrase}: Something specific"
+    assert error.operation == "runs.replay"
 
 
 def test_authorization_failures_carry_code_param_and_type(
@@ -88,13 +93,16 @@ def test_validation_details_stay_in_the_body(httpserver: HTTPServer, client: Tri
 
 def test_a_nested_error_message_is_used(httpserver: HTTPServer, client: TriggerClient) -> None:
     fail_with(httpserver, 400, '{"error": {"message": "bad cron", "field": "cron"}}')
-    with pytest.raises(trigger_dev.BadRequestError, match="^400: bad cron$"):
+    with pytest.raises(trigger_dev.BadRequestError, match="^runs.replay: 400 Bad Request: bad cron$"):
         client.runs.replay("r")
 
 
 def test_a_json_body_without_error_shows_its_text(httpserver: HTTPServer, client: TriggerClient) -> None:
     fail_with(httpserver, 422, '{"issues": ["x"]}')
-    with pytest.raises(trigger_dev.UnprocessableEntityError, match='^422: {"issues": \\["x"\\]}$'):
+    with pytest.raises(
+        trigger_dev.UnprocessableEntityError,
+        match='^runs.replay: 422 Unprocessable Entity: {"issues": \\["x"\\]}$',
+    ):
         client.runs.replay("r")
 
 
@@ -109,7 +117,9 @@ def test_an_html_page_from_a_proxy_gives_its_title(httpserver: HTTPServer, clien
 
 def test_an_empty_error_body(httpserver: HTTPServer, client: TriggerClient) -> None:
     fail_with(httpserver, 500, "")
-    with pytest.raises(trigger_dev.InternalServerError, match="^500: \\(no body\\)$"):
+    with pytest.raises(
+        trigger_dev.InternalServerError, match="^runs.replay: 500 Internal Server Error: \\(no body\\)$"
+    ):
         client.runs.replay("r")
 
 
@@ -123,10 +133,10 @@ def test_a_long_text_body_is_shortened_to_one_line(httpserver: HTTPServer, clien
 @pytest.mark.parametrize(
     ("body", "detail"),
     [
-        ("<html>not json</html>", "the body is not JSON"),
+        ("<html>not json</html>", "expected JSON, got an HTML page"),
         ('{"identifier": "run_1"}', "id: required field is missing"),
         ("[1, 2]", "expected an object"),
-        ("", "the body is not JSON"),
+        ("", "expected JSON, got an empty body"),
     ],
 )
 def test_a_success_that_breaks_the_schema(
@@ -191,7 +201,7 @@ def test_a_redirect_says_where_to_and_what_to_change(httpserver: HTTPServer, cli
         client.runs.replay("r")
     message = str(caught.value)
     assert message.startswith(
-        "301: the server redirected the request to https://trigger.example.com/api/v1/runs/r/replay."
+        "runs.replay: 301 Moved Permanently: the server redirected the request to https://trigger.example.com/api/v1/runs/r/replay."
     )
     assert "token=abc" not in message
     assert "base_url probably needs https://" in message
@@ -214,7 +224,7 @@ def test_a_corrupt_gzip_body(
             content_type="application/json",
         )
     )
-    client = sync_client(httpserver.url_for(""), retry={"max_attempts": 2, "min_timeout_in_ms": 1})
+    client = sync_client(httpserver.url_for(""), retry={"max_attempts": 2, "min_delay": 0.001})
     with pytest.raises(error_class) as caught:
         client.runs.replay("r")
     assert len(httpserver.log) == attempts
@@ -288,7 +298,7 @@ def test_a_traceback_names_the_error_as_users_import_it(
     with pytest.raises(trigger_dev.NotFoundError) as caught:
         client.runs.replay("r")
     assert traceback.format_exception_only(caught.value)[-1].startswith(
-        "trigger_dev.NotFoundError: 404: Not found"
+        "trigger_dev.NotFoundError: runs.replay: 404 Not Found: Not found"
     )
 
 
@@ -296,3 +306,130 @@ def test_the_old_spelling_still_works_with_a_warning() -> None:
     with pytest.warns(DeprecationWarning, match="use ApiError"):
         assert trigger_dev.APIError is trigger_dev.ApiError
     assert "APIError" not in trigger_dev.__all__
+
+
+# --- errors that name the call, where it went, and what to check
+
+
+def test_a_connection_failure_names_the_call_the_address_and_the_attempts() -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = sync_client(f"http://127.0.0.1:{port}", retry={"max_attempts": 2, "min_delay": 0.001})
+    with pytest.raises(trigger_dev.ApiConnectionError) as caught:
+        client.runs.retrieve("run_1")
+    error = caught.value
+    text = str(error)
+    assert text.startswith("runs.retrieve: Connection error")
+    assert f"http://127.0.0.1:{port}, 2 attempts" in text
+    assert "check base_url (or the TRIGGER_API_URL environment variable)" in text
+    assert (error.operation, error.attempts, error.status) == ("runs.retrieve", 2, None)
+
+
+def test_an_async_connection_failure_says_the_same() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    async def call() -> None:
+        async with async_client(f"http://127.0.0.1:{port}", retry={"max_attempts": 1}) as client:
+            await client.runs.retrieve("run_1")
+
+    with pytest.raises(trigger_dev.ApiConnectionError) as caught:
+        asyncio.run(call())
+    assert str(caught.value).startswith("runs.retrieve: Connection error")
+    assert f"http://127.0.0.1:{port}, 1 attempt)" in str(caught.value)
+    assert caught.value.attempts == 1
+
+
+def test_a_success_with_an_html_page_names_its_content_type_and_title(
+    httpserver: HTTPServer, client: TriggerClient
+) -> None:
+    page = "<!doctype html><html><head><title>Sign in · Corporate SSO</title></head><body>…</body></html>"
+    httpserver.expect_request("/api/v1/runs/r/replay").respond_with_response(
+        Response(page, status=200, content_type="text/html")
+    )
+    with pytest.raises(trigger_dev.ApiSchemaValidationError) as caught:
+        client.runs.replay("r")
+    text = str(caught.value)
+    assert text.startswith("runs.replay: 200 OK: unexpected response body: expected JSON, got an HTML page")
+    assert "'Sign in · Corporate SSO'" in text and "text/html" in text
+    assert "base_url may point at a website" in text
+    assert caught.value.body == page
+
+
+def test_errors_that_name_their_call_survive_pickling(httpserver: HTTPServer, client: TriggerClient) -> None:
+    import pickle
+
+    fail_with(httpserver, 404, '{"error": "Run not found"}')
+    with pytest.raises(trigger_dev.NotFoundError) as caught:
+        client.runs.replay("r")
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert str(copy) == str(caught.value) == "runs.replay: 404 Not Found: Run not found"
+    assert copy.operation == "runs.replay"
+
+
+# --- every argument check raises one of the package's errors
+
+
+def test_no_runtime_module_raises_a_bare_type_or_value_error() -> None:
+    """Argument checks raise `InvalidArgumentError` or `ArgumentTypeError`, so that
+    ``except trigger_dev.TriggerError`` catches everything the package raises. Only the
+    parsers whose errors are caught inside the package raise the standard ones."""
+    import ast
+    from pathlib import Path
+
+    internal = {
+        ("_shapes.py", "parse_array"),
+        ("_shapes.py", "_array_at"),
+        ("_packets.py", "decode_packet_text"),
+    }
+    found = []
+    for source in sorted((Path(__file__).parent.parent / "templates" / "runtime").glob("*.py")):
+        tree = ast.parse(source.read_text())
+        for function in ast.walk(tree):
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(function):
+                if (
+                    isinstance(node, ast.Raise)
+                    and isinstance(node.exc, ast.Call)
+                    and isinstance(node.exc.func, ast.Name)
+                    and node.exc.func.id in {"TypeError", "ValueError"}
+                    and (source.name, function.name) not in internal
+                ):
+                    found.append(f"{source.name}:{node.lineno} in {function.name}()")
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: c.runs.retrieve(""),
+        lambda c: c.runs.retrieve(".."),
+        lambda c: c.runs.list(limit=500),
+        lambda c: c.runs.list(from_=datetime.datetime(2026, 1, 1)),
+        lambda c: c.runs.list(status="COMPLETED"),
+        lambda c: c.tasks.trigger("t", options={"nope": 1}),
+        lambda c: c.tasks.trigger("t", options={"delay": object()}),
+        lambda c: c.tasks.trigger("t", {"x": object()}),
+        lambda c: c.tasks.trigger("t", request_options={"retry": {"max_attempts": 0}}),
+        lambda c: c.tasks.trigger("t", request_options={"nope": 1}),
+        lambda c: c.runs.poll("run_1", interval=0),
+        lambda c: c.runs.stream("run_1", ""),
+        lambda c: c.idempotency_keys.create(42),
+        lambda c: c.tasks.trigger("t", options={"idempotency_key": ""}),
+        lambda c: c.batches.trigger([]),
+        lambda c: c.auth.create_public_token(expiration=True),
+        lambda c: TriggerClient(base_url="ftp://x"),
+        lambda c: TriggerClient(secret_key="tr_dev_a", access_token="tr_pat_b"),
+    ],
+)
+def test_argument_mistakes_are_trigger_errors(call: Any) -> None:
+    client = sync_client("http://127.0.0.1:9")
+    with pytest.raises(trigger_dev.InvalidArgumentError) as caught:
+        result = call(client)
+        if hasattr(result, "__next__"):
+            next(result)
+    assert isinstance(caught.value, trigger_dev.TriggerError)
+    assert isinstance(caught.value, ValueError)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import runpy
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +43,29 @@ EXPECTED = {
 }
 
 
-# Command-line arguments of the examples that take some.
-ARGV = {"pause_queue.py": ["send-welcome-email"]}
+README = Path(__file__).resolve().parent.parent / "README.md"
+MOCK_RUNNER = ".venv/bin/python tests/support/mock_server.py -- .venv/bin/python examples/"
+
+
+def documented_commands() -> dict[str, str]:
+    """The README's table of how each example is run: name -> its command cell."""
+    text = README.read_text(encoding="utf-8")
+    table = text.split("<!-- examples:start -->", 1)[1].split("<!-- examples:end -->", 1)[0]
+    rows = [line.split(" | ", 1) for line in table.splitlines() if line.startswith("| `")]
+    return {name.strip("| `"): command.rstrip(" |").strip() for name, command in rows}
+
+
+def mock_argv() -> dict[str, list[str]]:
+    """The arguments of each example the README runs with the mock's runner."""
+    found = {}
+    for name, command in documented_commands().items():
+        if command.startswith(f"`{MOCK_RUNNER}{name}"):
+            found[name] = shlex.split(command.strip("`"))[5:]
+    return found
+
+
+# Command-line arguments of the examples, exactly as the README runs them.
+ARGV = mock_argv()
 
 # Run against the local realtime server rather than cassettes (a mock cannot follow a run).
 REALTIME = {"watching_runs.py", "fastapi_public_tokens.py"}
@@ -55,6 +77,26 @@ BULK = {"bulk_backfill.py", "export_month.py"}
 
 def test_every_example_is_checked() -> None:
     assert sorted(p.name for p in EXAMPLES.glob("*.py")) == sorted({*EXPECTED, *REALTIME, *BULK})
+
+
+def test_the_readme_says_how_each_example_runs() -> None:
+    commands = documented_commands()
+    assert sorted(commands) == sorted(p.name for p in EXAMPLES.glob("*.py"))
+    # Everything the mock can serve runs with the mock's runner; the realtime ones cannot.
+    assert sorted(ARGV) == sorted({*EXPECTED, *BULK})
+    for name in REALTIME:
+        assert "realtime" in commands[name] or "watching_runs.py" in commands[name], commands[name]
+    assert ARGV["pause_queue.py"] == ["send-welcome-email"]
+
+
+def test_export_month_without_arguments_exports_last_month(capsys: pytest.CaptureFixture[str]) -> None:
+    module = runpy.run_path(str(EXAMPLES / "export_month.py"), run_name="export_month")
+    arguments = module["parse_arguments"]([])
+    assert arguments.month == module["last_month"]() and arguments.path == f"runs-{arguments.month}.csv"
+    assert module["last_month"](datetime.date(2026, 1, 15)) == "2025-12"
+    with pytest.raises(SystemExit):
+        module["parse_arguments"](["2026-13"])
+    assert "is not a month written as YYYY-MM" in capsys.readouterr().err
 
 
 @pytest.mark.vcr
@@ -188,8 +230,9 @@ def test_export_month(
     httpserver.expect_ordered_request(
         "/api/v1/runs", query_string={**october, "page[after]": "c1"}
     ).respond_with_json({"data": items[:20], "pagination": {"previous": "c0"}})
-    target = tmp_path / "runs.csv"
-    assert run_example("export_month.py", ["2026-10", str(target)], monkeypatch, httpserver.url_for("")) == 0
+    month, file_name = ARGV["export_month.py"]  # as the README runs it, written under tmp_path
+    target = tmp_path / file_name
+    assert run_example("export_month.py", [month, str(target)], monkeypatch, httpserver.url_for("")) == 0
     assert "wrote 120 runs of 2026-10" in capsys.readouterr().out
     lines = target.read_text().splitlines()
     assert lines[0] == "id,task,status,created_at,finished_at,duration_ms,cost_in_cents,tags"

@@ -72,7 +72,7 @@ def test_slow_headers_time_out_per_attempt() -> None:
     with fault_server(stall(2)) as server:
         started = time.monotonic()
         with pytest.raises(trigger_dev.ApiTimeoutError):
-            sync_client(server.url, timeout_in_ms=100, retry=FAST_RETRIES).runs.replay("r")
+            sync_client(server.url, timeout=0.1, retry=FAST_RETRIES).runs.replay("r")
         elapsed = time.monotonic() - started
     assert server.connections == 3
     assert elapsed < 1.5, f"three attempts of 0.1 s took {elapsed:.2f} s"
@@ -80,12 +80,12 @@ def test_slow_headers_time_out_per_attempt() -> None:
 
 def test_a_slow_body_times_out_too() -> None:
     with fault_server(slow_body(2)) as server, pytest.raises(trigger_dev.ApiTimeoutError):
-        sync_client(server.url, timeout_in_ms=100, retry={"max_attempts": 1}).runs.replay("r")
+        sync_client(server.url, timeout=0.1, retry={"max_attempts": 1}).runs.replay("r")
 
 
 def test_a_slow_body_within_the_timeout_is_fine() -> None:
     with fault_server(slow_body(0.05)) as server:
-        assert sync_client(server.url, timeout_in_ms=2000, retry=FAST_RETRIES).runs.replay("r").id == "run_1"
+        assert sync_client(server.url, timeout=2, retry=FAST_RETRIES).runs.replay("r").id == "run_1"
 
 
 def test_a_stale_pooled_connection_is_replaced_without_an_error() -> None:
@@ -103,9 +103,9 @@ def test_a_5xx_storm_is_bounded_in_attempts_and_time() -> None:
     with fault_server(respond(503, {"error": "overloaded"})) as server:
         started = time.monotonic()
         with pytest.raises(trigger_dev.InternalServerError, match="overloaded"):
-            sync_client(
-                server.url, retry={"max_attempts": 5, "min_timeout_in_ms": 10, "factor": 2}
-            ).runs.replay("r")
+            sync_client(server.url, retry={"max_attempts": 5, "min_delay": 0.01, "factor": 2}).runs.replay(
+                "r"
+            )
     assert server.connections == 5
     assert time.monotonic() - started < 2
 
@@ -173,9 +173,7 @@ def full_backlog_url() -> Iterator[str]:
 
 
 def test_a_connection_that_cannot_be_opened_times_out_on_its_own_clock(full_backlog_url: str) -> None:
-    client = sync_client(
-        full_backlog_url, connect_timeout_in_ms=100, timeout_in_ms=60_000, retry=FAST_RETRIES
-    )
+    client = sync_client(full_backlog_url, connect_timeout=0.1, timeout=60, retry=FAST_RETRIES)
     started = time.monotonic()
     with pytest.raises(trigger_dev.ApiTimeoutError, match="Could not connect within 0.1 s"):
         client.runs.replay("r")

@@ -56,7 +56,7 @@ def test_a_name_without_an_identifier_needs_x_python_name() -> None:
         ("Run", "id", "str", "as_str"),
         ("Run", "attemptCount", "int", "as_int"),
         ("Run", "createdAt", "datetime.datetime", "as_datetime"),
-        ("Run", "status", "RunStatus | str", "enum_reader(RunStatus)"),
+        ("Run", "status", "RunStatusLiteral", "enum_reader(RunStatus)"),
         ("Run", "tags", "list[str]", "list_reader(as_str)"),
         ("Run", "metadata", "dict[str, Any]", "as_object"),
         ("Run", "payload", "Any", "as_any"),
@@ -75,6 +75,54 @@ def test_inputs_are_typed_as_what_callers_pass(document: Document) -> None:
     types = TypeMap(document.models)
     assert types.annotation(property_of(document, "Run", "tags"), inbound=False) == "Sequence[str]"
     assert types.annotation(property_of(document, "Run", "metadata"), inbound=False) == "Mapping[str, Any]"
+    status = property_of(document, "Run", "status")
+    assert types.annotation(status, inbound=False) == "RunStatus | RunStatusLiteral"
+    # A model's constructor takes what an argument takes, keeping the containers it reads.
+    assert types.annotation(status, inbound=True, constructing=True) == "RunStatus | RunStatusLiteral"
+    tags = property_of(document, "Run", "tags")
+    assert types.annotation(tags, inbound=True, constructing=True) == "list[str]"
+
+
+def test_an_enum_argument_takes_the_members_of_the_enums_it_accepts(document: Document) -> None:
+    context = build_context(document)
+    runs = next(r for r in context.resources if r.name == "runs")
+    listing = next(m for m in runs.methods if m.name == "list")
+    status = next(p for p in listing.keyword if p.python == "status")
+    assert status.annotation == "Sequence[RunStatusFilter | RunStatusFilterLiteral | RunStatus]"
+    assert {"RunStatus", "RunStatusFilter", "RunStatusFilterLiteral"} <= set(runs.model_imports)
+
+
+def test_every_enum_has_a_literal_alias_of_its_values(document: Document) -> None:
+    context = build_context(document)
+    status = next(e for e in context.enums if e.name == "RunStatus")
+    assert status.literal == "RunStatusLiteral"
+    run = next(m for m in context.models if m.name == "Run")
+    field = next(f for f in run.fields if f.python == "status")
+    assert (field.annotation, field.init_annotation, field.reader_type) == (
+        "RunStatusLiteral",
+        "RunStatus | RunStatusLiteral",
+        "RunStatusLiteral",
+    )
+    assert ("run_status", "RunStatusLiteral") in run.imports
+
+
+@pytest.mark.parametrize(
+    ("schema", "accepts"),
+    [
+        ("QueueLookupType", "Nope"),  # no such enum
+        ("RunStatus", "WaitpointTokenStatus"),  # its values are all run statuses, but...
+        ("RunStatus", "RunStatusFilter"),  # a wider enum: some of its members would be refused
+    ],
+)
+def test_x_sdk_accepts_names_a_public_enum_with_no_other_values(
+    document: Document, schema: str, accepts: str
+) -> None:
+    spec = copy.deepcopy(document.spec)
+    spec["components"]["schemas"][schema]["x-sdk-accepts"] = [accepts]
+    if accepts == "WaitpointTokenStatus":
+        spec["components"]["schemas"]["WaitpointTokenStatus"]["enum"].append("EXPIRED_LONG_AGO")
+    with pytest.raises(GenerationError, match=f"{schema}: x-sdk-accepts names {accepts}"):
+        build_context(Document(spec, parse_spec(spec)))
 
 
 def test_writers_turn_values_back_into_the_wire_form(document: Document) -> None:

@@ -38,7 +38,7 @@ def store() -> Iterator[HTTPServer]:
 
 @pytest.fixture
 def client(httpserver: HTTPServer) -> TriggerClient:
-    return sync_client(httpserver.url_for(""), retry={"max_attempts": 2, "min_timeout_in_ms": 1})
+    return sync_client(httpserver.url_for(""), retry={"max_attempts": 2, "min_delay": 0.001})
 
 
 def signed(store: HTTPServer, path: str) -> str:
@@ -179,7 +179,7 @@ def test_a_slow_download_times_out_within_the_call_timeout(httpserver: HTTPServe
 
     store.expect_request("/o.json").respond_with_handler(slow)
     serve_run(httpserver, outputPresignedUrl=signed(store, "/o.json"))
-    client = sync_client(httpserver.url_for(""), timeout_in_ms=200, retry={"max_attempts": 1})
+    client = sync_client(httpserver.url_for(""), timeout=0.2, retry={"max_attempts": 1})
     started = time.monotonic()
     with pytest.raises(ObjectStoreError, match="timed out") as caught:
         client.runs.retrieve("run_1")

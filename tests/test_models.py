@@ -24,7 +24,8 @@ def test_known_enum_values_compare_to_members_and_strings() -> None:
 
 def test_an_enum_value_the_client_does_not_know_is_kept_as_a_string() -> None:
     item = ListRunItem.from_dict({**LIST_ITEM, "status": "HIBERNATING"})
-    assert item.status == "HIBERNATING"
+    status: str = item.status  # typed as the known values; the value itself is kept
+    assert status == "HIBERNATING"
     assert not isinstance(item.status, RunStatus)
     assert item.to_dict()["status"] == "HIBERNATING"
 

@@ -398,9 +398,7 @@ def test_raw_response_keeps_the_response(sk_client: TriggerClient) -> None:
 
 def test_not_found_is_a_typed_error(sk_client: TriggerClient) -> None:
     with pytest.raises(trigger_dev.NotFoundError) as caught:
-        sk_client.runs.retrieve(
-            "run_missing0000", request_options={"additional_headers": {"Prefer": "code=404"}}
-        )
+        sk_client.runs.retrieve("run_missing0000", request_options={"extra_headers": {"Prefer": "code=404"}})
     assert caught.value.status == 404
     assert caught.value.headers["x-should-retry"] == "true"
     assert caught.value.message == caught.value.error

@@ -11,10 +11,10 @@ import trigger_dev
 
 PUBLIC = {
     "trigger_dev": [
-        "ApiConnectionError", "ApiError", "ApiSchemaValidationError", "ApiTimeoutError", "AsyncCursorPage",
+        "ApiConnectionError", "ApiError", "ApiSchemaValidationError", "ApiTimeoutError", "ArgumentTypeError", "AsyncCursorPage",
         "AsyncOffsetPage", "AsyncOutputStream", "AsyncPage", "AsyncPaginator", "AsyncRunSubscription", "AsyncTriggerClient", "AuthMethodError",
-        "AuthenticationError", "BadRequestError", "BatchNotSealedError", "BulkProgress", "ConflictError", "CursorPage",
-        "InternalServerError", "ItemOutcome", "NoSuchPageError", "NotFoundError", "ObjectStoreError", "OffsetPage", "OutputStream", "Page",
+        "AuthenticationError", "BadRequestError", "BatchNotSealedError", "BulkProgress", "ClientClosedError", "ConflictError", "CursorPage",
+        "InternalServerError", "InvalidArgumentError", "ItemOutcome", "NoSuchPageError", "NotFoundError", "ObjectStoreError", "OffsetPage", "OutputStream", "Page",
         "PermissionDeniedError", "PollTimeoutError", "RateLimitError", "RawResponse", "RequestOptions", "RetryOptions",
         "RunSubscription", "SchemaError", "TriggerClient", "TriggerError", "UnprocessableEntityError", "__version__", "auth", "batches", "configure",
         "bulk_actions", "default_client", "deployments", "envvars", "idempotency_keys", "models", "query", "queues", "runs",
@@ -36,6 +36,13 @@ PUBLIC = {
         "MessageResponse", "MetadataOperationType", "QueryFormat", "QueryResult", "QueryScope", "Queue",
         "QueueConcurrency", "QueueLookupType", "QueueType", "ResetIdempotencyKeyResponse", "StoredRunMetadata",
         "UpdatedRunMetadata", "WaitpointToken", "WaitpointTokenDetail", "WaitpointTokenItem", "WaitpointTokenStatus",
+        # the Literal alias of each enum's values (README "Types")
+        "BatchStatusLiteral", "BulkActionKindLiteral", "BulkActionStatusLiteral", "BulkActionTypeLiteral",
+        "DebounceModeLiteral", "DeploymentStatusFilterLiteral", "DeploymentStatusLiteral", "EnvironmentSlugLiteral",
+        "EnvironmentTypeLiteral", "IdempotencyKeyScopeLiteral", "MachinePresetLiteral", "MetadataOperationTypeLiteral",
+        "QueryFormatLiteral", "QueryScopeLiteral", "QueueLookupTypeLiteral", "QueueTypeLiteral",
+        "RunStatusFilterLiteral", "RunStatusLiteral", "RunsEnvironmentSlugLiteral", "ScheduleGeneratorTypeLiteral",
+        "ScheduleTypeLiteral", "TriggerFunctionLiteral", "WaitpointTokenStatusLiteral",
     ],
     "trigger_dev.types": [
         "BatchTaskItem", "BatchTriggerItem", "BatchTriggerOptions", "CreatePublicTokenRequestBodyRealtime", "PublicTokenScopes",

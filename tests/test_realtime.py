@@ -510,7 +510,7 @@ def test_a_closed_subscription_ends(server: RealtimeServer) -> None:
         (lambda r: r.subscribe_to_runs_with_tag([]), "tags"),
         (lambda r: r.subscribe_to_runs_with_tag(['say "hi"']), "without control characters, backslashes"),
         (lambda r: r.subscribe_to_runs_with_tag("t", created_at="yesterday"), 'a duration such as "1h"'),
-        (lambda r: r.subscribe_to_run("run_1", request_options={"timeout_in_ms": 5000}), "at least 30000"),
+        (lambda r: r.subscribe_to_run("run_1", request_options={"timeout": 5}), "at least 30 seconds"),
         (lambda r: r.subscribe_to_batch("batch_1", reconnect_timeout=0), "reconnect_timeout"),
         (lambda r: r.subscribe_to_run(""), "empty"),
     ],

@@ -121,11 +121,11 @@ def test_max_attempts_one_turns_retries_off_for_a_call(
 
 def test_call_options_merge_over_client_options_key_by_key(httpserver: HTTPServer, waits: Waits) -> None:
     client = sync_client(
-        httpserver.url_for(""), waits=waits, retry={"max_attempts": 3, "min_timeout_in_ms": 10, "factor": 3}
+        httpserver.url_for(""), waits=waits, retry={"max_attempts": 3, "min_delay": 0.01, "factor": 3}
     )
     httpserver.expect_request("/api/v1/runs/r/replay").respond_with_response(json_response(503))
     with pytest.raises(trigger_dev.InternalServerError):
-        client.runs.replay("r", request_options={"retry": {"min_timeout_in_ms": 100}})
+        client.runs.replay("r", request_options={"retry": {"min_delay": 0.1}})
     assert waits == [0.1, 0.3]  # factor and attempts from the client, the first wait from the call
 
 
@@ -135,8 +135,8 @@ def test_waits_are_capped_and_can_be_randomized(httpserver: HTTPServer, waits: W
         waits=waits,
         retry={
             "max_attempts": 5,
-            "min_timeout_in_ms": 1000,
-            "max_timeout_in_ms": 2000,
+            "min_delay": 1,
+            "max_delay": 2,
             "factor": 2,
             "randomize": True,
         },
@@ -239,7 +239,7 @@ def silent_server() -> Iterator[str]:
 
 
 def test_a_timeout_is_retried_then_reported(silent_server: str, waits: Waits) -> None:
-    client = sync_client(silent_server, waits=waits, timeout_in_ms=50, retry={"max_attempts": 2})
+    client = sync_client(silent_server, waits=waits, timeout=0.05, retry={"max_attempts": 2})
     started = time.monotonic()
     with pytest.raises(trigger_dev.ApiTimeoutError, match="timed out after 0.05 s without an answer"):
         client.runs.replay("r")

@@ -313,6 +313,8 @@ def edited_spec(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     runs_cancel = spec["paths"]["/api/v2/runs/{runId}/cancel"]["post"]
     runs_cancel["x-sdk"]["method"] = "abort"  # an SDK rename: the wire is unchanged
     spec["components"]["schemas"]["RunStatus"]["enum"].append("HIBERNATING")  # additive for us
+    # RunStatusFilter takes every RunStatus member (x-sdk-accepts), so the filter learns it too.
+    spec["components"]["schemas"]["RunStatusFilter"]["enum"].append("HIBERNATING")
     spec["paths"]["/api/v1/projects/{projectRef}/envvars/{environment}"]["get"]["security"] = [
         {"secretKey": []}
     ]

@@ -238,18 +238,19 @@ def test_header_injection_is_refused() -> None:
         TriggerClient(secret_key="tr_dev_abc\r\nX-Evil: 1")
     client = sync_client("http://127.0.0.1:9")
     with pytest.raises(ValueError, match="line break"):
-        client.runs.retrieve("run_1", request_options={"additional_headers": {"X-Note": "a\nb"}})
+        client.runs.retrieve("run_1", request_options={"extra_headers": {"X-Note": "a\nb"}})
     with pytest.raises(ValueError, match="cannot set 'Authorization'"):
-        client.runs.retrieve("run_1", request_options={"additional_headers": {"Authorization": "Bearer x"}})
+        client.runs.retrieve("run_1", request_options={"extra_headers": {"Authorization": "Bearer x"}})
 
 
 def test_unknown_request_options_are_refused_with_the_valid_ones() -> None:
     client = sync_client("http://127.0.0.1:9")
     with pytest.raises(
         TypeError,
-        match="no option 'timeout'; valid options are: additional_headers, connect_timeout_in_ms, download_offloaded, retry, timeout_in_ms",
+        match="no option 'timeout_seconds'; valid options are: connect_timeout, download_offloaded, extra_body, "
+        "extra_headers, extra_query, retry, timeout",
     ):
-        client.runs.retrieve("run_1", request_options={"timeout": 5})  # type: ignore[arg-type,typeddict-unknown-key]
+        client.runs.retrieve("run_1", request_options={"timeout_seconds": 5})  # type: ignore[arg-type,typeddict-unknown-key]
     with pytest.raises(TypeError, match="no option 'attempts'"):
         client.runs.retrieve("run_1", request_options={"retry": {"attempts": 2}})  # type: ignore[arg-type,typeddict-unknown-key]
 
@@ -290,11 +291,11 @@ def test_unknown_request_options_are_refused_with_the_valid_ones() -> None:
         ),
         (lambda c: c.runs.list(to=True), "epoch milliseconds"),
         (
-            lambda c: c.runs.cancel("r", request_options={"additional_headers": {"x-note": "café ☕"}}),
-            "additional_headers['x-note'] has a character HTTP headers cannot carry",
+            lambda c: c.runs.cancel("r", request_options={"extra_headers": {"x-note": "café ☕"}}),
+            "extra_headers['x-note'] has a character HTTP headers cannot carry",
         ),
         (
-            lambda c: c.runs.cancel("r", request_options={"additional_headers": {"bad name": "1"}}),
+            lambda c: c.runs.cancel("r", request_options={"extra_headers": {"bad name": "1"}}),
             "header name 'bad name'",
         ),
         (

@@ -33,12 +33,15 @@ from ._exceptions import (
     ApiError,
     ApiSchemaValidationError,
     ApiTimeoutError,
+    ArgumentTypeError,
     AuthenticationError,
     AuthMethodError,
     BadRequestError,
     BatchNotSealedError,
+    ClientClosedError,
     ConflictError,
     InternalServerError,
+    InvalidArgumentError,
     NoSuchPageError,
     NotFoundError,
     ObjectStoreError,
@@ -114,6 +117,12 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+def __dir__() -> list[str]:
+    """The module's names, with those loaded on first use (`AsyncTriggerClient`) not yet
+    loaded: `dir()` and completion in a REPL see the whole public API."""
+    return sorted({*globals(), *_LAZY})
+
+
 __all__ = [
     "AsyncCursorPage",
     "AsyncOffsetPage",
@@ -126,14 +135,17 @@ __all__ = [
     "ApiError",
     "ApiSchemaValidationError",
     "ApiTimeoutError",
+    "ArgumentTypeError",
     "AuthMethodError",
     "AuthenticationError",
     "BadRequestError",
     "BatchNotSealedError",
     "BulkProgress",
+    "ClientClosedError",
     "ConflictError",
     "CursorPage",
     "InternalServerError",
+    "InvalidArgumentError",
     "ItemOutcome",
     "NoSuchPageError",
     "NotFoundError",

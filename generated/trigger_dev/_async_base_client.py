@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 0629f23f2ef31f44); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 11669805a473ed96); edit that file, not this one.
 """The asyncio client core: the same requests, retry decisions and errors as
 `SyncAPIClient`, with the I/O awaited. Waiting between retries never blocks the loop."""
 
@@ -212,6 +212,7 @@ class AsyncAPIClient(BaseAPIClient):
         return parse
 
     async def close(self) -> None:
+        self.closed = True
         await self._transport.close()
 
 

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_batch.py (sha256 394202c2320c9542); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_batch.py (sha256 9ffefe98096ed4fe); edit that file, not this one.
 """`tasks.batch_trigger` and `batches.trigger`: the two-phase batch API the official SDK uses.
 
 Phase one creates the batch with its run count; phase two streams the items as NDJSON. The
@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import _operations as operations
 from ._encoding import Field, to_wire
-from ._exceptions import ApiSchemaValidationError, BatchNotSealedError, NotFoundError
+from ._exceptions import (
+    ApiSchemaValidationError,
+    ArgumentTypeError,
+    BatchNotSealedError,
+    InvalidArgumentError,
+    NotFoundError,
+)
 from ._idempotency import hash_idempotency_key
 from ._operation import Operation, json_bytes
 from ._raw_response import RawResponse
@@ -171,16 +177,16 @@ def _prepare(
     """The creation's arguments and the NDJSON lines, checked before anything is sent. With a
     ``task_id`` every item runs that task; without, each item names its own."""
     if task_id is not None and (not isinstance(task_id, str) or not task_id):
-        raise ValueError(f"{name}() needs a task id string, got {task_id!r:.80}")
+        raise InvalidArgumentError(f"{name}() needs a task id string, got {task_id!r:.80}")
     shape = (
         "{'payload': ..., 'options': {...}}"
         if task_id is not None
         else "{'task': ..., 'payload': ..., 'options': {...}}"
     )
     if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Sequence):
-        raise TypeError(f"{name}() items must be a list of {shape} dicts")
+        raise ArgumentTypeError(f"{name}() items must be a list of {shape} dicts")
     if not 1 <= len(items) <= MAX_ITEMS:
-        raise ValueError(f"{name}() takes 1 to {MAX_ITEMS} items, got {len(items)}")
+        raise InvalidArgumentError(f"{name}() takes 1 to {MAX_ITEMS} items, got {len(items)}")
     batch = to_wire(options or {}, _BATCH_OPTION_FIELDS, f"{name}() options")
     user_key = (options or {}).get("idempotency_key")
     lines = [
@@ -237,16 +243,19 @@ def _line(
     name: str, task_id: str | None, index: int, item: Any, batch_key: Any, batch_ttl: str | None
 ) -> dict[str, Any]:
     where = f"{name}() items[{index}]"
-    keys = _ITEM_KEYS if task_id is not None else _TASK_ITEM_KEYS
+    own_task = task_id is None
+    keys = _TASK_ITEM_KEYS if own_task else _ITEM_KEYS
     if not isinstance(item, Mapping):
-        raise TypeError(f"{where} must be a dict with keys {sorted(keys)}, got {type(item).__name__}")
+        raise ArgumentTypeError(f"{where} must be a dict with keys {sorted(keys)}, got {type(item).__name__}")
     unknown = set(item) - keys
     if unknown:
-        raise TypeError(f"{where} has unknown keys {sorted(unknown)}; an item takes {sorted(keys)}")
+        raise ArgumentTypeError(f"{where} has unknown keys {sorted(unknown)}; an item takes {sorted(keys)}")
     if task_id is None:
         task_id = item.get("task")
         if not isinstance(task_id, str) or not task_id:
-            raise ValueError(f"{where} needs 'task': the id of the task to run, got {task_id!r:.60}")
+            raise InvalidArgumentError(
+                f"{where} needs 'task': the id of the task to run, got {task_id!r:.60}"
+            )
     item_options = to_wire(
         item.get("options") or {}, operations.TRIGGER_TASK_OPTIONS_FIELDS, f"{where}['options']"
     )
@@ -256,6 +265,10 @@ def _line(
         item_options["idempotencyKey"] = hash_idempotency_key([*parts, str(index)])
     if "idempotencyKeyTTL" not in item_options and batch_ttl is not None:
         item_options["idempotencyKeyTTL"] = batch_ttl
+    if own_task:
+        # The official batch.trigger (items naming their task) sends the key alone, unlike
+        # tasks.batchTrigger; the server stores a missing scope differently, so match it.
+        item_options.pop("idempotencyKeyOptions", None)
     line: dict[str, Any] = {"index": index, "task": task_id, "payload": item.get("payload")}
     if item_options:
         line["options"] = item_options
@@ -271,7 +284,7 @@ def _check_options_size(where: str, item_options: Mapping[str, Any]) -> None:
         return
     size = len(json_bytes("batch", item_options))
     if size + _LINE_OVERHEAD > limit:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{where}['options'] is {size:,} bytes: with it, the item is over the {limit:,} bytes the "
             "server accepts per item (payloads of 128 KiB or more are uploaded separately, options are not)"
         )

@@ -61,8 +61,15 @@ class ClientDetails:
         credential = self._client.credential
         return credential.kind.label if credential is not None else None
 
+    @property
+    def is_closed(self) -> bool:
+        """Whether `close()` was called (or the ``with`` block ended): calls then raise
+        `ClientClosedError` and send nothing."""
+        return self._client.closed
+
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, credential={self._client.credential!r})"
+        closed = ", closed" if self._client.closed else ""
+        return f"{type(self).__name__}(base_url={self.base_url!r}, credential={self._client.credential!r}{closed})"
 
 
 class TriggerClient(ClientDetails):
@@ -75,8 +82,8 @@ class TriggerClient(ClientDetails):
         access_token: A personal access token (``tr_pat_…``), the explicit spelling.
         base_url: The API's address; defaults to ``TRIGGER_API_URL``, then
             ``https://api.trigger.dev``.
-        request_options: Defaults for every call (``retry``, ``timeout_in_ms``,
-            ``additional_headers``); a call's own options merge over them key by key.
+        request_options: Defaults for every call (``retry``, ``timeout``, ``extra_headers``,
+            ...: see `RequestOptions`); a call's own options merge over them key by key.
         ca_bundle: A CA bundle file to verify the server against (a private CA). Without
             one: ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE`` from the environment, then the
             system store, then certifi's bundle when the system has none.
@@ -229,7 +236,8 @@ def configure(
 ) -> TriggerClient:
     """Set up the default client the module-level namespaces use, and return it.
 
-    Takes the same arguments as `TriggerClient`.
+    Takes the same arguments as `TriggerClient`. The default client it replaces is closed:
+    calls through a reference to it kept elsewhere raise `ClientClosedError`.
     """
     global _default
     client = TriggerClient(
@@ -242,7 +250,9 @@ def configure(
         trust_env=trust_env,
     )
     with _default_lock:
-        _default = client
+        replaced, _default = _default, client
+    if replaced is not None:
+        replaced.close()
     return client
 
 

@@ -1,11 +1,13 @@
-# Copied by codegen.py from templates/runtime/_constants.py (sha256 b05e724083304f30); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_constants.py (sha256 88a196fcf51eda19); edit that file, not this one.
 """The client's defaults: not facts of the API, so they live here rather than in the spec."""
 
 from __future__ import annotations
 
-DEFAULT_TIMEOUT_IN_MS = 60_000
+# Durations are seconds throughout, as they are in the public surface.
+
+DEFAULT_TIMEOUT = 60.0
 """Longest wait for an answer (and between two reads of the body), per attempt."""
-DEFAULT_CONNECT_TIMEOUT_IN_MS = 10_000
+DEFAULT_CONNECT_TIMEOUT = 10.0
 """Longest wait to open a connection, per attempt."""
 
 MAX_SERVER_REQUESTED_WAIT = 60
@@ -14,8 +16,8 @@ MAX_SERVER_REQUESTED_WAIT = 60
 # The retry policy (see docs/reliability.md): 4 attempts in all, as the surface document
 # decides; the official SDK's backoff otherwise.
 RETRY_MAX_ATTEMPTS = 4
-RETRY_MIN_TIMEOUT_IN_MS = 1000
-RETRY_MAX_TIMEOUT_IN_MS = 30_000
+RETRY_MIN_DELAY = 1.0
+RETRY_MAX_DELAY = 30.0
 RETRY_FACTOR = 1.6
 RETRY_RANDOMIZE = False
 
@@ -27,7 +29,7 @@ SHAPE_RETRY_MAX = 10.0
 STREAM_RETRY_INITIAL = 0.1
 STREAM_RETRY_FACTOR = 2.0
 STREAM_RETRY_MAX = 5.0
-LIVE_REQUEST_MIN_TIMEOUT_IN_MS = 30_000
+LIVE_REQUEST_MIN_TIMEOUT = 30.0
 """A live realtime request is held up to about 23 s by the server: a shorter timeout would
 fail every quiet period."""
 STREAM_TIMEOUT_SECONDS = 60

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_credentials.py (sha256 5ee6d1b9343e93c0); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_credentials.py (sha256 1221833523908549); edit that file, not this one.
 """Credential kinds, told apart by their prefixes, and a holder that never shows its token."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ._exceptions import InvalidArgumentError
 from ._spec import CREDENTIAL_KINDS, FALLBACK_KIND
 
 __all__ = ["KINDS", "LABELS", "Credential", "CredentialKind", "SecretHeaders", "credential_from"]
@@ -41,7 +42,7 @@ class Credential:
 
     def __init__(self, token: str, kind: CredentialKind) -> None:
         if any(c in token for c in "\r\n\x00"):
-            raise ValueError(
+            raise InvalidArgumentError(
                 "The credential contains a line break or NUL character; "
                 "pass the key exactly as shown in the dashboard."
             )
@@ -107,7 +108,7 @@ def credential_from(secret_key: str | None, access_token: str | None) -> Credent
     official SDK does.
     """
     if secret_key and access_token:
-        raise ValueError("Pass either secret_key or access_token, not both.")
+        raise InvalidArgumentError("Pass either secret_key or access_token, not both.")
     token = (
         secret_key
         or access_token

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_idempotency.py (sha256 37e55595b73bfee5); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_idempotency.py (sha256 f7124a4a8e7e07d8); edit that file, not this one.
 """Idempotency keys hashed as the official TypeScript SDK hashes them, so a Python caller
 and a TypeScript caller that use the same key deduplicate against each other."""
 
@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from typing import Any, Literal
+
+from ._exceptions import ArgumentTypeError, InvalidArgumentError
 
 __all__ = [
     "AsyncIdempotencyKeyHelpers",
@@ -29,18 +31,30 @@ def user_key_hash(key: Any) -> str:
     string is taken as already hashed."""
     if isinstance(key, str) and len(key) == _HASH_LENGTH:
         return key
-    return hash_idempotency_key(_parts(key))
+    return hash_idempotency_key(_trigger_parts(key))
 
 
-def _parts(key: Any) -> list[str]:
-    if not isinstance(key, str) and not (
-        isinstance(key, Sequence) and key and all(isinstance(part, str) for part in key)
-    ):
-        raise TypeError(f"idempotency_key must be a string or a non-empty list of strings, got {key!r:.80}")
-    parts = [key] if isinstance(key, str) else list(key)
-    if not all(parts):
-        raise ValueError("idempotency_key cannot be empty or contain empty parts")
-    return parts
+def _parts(key: Any, name: str = "") -> list[str]:
+    """The parts of a key, as the official SDK takes them: a string, or a list of strings
+    (empty ones included: ``["charge", ""]`` is hashed from ``charge-``, as TypeScript does).
+    Errors name the value ``name`` (a Python argument), or no one when an encoder's caller
+    puts the argument's name in front."""
+    if isinstance(key, str):
+        return [key]
+    if isinstance(key, Sequence) and all(isinstance(part, str) for part in key):
+        return list(key)
+    prefix = f"{name} " if name else ""
+    raise ArgumentTypeError(f"{prefix}must be a string or a list of strings, got {key!r:.80}")
+
+
+def _trigger_parts(key: Any) -> list[str]:
+    if key == "":
+        # The official SDK sends no key at all for an empty string; saying so beats guessing.
+        raise InvalidArgumentError(
+            "cannot be empty: the official SDK takes an empty string as no key at all; pass None "
+            "to trigger without one"
+        )
+    return _parts(key)
 
 
 def idempotency_fields(wire: str, key: Any) -> dict[str, Any]:
@@ -51,7 +65,7 @@ def idempotency_fields(wire: str, key: Any) -> dict[str, Any]:
     """
     if isinstance(key, str) and len(key) == _HASH_LENGTH:
         return {wire: key}
-    parts = _parts(key)
+    parts = _trigger_parts(key)
     return {
         wire: hash_idempotency_key(parts),
         "idempotencyKeyOptions": {"key": "-".join(parts), "scope": "run"},
@@ -89,20 +103,24 @@ class IdempotencyKeyHelpers:
                 ``attempt`` scopes.
             attempt_number: The attempt that made it, for the ``attempt`` scope.
         """
-        parts = _parts(key)
+        parts = _parts(key, "idempotency_keys.create() argument 'key'")
         if scope not in ("run", "attempt", "global"):
-            raise ValueError(f"scope must be 'run', 'attempt' or 'global', got {scope!r}")
+            raise InvalidArgumentError(f"scope must be 'run', 'attempt' or 'global', got {scope!r}")
         if scope == "global" and (run_id is not None or attempt_number is not None):
-            raise ValueError("a 'global' key adds no run or attempt: drop run_id and attempt_number")
+            raise InvalidArgumentError(
+                "a 'global' key adds no run or attempt: drop run_id and attempt_number"
+            )
         if scope == "run" and attempt_number is not None:
-            raise ValueError("attempt_number applies to scope='attempt' only")
+            raise InvalidArgumentError("attempt_number applies to scope='attempt' only")
         if scope == "attempt" and (run_id is None) != (attempt_number is None):
-            raise ValueError("scope='attempt' needs both run_id and attempt_number, or neither")
+            raise InvalidArgumentError("scope='attempt' needs both run_id and attempt_number, or neither")
         if run_id is not None:
             parts.append(run_id)
         if attempt_number is not None:
             if isinstance(attempt_number, bool) or not isinstance(attempt_number, int) or attempt_number < 1:
-                raise ValueError(f"attempt_number must be a whole number from 1, got {attempt_number!r}")
+                raise InvalidArgumentError(
+                    f"attempt_number must be a whole number from 1, got {attempt_number!r}"
+                )
             parts.append(str(attempt_number))
         return hash_idempotency_key(parts)
 

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_jwt.py (sha256 e3c7386e4ca1c2b5); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_jwt.py (sha256 f5dd6ea410948b93); edit that file, not this one.
 """Public access tokens as the official SDK signs them: HS256 JWTs keyed with the secret key.
 
 Written with the standard library (hmac, hashlib, base64, json) rather than a JWT library:
@@ -17,6 +17,8 @@ import re
 import time
 from collections.abc import Mapping
 from typing import Any
+
+from ._exceptions import ArgumentTypeError, InvalidArgumentError
 
 __all__ = ["AUDIENCE", "DEFAULT_EXPIRATION", "ISSUER", "Expiration", "expires_at", "sign"]
 
@@ -42,25 +44,27 @@ def expires_at(expiration: Expiration | None, now: float) -> int:
     if expiration is None:
         expiration = DEFAULT_EXPIRATION
     if isinstance(expiration, bool):
-        raise TypeError(_EXPIRATION_HELP.format(got=repr(expiration)))
+        raise ArgumentTypeError(_EXPIRATION_HELP.format(got=repr(expiration)))
     if isinstance(expiration, int):
         return expiration
     if isinstance(expiration, datetime.timedelta):
         return int(now + expiration.total_seconds())
     if isinstance(expiration, datetime.datetime):
         if expiration.tzinfo is None or expiration.utcoffset() is None:
-            raise ValueError("expiration as a datetime must be timezone-aware; a naive one is ambiguous")
+            raise InvalidArgumentError(
+                "expiration as a datetime must be timezone-aware; a naive one is ambiguous"
+            )
         return int(expiration.timestamp())
     if isinstance(expiration, str):
         match = _DURATION.match(expiration.strip())
         if match is None:
-            raise ValueError(_EXPIRATION_HELP.format(got=repr(expiration)))
+            raise InvalidArgumentError(_EXPIRATION_HELP.format(got=repr(expiration)))
         sign, amount, unit, suffix = match.groups()
         seconds = float(amount) * _UNIT_SECONDS[unit[0].lower()]
         if sign == "-" or (suffix or "").lower() == "ago":
             seconds = -seconds
         return int(now + round(seconds))
-    raise TypeError(_EXPIRATION_HELP.format(got=f"{type(expiration).__name__} {expiration!r:.40}"))
+    raise ArgumentTypeError(_EXPIRATION_HELP.format(got=f"{type(expiration).__name__} {expiration!r:.40}"))
 
 
 _EXPIRATION_HELP = (

@@ -1,19 +1,34 @@
-# Copied by codegen.py from templates/runtime/_logging.py (sha256 629c2ce7f53dd4c0); edit that file, not this one.
-"""The ``trigger_dev`` logger. ``TRIGGER_LOG=debug`` or ``info`` turns it on at import."""
+# Copied by codegen.py from templates/runtime/_logging.py (sha256 efab640c0cda7755); edit that file, not this one.
+"""The ``trigger_dev`` logger. ``TRIGGER_LOG=debug`` or ``info`` turns it on at import; any
+other value is ignored with a `RuntimeWarning` naming the valid ones."""
 
 from __future__ import annotations
 
 import logging
 import os
+import warnings
 
 __all__ = ["logger"]
 
 logger = logging.getLogger("trigger_dev")
 
 
+LEVELS = ("debug", "info")
+
+
 def _setup_from_environment() -> None:
-    level = os.environ.get("TRIGGER_LOG", "").strip().lower()
-    if level not in ("debug", "info"):
+    value = os.environ.get("TRIGGER_LOG", "")
+    level = value.strip().lower()
+    if level not in LEVELS:
+        if level:
+            # Once: this runs at import, which happens once per process.
+            warnings.warn(
+                f"TRIGGER_LOG={value!r} is not a level trigger_dev knows, so it is ignored; "
+                f"use one of {', '.join(LEVELS)} (or leave it unset and configure the "
+                "'trigger_dev' logger yourself)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         return
     if not logger.handlers:
         handler = logging.StreamHandler()

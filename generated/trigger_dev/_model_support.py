@@ -1,12 +1,13 @@
-# Copied by codegen.py from templates/runtime/_model_support.py (sha256 fa261663a59610f3); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_model_support.py (sha256 19c591fb55cbc443); edit that file, not this one.
 """What generated models use to read wire values (checking them) and write them back."""
 
 from __future__ import annotations
 
 import datetime
 import enum
+import json
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, TypeVar
 
 from ._exceptions import SchemaError
@@ -43,12 +44,19 @@ class Model:
     Reading a response only checks that it is an object with the required fields; each field
     is converted (and its type checked) the first time it is read, so a page of a hundred
     runs costs little more than decoding its JSON.
+
+    A model is also a pydantic (v2) type, when pydantic is installed: a field of a
+    ``BaseModel``, a `TypeAdapter`'s type or a FastAPI endpoint's result, validated from its
+    wire form and serialised to it. ``dict(model)`` is `to_dict()`, as ``dict()`` of a pydantic
+    model gives its fields; that is how FastAPI's ``jsonable_encoder`` reads it.
     """
 
     __slots__ = ("_cache", "_data")
     _REQUIRED: ClassVar[frozenset[str]] = frozenset()
     _KNOWN: ClassVar[frozenset[str]] = frozenset()
     _SENSITIVE: ClassVar[frozenset[str]] = frozenset()  # attributes masked in repr
+    # Wire name -> attribute name of every known field, for `to_dict(use_api_names=False)`.
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {}
     _data: dict[str, Any]
     _cache: dict[str, Any] | None
 
@@ -100,9 +108,102 @@ class Model:
         """Fields the server sent that this version of the SDK does not know."""
         return {k: _copy(v) for k, v in self._data.items() if k not in self._KNOWN}
 
-    def to_dict(self) -> dict[str, Any]:
-        """The wire form, unknown fields included (a copy)."""
-        return {k: _copy(v) for k, v in self._data.items()}
+    def to_dict(self, *, use_api_names: bool = True) -> dict[str, Any]:
+        """The wire form, unknown fields included (a copy).
+
+        With ``use_api_names=False`` the keys are the attribute names (``task_identifier``
+        rather than ``taskIdentifier``), in nested models too. Values stay as on the wire
+        (dates are strings, enums their strings); unknown fields, and the keys of free-form
+        objects such as ``metadata``, keep their names.
+        """
+        if use_api_names:
+            return {k: _copy(v) for k, v in self._data.items()}
+        return self._python_named()
+
+    def to_json(self, *, use_api_names: bool = True, indent: int | None = None) -> str:
+        """`to_dict()` as JSON text: compact unless ``indent`` is given, non-ASCII characters
+        kept as they are (encode the text as UTF-8 to send it)."""
+        data = self._data if use_api_names else self._python_named()
+        separators = (",", ":") if indent is None else (",", ": ")
+        return json.dumps(data, ensure_ascii=False, allow_nan=False, indent=indent, separators=separators)
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """The items of `to_dict()`, so that ``dict(model)`` is the wire form."""
+        return iter(self.to_dict().items())
+
+    def _python_named(self) -> dict[str, Any]:
+        names = self._PYTHON_NAMES
+        result: dict[str, Any] = {}
+        for key, value in self._data.items():
+            name = names.get(key)
+            if name is None:
+                result.setdefault(key, _copy(value))  # a known field's name wins over an unknown one
+            elif isinstance(value, (dict, list)):
+                # The attribute says which parts are models (unions and maps included); a value
+                # of the wrong type is copied as it is, as `to_dict()` would.
+                try:
+                    read = getattr(self, name)
+                except SchemaError:
+                    read = None
+                result[name] = _python_named(read, value)
+            else:
+                result[name] = value
+        return result
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """The model as a pydantic (v2) type: an instance is taken as it is and a mapping is
+        read with `from_dict`; it serialises to its wire form. Only pydantic calls this, so
+        pydantic stays an optional dependency."""
+        from pydantic_core import PydanticCustomError, core_schema
+
+        def validate(value: Any) -> Model:
+            if isinstance(value, cls):
+                return value
+            if isinstance(value, Mapping):
+                try:
+                    return cls.from_dict(value)
+                except SchemaError as exc:
+                    raise PydanticCustomError(
+                        "trigger_dev_model",
+                        "not the wire form of {model}: {error}",
+                        {"model": cls.__name__, "error": str(exc)},
+                    ) from None
+            raise PydanticCustomError(
+                "trigger_dev_model_type",
+                "expected {model} or its wire form (a dict), got {type}",
+                {"model": cls.__name__, "type": type(value).__name__},
+            )
+
+        validate.__name__ = validate.__qualname__ = cls.__name__  # pydantic's name for the schema
+        return core_schema.no_info_plain_validator_function(
+            validate,
+            ref=f"{cls.__module__}.{cls.__qualname__}:{id(cls)}",
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                _serialize,
+                info_arg=True,
+                return_schema=core_schema.dict_schema(core_schema.str_schema(), core_schema.any_schema()),
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+        """The JSON schema of the wire form, for pydantic and FastAPI's OpenAPI document: the
+        known fields by their wire names, those the server always sends as required, and any
+        other field allowed. The fields' types are not stated."""
+        properties: dict[str, Any] = {}
+        for wire, name in cls._PYTHON_NAMES.items():
+            doc = " ".join((getattr(getattr(cls, name, None), "__doc__", None) or "").split())
+            properties[wire] = {"description": doc} if doc and doc != f"`{wire}` on the wire." else {}
+        result: dict[str, Any] = {"title": cls.__name__, "type": "object", "properties": properties}
+        required = [wire for wire in cls._PYTHON_NAMES if wire in cls._REQUIRED]
+        if required:
+            result["required"] = required
+        result["additionalProperties"] = True
+        description = (cls.__doc__ or "").strip().split("\n\n")[0]
+        if description and description != cls.__name__:
+            result["description"] = " ".join(description.split())
+        return result
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
@@ -122,6 +223,24 @@ class Model:
                 if value is not None:
                     fields.append(f"{name}='***'" if name in self._SENSITIVE else f"{name}={value!r}")
         return f"{type(self).__name__}({', '.join(fields)})"
+
+
+def _python_named(read: Any, wire: Any) -> Any:
+    """``wire`` with the models in it (as ``read``, the attribute, has them) python-named."""
+    if isinstance(read, Model) and read._data is wire:
+        return read._python_named()
+    if isinstance(read, list) and isinstance(wire, list) and len(read) == len(wire):
+        return [_python_named(r, w) for r, w in zip(read, wire, strict=True)]
+    if isinstance(read, dict) and isinstance(wire, dict) and read is not wire:
+        return {k: _python_named(read.get(k), v) for k, v in wire.items()}
+    return _copy(wire)
+
+
+def _serialize(model: Any, info: Any) -> Any:
+    if not isinstance(model, Model):
+        return model
+    # JSON mode writes the dict out at once; a dict handed to the caller is theirs to change.
+    return model._data if info.mode_is_json() else model.to_dict()
 
 
 def _copy(value: Any) -> Any:

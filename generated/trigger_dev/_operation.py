@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_operation.py (sha256 19229ce09bb89896); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_operation.py (sha256 96a78d90786dc97a); edit that file, not this one.
 """What an SDK method is on the wire: its routes, their parameters, and how a call's
 arguments become a request. The tables themselves are generated into ``_operations.py``."""
 
@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from ._credentials import LABELS as _LABELS
 from ._credentials import Credential
-from ._exceptions import AuthMethodError
+from ._exceptions import ArgumentTypeError, AuthMethodError, InvalidArgumentError
+from ._request_options import merge_body
 from ._validation import Check, Schema, compile_schema
 
 __all__ = [
@@ -188,8 +189,15 @@ def select_route(operation: Operation[Any], credential: Credential | None, args:
     )
 
 
-def prepare_request(operation: Operation[Any], route: Route, args: Mapping[str, Any]) -> PreparedRequest:
-    """Check the arguments against the route and encode them as path, query and body."""
+def prepare_request(
+    operation: Operation[Any],
+    route: Route,
+    args: Mapping[str, Any],
+    extra_query: tuple[tuple[str, str | None], ...] = (),
+    extra_body: Mapping[str, Any] | None = None,
+) -> PreparedRequest:
+    """Check the arguments against the route and encode them as path, query and body, with
+    the caller's ``extra_query`` and ``extra_body`` merged over what the call sends."""
     path_values: dict[str, str] = {}
     query: dict[str, Any] = {}
     body: dict[str, Any] = {}
@@ -197,14 +205,20 @@ def prepare_request(operation: Operation[Any], route: Route, args: Mapping[str, 
         value = args.get(param.python)
         if value is None:
             if param.required:
-                raise TypeError(f"{operation.name}() is missing the required argument {param.python!r}")
+                raise ArgumentTypeError(
+                    f"{operation.name}() is missing the required argument {param.python!r}"
+                )
             continue
         if param.check is not None:
             param.check(value, lambda param=param: f"{operation.name}() argument {param.python!r}")  # type: ignore[misc]
         try:
             fields = param.encode(param.wire, value)
         except (TypeError, ValueError) as exc:
-            raise type(exc)(f"{operation.name}() argument {param.python!r}: {exc}") from None
+            kind = ArgumentTypeError if isinstance(exc, TypeError) else InvalidArgumentError
+            message = str(exc)
+            # The encoder's message names no value, or starts with a path inside this one.
+            name = param.python if message.startswith("[") else f"{param.python!r} "
+            raise kind(f"{operation.name}() argument {name}{message}") from None
         if param.location == "path":
             path_values.update({k: _path_value(operation, param, v) for k, v in fields.items()})
         elif param.location == "query":
@@ -213,13 +227,26 @@ def prepare_request(operation: Operation[Any], route: Route, args: Mapping[str, 
             body.update(fields)
     if route.exactly_one:
         _check_exactly_one(operation, route, args)
+    for name, text in extra_query:
+        if text is None:
+            query.pop(name, None)
+        else:
+            query[name] = text
+    if extra_body:
+        if route.body == "ndjson" or (route.body is None and route.method == "GET"):
+            raise InvalidArgumentError(
+                f"{operation.name}() sends no JSON body ({route.method} {route.path}), so "
+                "request_options['extra_body'] has nowhere to go; use 'extra_query' for query parameters"
+            )
+        body = merge_body(body, extra_body)
+    route_body = "json" if extra_body else route.body
     path = route.path.format_map(path_values)
     if query:
         path = f"{path}?{_query_string(query)}"
     if route.body == "ndjson":
         lines = list(body.get("items", ()))
         return PreparedRequest(route.method, path, lines, "application/x-ndjson", route, operation.name, args)
-    if route.body == "json":
+    if route_body == "json":
         return PreparedRequest(route.method, path, body, "application/json", route, operation.name, args)
     return PreparedRequest(route.method, path, None, None, route, operation.name, args)
 
@@ -233,7 +260,7 @@ def _check_exactly_one(operation: Operation[Any], route: Route, args: Mapping[st
             if not given
             else f"{'both' if len(given) == 2 else 'all of'} {' and '.join(map(repr, given))}"
         )
-        raise TypeError(f"{operation.name}() takes exactly one of {names}; got {got}")
+        raise ArgumentTypeError(f"{operation.name}() takes exactly one of {names}; got {got}")
 
 
 def check_size(prepared: PreparedRequest) -> None:
@@ -243,11 +270,11 @@ def check_size(prepared: PreparedRequest) -> None:
     if body is None or (route.max_body is None and route.max_line is None):
         return
     if route.max_body is not None and len(body) > route.max_body:
-        raise ValueError(_too_large(prepared, "the request body", len(body), route.max_body))
+        raise InvalidArgumentError(_too_large(prepared, "the request body", len(body), route.max_body))
     if route.max_line is not None and len(body) > route.max_line:
         longest = max(len(line) for line in body.split(b"\n"))
         if longest > route.max_line:
-            raise ValueError(_too_large(prepared, "an item", longest, route.max_line))
+            raise InvalidArgumentError(_too_large(prepared, "an item", longest, route.max_line))
 
 
 def _too_large(prepared: PreparedRequest, what: str, size: int, limit: int) -> str:
@@ -309,21 +336,21 @@ def _path_value(operation: Operation[Any], param: Param, value: Any) -> str:
 def _path_segment(operation: Operation[Any], param: Param, value: Any, whole: str | None = None) -> str:
     text = str(value)
     if not text.strip():
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{operation.name}() argument {param.python!r} cannot be empty"
             + (f" or only whitespace, got {text!r}" if text else "")
         )
     if text in (".", ".."):
         # URL libraries and servers resolve these before routing: "runs/.." would become
         # another route, with the caller's credential.
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{operation.name}() argument {param.python!r} cannot be {(whole or text)!r}: "
             f"a {text!r} path segment would be resolved away and send the call to another route"
         )
     if _PLAIN_SEGMENT.fullmatch(text):
         return text  # ids such as run_1234 need no escaping
     if _CONTROL_CHARACTER.search(text):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{operation.name}() argument {param.python!r} contains a control character "
             f"(such as a line break): {text!r:.80}; ids never do"
         )
@@ -341,7 +368,7 @@ def json_bytes(operation: str, body: Any) -> bytes:
     try:
         return json.dumps(body, separators=(",", ":"), allow_nan=False, ensure_ascii=False).encode()
     except (TypeError, ValueError) as exc:
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{operation}() was given a value that cannot be sent as JSON ({exc}); "
             "pass dicts, lists, strings, numbers, booleans or None."
         ) from None

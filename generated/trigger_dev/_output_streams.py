@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_output_streams.py (sha256 4c5bc5ebf03d4275); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_output_streams.py (sha256 762a2c44449a4637); edit that file, not this one.
 """`runs.stream`: a task's realtime output stream, read as server-sent events.
 
 The server speaks one of two formats, named by the ``X-Stream-Version`` answer header:
@@ -26,7 +26,7 @@ from ._constants import (
     STREAM_RETRY_INITIAL,
     STREAM_RETRY_MAX,
 )
-from ._exceptions import ApiError
+from ._exceptions import ApiError, InvalidArgumentError
 from ._logging import logger
 from ._request_options import RequestOptions
 from ._sse import Event, EventParser
@@ -140,13 +140,15 @@ class _Stream:
         return self._decoder.version
 
     def _options(self) -> RequestOptions:
-        headers = dict((self._request_options or {}).get("additional_headers") or {})
+        given = self._request_options or {}
+        headers = dict(given.get("extra_headers") or given.get("additional_headers") or {})
         if self._decoder.last_event_id is not None:
             headers["Last-Event-ID"] = self._decoder.last_event_id
         if self._timeout_seconds is not None:
             headers["Timeout-Seconds"] = str(self._timeout_seconds)
-        options: dict[str, Any] = dict(self._request_options or {})
-        options["additional_headers"] = headers
+        options: dict[str, Any] = dict(given)
+        options.pop("additional_headers", None)
+        options["extra_headers"] = headers
         options["retry"] = {**dict(options.get("retry") or {}), "max_attempts": 1}
         return options  # type: ignore[return-value]
 
@@ -305,18 +307,22 @@ class AsyncOutputStream(_Stream):
 
 def _check(key: str, timeout_seconds: int | None, reconnect_timeout: float | None) -> None:
     if not isinstance(key, str) or not key:
-        raise ValueError(f"runs.stream() key must be a non-empty string such as 'default', got {key!r}")
+        raise InvalidArgumentError(
+            f"runs.stream() key must be a non-empty string such as 'default', got {key!r}"
+        )
     if timeout_seconds is not None and (
         isinstance(timeout_seconds, bool)
         or not isinstance(timeout_seconds, int)
         or not 1 <= timeout_seconds <= _MAX_TIMEOUT_SECONDS
     ):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"runs.stream() timeout_seconds must be a whole number from 1 to {_MAX_TIMEOUT_SECONDS} "
             f"(the server refuses more), got {timeout_seconds!r}"
         )
     if reconnect_timeout is not None and not reconnect_timeout > 0:
-        raise ValueError("runs.stream() reconnect_timeout must be a positive number of seconds or None")
+        raise InvalidArgumentError(
+            "runs.stream() reconnect_timeout must be a positive number of seconds or None"
+        )
 
 
 class OutputStreams:

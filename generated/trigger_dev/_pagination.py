@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_pagination.py (sha256 7aec3367f5ed565e); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_pagination.py (sha256 3fb27cc9245f8498); edit that file, not this one.
 """Pages of list results, and iteration over every item of every page.
 
 Iterating keeps one page in memory at a time; each further page is requested only when the
@@ -206,9 +206,13 @@ class AsyncOffsetPage(_Offset, AsyncPage[T]):
     """A page of a page-numbered list (``schedules.list``), on the async client."""
 
 
-class AsyncPaginator(Generic[AsyncPageT]):
+class AsyncPaginator(Generic[AsyncPageT, T]):
     """What an async list call returns: ``await`` it for the first page, or ``async for``
-    over it for every item of every page."""
+    over it for every item of every page.
+
+    Generic over the page (``AsyncCursorPage[ListRunItem]``) and its item (``ListRunItem``):
+    a type variable cannot name "the item type of this page", so the item is spelled out.
+    """
 
     def __init__(self, first_page: Callable[[], Awaitable[AsyncPageT]]) -> None:
         self._first_page = first_page
@@ -216,7 +220,7 @@ class AsyncPaginator(Generic[AsyncPageT]):
     def __await__(self) -> Generator[Any, None, AsyncPageT]:
         return self._first_page().__await__()
 
-    async def __aiter__(self) -> AsyncIterator[Any]:
+    async def __aiter__(self) -> AsyncIterator[T]:
         page = await self._first_page()
         async for item in page:
             yield item

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_shapes.py (sha256 d2cf9861a26aaaa9); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_shapes.py (sha256 6f72d7127376fd10); edit that file, not this one.
 """The realtime shape protocol, without I/O: where a stream of rows stands, how an answer
 moves it on, and the rows it has delivered so far.
 
@@ -53,8 +53,9 @@ class ShapeState:
         for name in ("electric-offset", "electric-handle"):
             if not headers.get(name):
                 raise ProtocolError(
-                    f"the answer has no {name} header; a proxy between this client and the server "
-                    "may be removing response headers"
+                    f"the answer has no {name} header: the server does not serve realtime shapes "
+                    "(a mock server such as Prism cannot), or a proxy between this client and the "
+                    "server may be removing response headers"
                 )
         schema = headers.get("electric-schema")
         if schema:

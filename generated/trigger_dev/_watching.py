@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_watching.py (sha256 50c7b1ef791aab27); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_watching.py (sha256 b7ed9fd6e91e4922); edit that file, not this one.
 """Waiting for runs: `runs.poll` (retrieve until the run has finished). The realtime
 subscriptions and output streams are in `_realtime` and `_output_streams`; this module
 mixes them into the `runs` namespace."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from ._exceptions import PollTimeoutError
+from ._exceptions import InvalidArgumentError, PollTimeoutError
 from ._output_streams import AsyncOutputStreams, OutputStreams
 from ._realtime import AsyncRealtimeSubscriptions, RealtimeSubscriptions
 
@@ -36,9 +36,13 @@ def is_finished(run: Run) -> bool:
 
 def _check(interval: float, timeout: float | None) -> None:
     if not interval > 0:
-        raise ValueError(f"runs.poll() interval must be a positive number of seconds, got {interval!r}")
+        raise InvalidArgumentError(
+            f"runs.poll() interval must be a positive number of seconds, got {interval!r}"
+        )
     if timeout is not None and not timeout > 0:
-        raise ValueError(f"runs.poll() timeout must be a positive number of seconds or None, got {timeout!r}")
+        raise InvalidArgumentError(
+            f"runs.poll() timeout must be a positive number of seconds or None, got {timeout!r}"
+        )
 
 
 def _timed_out(run: Run, waited: float) -> PollTimeoutError:

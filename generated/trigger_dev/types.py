@@ -14,10 +14,15 @@ from typing import Any, TypedDict
 from ._tokens import PublicTokenScopes, ResourceScopes, TaskScopes
 from .models import (
     DebounceMode,
+    DebounceModeLiteral,
     MachinePreset,
+    MachinePresetLiteral,
     MetadataOperationType,
+    MetadataOperationTypeLiteral,
     QueueType,
+    QueueTypeLiteral,
     RunStatus,
+    RunStatusLiteral,
 )
 
 __all__ = [
@@ -42,7 +47,7 @@ class TriggerTaskOptionsDebounce(TypedDict, total=False):
     key: str
     delay: str
     """Duration to wait, such as `30s` or `5m`."""
-    mode: DebounceMode | str
+    mode: DebounceMode | DebounceModeLiteral
     """Whether a debounced run keeps the first (`leading`) or the last (`trailing`) call."""
     max_delay: str
     """Longest total postponement, as a duration."""
@@ -77,7 +82,7 @@ class TriggerTaskOptions(TypedDict, total=False):
     """Overrides the task's maximum number of attempts."""
     max_duration: float
     """Maximum run time in seconds."""
-    machine: MachinePreset | str
+    machine: MachinePreset | MachinePresetLiteral
     """Size of the machine a run executes on."""
     priority: float
     """Head start in seconds when the run is dequeued."""
@@ -103,7 +108,7 @@ class MetadataOperation(TypedDict, total=False):
     or `update` (merge `value`, a dict, into the metadata). A key may be a JSON path such as
     `$.progress.done`."""
 
-    type: MetadataOperationType | str
+    type: MetadataOperationType | MetadataOperationTypeLiteral
     key: str
     value: Any
     """The value the operation uses."""
@@ -112,16 +117,16 @@ class MetadataOperation(TypedDict, total=False):
 class QueueRef(TypedDict, total=False):
     """A queue in a filter, by kind and name (a task's id for a task queue)."""
 
-    type: QueueType | str
+    type: QueueType | QueueTypeLiteral
     """`task` for a task's own queue, `custom` for a queue defined in code and shared."""
     name: str
 
 
 class BulkActionFilter(TypedDict, total=False):
     """Which runs a bulk action covers: those matching every key given (a list matches any of its
-    values). Without `period`, `from` or `to` the last 7 days are covered."""
+    values). Without `period`, `from_` or `to` the last 7 days are covered."""
 
-    status: Sequence[RunStatus | str]
+    status: Sequence[RunStatus | RunStatusLiteral]
     task_identifier: Sequence[str]
     version: Sequence[str]
     """Versions of the deployments the runs ran on."""
@@ -140,7 +145,7 @@ class BulkActionFilter(TypedDict, total=False):
     batch: str
     """Runs of this batch."""
     queue: Sequence[QueueRef]
-    machine: Sequence[MachinePreset | str]
+    machine: Sequence[MachinePreset | MachinePresetLiteral]
     region: Sequence[str]
 
 

@@ -212,6 +212,7 @@ class AsyncAPIClient(BaseAPIClient):
         return parse
 
     async def close(self) -> None:
+        self.closed = True
         await self._transport.close()
 
 

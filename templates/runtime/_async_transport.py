@@ -17,8 +17,6 @@ import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from yarl import URL
-
 from ._credentials import SecretHeaders
 from ._environment import ProxySettings, ca_bundle_for, proxy_credentials, proxy_settings
 from ._exceptions import ApiConnectionError, ApiError, ApiSchemaValidationError, ApiTimeoutError
@@ -27,7 +25,8 @@ from ._wire import Outgoing, Received
 
 try:
     import aiohttp
-except ImportError as missing:  # pragma: no cover - depends on the installation
+    from yarl import URL  # installed with aiohttp
+except ImportError as missing:
     raise ImportError(
         "AsyncTriggerClient needs aiohttp, an optional dependency: pip install 'trigger-dev[async]'"
     ) from missing
@@ -76,8 +75,8 @@ class AsyncTransport:
 
     async def open(self, outgoing: Outgoing) -> AsyncOpenResponse:
         """Send the request and return as soon as the headers arrive, the body unread."""
-        connect = outgoing.options.connect_timeout_in_ms / 1000
-        read = outgoing.options.timeout_in_ms / 1000
+        connect = outgoing.options.connect_timeout
+        read = outgoing.options.timeout
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
         session = self._session_for_this_loop()
         proxy, proxy_headers = self._proxy_for(outgoing.url)

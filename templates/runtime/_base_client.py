@@ -20,6 +20,8 @@ from ._credentials import Credential, SecretHeaders
 from ._exceptions import (
     ApiConnectionError,
     ApiError,
+    ClientClosedError,
+    InvalidArgumentError,
     NotFoundError,
     RateLimitError,
     SchemaError,
@@ -29,7 +31,6 @@ from ._logging import logger
 from ._operation import (
     Operation,
     PreparedRequest,
-    Route,
     check_size,
     empty_result,
     prepare_request,
@@ -94,7 +95,7 @@ class Upload(NamedTuple):
 class BaseAPIClient:
     def __init__(self, *, credential: Credential | None, base_url: str, options: ResolvedOptions) -> None:
         if not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"base_url must start with http:// or https://, got {base_url!r}")
+            raise InvalidArgumentError(f"base_url must start with http:// or https://, got {base_url!r}")
         self.credential = credential
         self.base_url = base_url.rstrip("/")
         # The environment's public-token claims, fetched once when a token is first minted.
@@ -103,6 +104,9 @@ class BaseAPIClient:
         # call holds back every call of the client, rather than each finding out by itself.
         self.rate_limited_until = 0.0
         self.options = options
+        # Set by close(): a closed client refuses calls instead of quietly opening new
+        # connections (urllib3 and aiohttp would both reconnect).
+        self.closed = False
         self._fixed_headers = {
             "Accept-Encoding": "gzip",
             "User-Agent": USER_AGENT,
@@ -113,9 +117,16 @@ class BaseAPIClient:
         self, operation: Operation[Any], args: Mapping[str, Any], request_options: RequestOptions | None
     ) -> Call:
         """Check the call and build its request; raises before anything is sent."""
+        if self.closed:
+            raise ClientClosedError(
+                f"{operation.name}: this client was closed (by close() or at the end of its "
+                "'with' block), so nothing was sent; make a new client, or call "
+                "trigger_dev.configure() again for the module-level calls"
+            )
         route = select_route(operation, self.credential, args)
-        prepared = prepare_request(operation, route, args)
-        return Call(operation, args, request_options, prepared, self.options.merged(request_options))
+        options = self.options.merged(request_options)
+        prepared = prepare_request(operation, route, args, options.extra_query, options.extra_body)
+        return Call(operation, args, request_options, prepared, options)
 
     def check(
         self, operation: Operation[Any], args: Mapping[str, Any], request_options: RequestOptions | None
@@ -129,7 +140,7 @@ class BaseAPIClient:
         route = prepared.route
         headers = SecretHeaders(self._fixed_headers)
         headers.update(route.headers)
-        headers.update(call.options.additional_headers)
+        headers.update(call.options.extra_headers)
         if route.credentials and self.credential is not None:
             headers["Authorization"] = self.credential.authorization
         if prepared.content_type is not None:
@@ -258,10 +269,28 @@ class BaseAPIClient:
         """Seconds to wait before retrying after no response arrived; re-raises when done."""
         policy = outgoing.options.retry
         if not policy.can_retry(attempt):
-            raise error
+            raise self._gave_up(outgoing, attempt, error)
         wait = policy.backoff(attempt)
         _log_retry(outgoing, attempt, type(error).__name__, wait)
         return wait
+
+    def _gave_up(self, outgoing: Outgoing, attempts: int, error: ApiConnectionError) -> ApiConnectionError:
+        """The error of the last attempt, with the call, where it went, and what to check."""
+        tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+        if outgoing.route is None:  # a presigned object-store URL, never the API's address
+            where = f"the object store at {_origin_of(outgoing.url)}"
+            hint = "the server hands out these addresses: check its object store settings"
+        else:
+            where = self.base_url
+            hint = (
+                "check base_url (or the TRIGGER_API_URL environment variable), that the server "
+                "is running, and any proxy settings"
+            )
+        error.message = f"{error.message.rstrip('.')} ({where}, {tries}); {hint}"
+        error.args = (error.message,)
+        error.operation = outgoing.name
+        error.attempts = attempts
+        return error
 
     def _wait_after_response(
         self, outgoing: Outgoing, attempt: int, received: Received, started: float
@@ -273,14 +302,14 @@ class BaseAPIClient:
             return None
         route = outgoing.route
         if route is not None and status in route.final_statuses:
-            raise _error(received, route)
+            raise _error(received, outgoing)
         wait = outgoing.options.retry.wait_after_status(status, received.headers, attempt)
         if status == 429 and route is not None:
             asked = requested_wait(received.headers)
             if asked is not None and asked <= MAX_SERVER_REQUESTED_WAIT:
                 self.rate_limited_until = max(self.rate_limited_until, time.monotonic() + asked)
         if wait is None or wait > MAX_SERVER_REQUESTED_WAIT:
-            raise _error(received, route)
+            raise _error(received, outgoing)
         _log_retry(outgoing, attempt, f"status {status}", wait)
         return wait
 
@@ -303,7 +332,7 @@ class BaseAPIClient:
         attempt: the caller decides about reconnecting)."""
         BaseAPIClient._log_answer(outgoing, received.status, started, "reading as it arrives")
         if not 200 <= received.status < 300:
-            raise _error(received, outgoing.route)
+            raise _error(received, outgoing)
 
     @staticmethod
     def _raw_response(
@@ -473,6 +502,7 @@ class SyncAPIClient(BaseAPIClient):
         return parse
 
     def close(self) -> None:
+        self.closed = True
         self._transport.close()
 
 
@@ -496,10 +526,12 @@ def stored_packet(name: str, data_field: str, run_id: str, url: str, received: R
         raise download_error(name, data_field, run_id, url, reason, received.status) from None
 
 
-def _error(received: Received, route: Route | None = None) -> ApiError:
+def _error(received: Received, outgoing: Outgoing) -> ApiError:
+    route = outgoing.route
     error = error_from_response(
         received.status, received.headers, received.content.decode("utf-8", "replace")
     )
+    error.operation = outgoing.name
     if isinstance(error, RateLimitError):
         error.retry_after_seconds = requested_wait(received.headers)
     if isinstance(error, NotFoundError) and route is not None and route.since is not None:
@@ -509,7 +541,8 @@ def _error(received: Received, route: Route | None = None) -> ApiError:
             f"{error.message} ({route.method} {route.path} is served from Trigger.dev "
             f"{route.since}; an older server answers 404 for the route itself)"
         )
-        return NotFoundError(message, status=error.status, headers=error.headers, body=error.body)
+        error = NotFoundError(message, status=error.status, headers=error.headers, body=error.body)
+        error.operation = outgoing.name
     return error
 
 
@@ -523,6 +556,11 @@ def _log_retry(outgoing: Outgoing, attempt: int, reason: str, wait: float) -> No
         reason,
         wait,
     )
+
+
+def _origin_of(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0]}"
 
 
 def _path_of(url: str) -> str:

@@ -34,7 +34,7 @@ from ._batch import (
     _not_sealed,
     _operations_named,
 )
-from ._exceptions import ApiError, RateLimitError, TriggerError
+from ._exceptions import ApiError, ArgumentTypeError, InvalidArgumentError, RateLimitError, TriggerError
 from ._idempotency import hash_idempotency_key, user_key_hash
 from ._operation import Operation, select_route
 from ._spec import BATCH_MAX_ITEMS
@@ -264,7 +264,7 @@ def _settings(
             ttl, lambda: f"{NAME}() idempotency_key_ttl"
         )
     if not resolve_timeout > 0:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{NAME}() resolve_timeout must be a positive number of seconds, got {resolve_timeout!r}"
         )
     return _Settings(parts, ttl, resolve_runs, float(resolve_timeout), request_options)
@@ -276,7 +276,7 @@ def _check_size(batch_size: int) -> int:
         or not isinstance(batch_size, int)
         or not 1 <= batch_size <= BATCH_MAX_ITEMS
     ):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{NAME}() batch_size must be a whole number from 1 to {BATCH_MAX_ITEMS}, got {batch_size!r}"
         )
     return batch_size
@@ -284,13 +284,17 @@ def _check_size(batch_size: int) -> int:
 
 def _check_in_flight(max_in_flight: int) -> int:
     if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int) or not 1 <= max_in_flight <= 64:
-        raise ValueError(f"{NAME}() max_in_flight must be a whole number from 1 to 64, got {max_in_flight!r}")
+        raise InvalidArgumentError(
+            f"{NAME}() max_in_flight must be a whole number from 1 to 64, got {max_in_flight!r}"
+        )
     return max_in_flight
 
 
 def _chunks(items: Iterable[Any], size: int, settings: _Settings) -> Iterator[_Chunk]:
     if isinstance(items, (str, bytes, Mapping)) or not isinstance(items, Iterable):
-        raise TypeError(f"{NAME}() items must be an iterable of {{'task': ..., 'payload': ...}} dicts")
+        raise ArgumentTypeError(
+            f"{NAME}() items must be an iterable of {{'task': ..., 'payload': ...}} dicts"
+        )
 
     def generate() -> Iterator[_Chunk]:
         batch: list[tuple[int, Any]] = []

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ._exceptions import InvalidArgumentError
 from ._spec import CREDENTIAL_KINDS, FALLBACK_KIND
 
 __all__ = ["KINDS", "LABELS", "Credential", "CredentialKind", "SecretHeaders", "credential_from"]
@@ -41,7 +42,7 @@ class Credential:
 
     def __init__(self, token: str, kind: CredentialKind) -> None:
         if any(c in token for c in "\r\n\x00"):
-            raise ValueError(
+            raise InvalidArgumentError(
                 "The credential contains a line break or NUL character; "
                 "pass the key exactly as shown in the dashboard."
             )
@@ -107,7 +108,7 @@ def credential_from(secret_key: str | None, access_token: str | None) -> Credent
     official SDK does.
     """
     if secret_key and access_token:
-        raise ValueError("Pass either secret_key or access_token, not both.")
+        raise InvalidArgumentError("Pass either secret_key or access_token, not both.")
     token = (
         secret_key
         or access_token

@@ -2,7 +2,10 @@
 """Encoders that turn Python argument values into the values the server reads.
 
 Each encoder is ``(wire_name, value) -> {wire_name: wire_value, ...}``; the API description
-names the non-obvious ones with ``x-sdk-encode``.
+names the non-obvious ones with ``x-sdk-encode``. An encoder's `TypeError` or `ValueError`
+says what is wrong without naming the value ("must be a timezone-aware datetime"), or starts
+with the Python path inside it (``['debounce']['key'] must be a string``): the caller knows
+the Python argument's name and puts it in front (`subject`). Wire names never appear in them.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._exceptions import ArgumentTypeError, InvalidArgumentError
 from ._idempotency import idempotency_fields, user_key_hash
 from ._operation import Encoder, plain
 from ._validation import Check, Schema, compile_schema
@@ -28,8 +32,16 @@ __all__ = [
     "nested",
     "queue",
     "queue_path",
+    "subject",
     "text",
 ]
+
+
+def subject(name: str, message: str) -> str:
+    """An encoder's error ``message`` about the value called ``name`` (a Python path)."""
+    if not name:
+        return message
+    return f"{name}{message}" if message.startswith("[") else f"{name} {message}"
 
 
 def text(wire: str, value: Any) -> Mapping[str, Any]:
@@ -49,7 +61,7 @@ def csv(wire: str, value: Any) -> Mapping[str, Any]:
 def epoch_ms(wire: str, value: Any) -> Mapping[str, Any]:
     """A timezone-aware datetime, or epoch milliseconds, as an epoch-milliseconds string."""
     if isinstance(value, datetime.datetime):
-        return {wire: str(round(_aware(value, wire).timestamp() * 1000))}
+        return {wire: str(round(_aware(value).timestamp() * 1000))}
     return {wire: str(int(value))}
 
 
@@ -57,7 +69,7 @@ def instant(wire: str, value: Any) -> Mapping[str, Any]:
     """A timezone-aware datetime, or epoch milliseconds, as an ISO 8601 UTC string: the form
     every route that takes a point in time in a JSON body reads."""
     if isinstance(value, datetime.datetime):
-        moment = _aware(value, wire)
+        moment = _aware(value)
     else:
         moment = datetime.datetime.fromtimestamp(int(value) / 1000, tz=datetime.timezone.utc)
     return {
@@ -70,12 +82,12 @@ def instant(wire: str, value: Any) -> Mapping[str, Any]:
 def delay(wire: str, value: Any) -> Mapping[str, Any]:
     """A duration string (``"1h30m"``), a `timedelta`, or a timezone-aware datetime."""
     if isinstance(value, datetime.datetime):
-        return {wire: _aware(value, wire).astimezone(datetime.timezone.utc).isoformat()}
+        return {wire: _aware(value).astimezone(datetime.timezone.utc).isoformat()}
     if isinstance(value, datetime.timedelta):
         seconds = value.total_seconds()
         if seconds < 1 or seconds != int(seconds):
-            raise ValueError(
-                f"{wire} as a timedelta must be a whole number of seconds, at least 1; got {value}"
+            raise InvalidArgumentError(
+                f"must be a whole number of seconds, at least 1, as a timedelta; got {value}"
             )
         return {wire: f"{int(seconds)}s"}
     return {wire: value}
@@ -123,19 +135,34 @@ class Field:
 
 
 def to_wire(value: Any, fields: Mapping[str, Field], where: str) -> dict[str, Any]:
-    """An options dict with snake_case keys, checked and turned into the wire object."""
+    """An options dict with snake_case keys, checked and turned into the wire object.
+
+    ``where`` is the dict's Python path for the error messages (``"tasks.batch_trigger()
+    items[0]['options']"``); empty inside another dict's encoder, whose caller adds it.
+    """
     if not isinstance(value, Mapping):
-        raise TypeError(f"{where} must be a dict, got {type(value).__name__}")
+        raise ArgumentTypeError(subject(where, f"must be a dict, got {type(value).__name__}"))
     wire: dict[str, Any] = {}
     for key, item in value.items():
         known = fields.get(key)
         if known is None:
-            raise TypeError(f"{where} has no key {key!r}; valid keys are: {', '.join(sorted(fields))}")
+            raise ArgumentTypeError(
+                subject(
+                    where,
+                    f"has no key {key!r}; valid keys are: {', '.join(sorted(fields))}. A field "
+                    "this version of the SDK does not know yet can be sent with "
+                    "request_options={'extra_body': {...}}, under its wire name",
+                )
+            )
         if item is None:
             continue
         if known.check is not None:
             known.check(item, lambda key=key: f"{where}[{key!r}]")  # type: ignore[misc]
-        wire.update(known.encode(known.wire, item))
+        try:
+            wire.update(known.encode(known.wire, item))
+        except (TypeError, ValueError) as exc:
+            kind = ArgumentTypeError if isinstance(exc, TypeError) else InvalidArgumentError
+            raise kind(subject(f"{where}[{key!r}]", str(exc))) from None
     return wire
 
 
@@ -143,22 +170,22 @@ def nested(fields: Mapping[str, Field]) -> Encoder:
     """The encoder of an options dict inside another (trigger options' ``debounce``)."""
 
     def encode(wire: str, value: Any) -> Mapping[str, Any]:
-        return {wire: to_wire(value, fields, wire)}
+        return {wire: to_wire(value, fields, "")}
 
     return encode
 
 
 def list_of(fields: Mapping[str, Field]) -> Encoder:
     def encode(wire: str, value: Any) -> Mapping[str, Any]:
-        return {wire: [to_wire(item, fields, f"{wire}[{i}]") for i, item in enumerate(value)]}
+        return {wire: [to_wire(item, fields, f"[{i}]") for i, item in enumerate(value)]}
 
     return encode
 
 
-def _aware(value: datetime.datetime, wire: str) -> datetime.datetime:
+def _aware(value: datetime.datetime) -> datetime.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(
-            f"{wire} must be a timezone-aware datetime (for example "
+        raise InvalidArgumentError(
+            "must be a timezone-aware datetime (for example "
             "datetime.now(timezone.utc)); a naive datetime's instant is ambiguous"
         )
     return value
@@ -171,5 +198,5 @@ def _scalar_text(value: Any) -> str:
         return "true" if value else "false"
     value = getattr(value, "value", value)  # enum members
     if isinstance(value, Sequence) and not isinstance(value, str):
-        raise TypeError(f"expected a single value, got {value!r:.80}")
+        raise ArgumentTypeError(f"must be a single value, got {value!r:.80}")
     return str(value)

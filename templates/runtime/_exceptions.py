@@ -11,7 +11,10 @@
     │   ├── ApiSchemaValidationError  a 2xx body that is not what the API description says
     │   ├── BatchNotSealedError       a batch whose items did not all arrive
     │   └── ObjectStoreError          a large payload or output that could not be moved
-    ├── AuthMethodError (ValueError)  the wrong credential for a call, before sending
+    ├── InvalidArgumentError (ValueError)  a call's arguments refused before sending
+    │   ├── ArgumentTypeError (TypeError)  an argument of the wrong type, an unknown key
+    │   ├── AuthMethodError           the wrong credential for a call
+    │   └── ClientClosedError         a call on a client that was closed
     ├── PollTimeoutError (TimeoutError)  runs.poll gave up before the run finished
     ├── SchemaError                   a field of the wrong type, when it is read
     └── NoSuchPageError (LookupError) the page after the last, or before the first
@@ -25,6 +28,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from urllib3 import HTTPHeaderDict
@@ -36,12 +40,15 @@ __all__ = [
     "ApiError",
     "ApiSchemaValidationError",
     "ApiTimeoutError",
+    "ArgumentTypeError",
     "AuthMethodError",
     "AuthenticationError",
     "BadRequestError",
     "BatchNotSealedError",
+    "ClientClosedError",
     "ConflictError",
     "InternalServerError",
+    "InvalidArgumentError",
     "NoSuchPageError",
     "NotFoundError",
     "ObjectStoreError",
@@ -65,11 +72,15 @@ class TriggerError(Exception):
 class ApiError(TriggerError):
     """An error reported by the API, or a failure to reach it.
 
-    ``status`` is the HTTP status (``None`` when no response arrived), ``body`` the decoded
-    JSON body (or the text, when it is not JSON), ``error`` the body's ``error`` field and
-    ``code``, ``param`` and ``type`` the matching top-level fields when the server sent them.
+    ``operation`` is the call that failed (``runs.retrieve``), ``status`` the HTTP status
+    (``None`` when no response arrived), ``message`` the server's message, ``body`` the
+    decoded JSON body (or the text, when it is not JSON), ``error`` the body's ``error``
+    field and ``code``, ``param`` and ``type`` the matching top-level fields when the server
+    sent them. ``str(error)`` puts them together: ``runs.retrieve: 404 Not Found: Run not
+    found``.
     """
 
+    operation: str | None = None
     status: int | None
     headers: Mapping[str, str]
     body: Any
@@ -99,7 +110,12 @@ class ApiError(TriggerError):
         self.type = _optional_str(fields.get("type"))
 
     def __str__(self) -> str:
-        return self.message if self.status is None else f"{self.status}: {self.message}"
+        text, operation = self.message, self.operation
+        if operation and text.startswith(f"{operation}: "):
+            text = text[len(operation) + 2 :]
+        if self.status is not None:
+            text = f"{self.status} {_reason_phrase(self.status)}: {text}".replace(" : ", ": ")
+        return f"{operation}: {text}" if operation else text
 
     def __reduce__(self) -> tuple[Any, ...]:
         state = dict(self.__dict__)
@@ -109,7 +125,13 @@ class ApiError(TriggerError):
 
 
 class ApiConnectionError(ApiError):
-    """No response arrived: DNS failure, refused or reset connection, TLS failure."""
+    """No response arrived: DNS failure, refused or reset connection, TLS failure.
+
+    ``attempts`` is how many attempts were made before giving up (``None`` when the error
+    did not come from a call's last attempt).
+    """
+
+    attempts: int | None = None
 
     def __init__(self, message: str = "Connection error.") -> None:
         super().__init__(message)
@@ -187,7 +209,25 @@ class ObjectStoreError(ApiError):
         self.field = field
 
 
-class AuthMethodError(TriggerError, ValueError):
+class InvalidArgumentError(TriggerError, ValueError):
+    """A call's arguments, options or configuration were refused before anything was sent.
+
+    The message names the argument in Python terms and what would be accepted. Being a
+    `ValueError` too, it is caught by code written for the standard library's conventions.
+    """
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type, a missing argument, or an option key that does not
+    exist; also a `TypeError`, as Python itself raises for these."""
+
+
+class ClientClosedError(InvalidArgumentError):
+    """A call on a client after `close()`, or after its ``with`` block ended; nothing was
+    sent. Make a new client (or call `trigger_dev.configure()` again)."""
+
+
+class AuthMethodError(InvalidArgumentError):
     """The configured credential cannot be used for this call; raised before sending.
 
     ``operation`` is the SDK name of the call (``runs.retrieve``), ``credential`` the kind of
@@ -294,22 +334,29 @@ def _message(body: Any, text: str) -> str:
         return error if isinstance(error, str) else json.dumps(error)
     if not text.strip():
         return "(no body)"
-    return _readable(text)
+    return readable(text)
 
 
-_HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _HTML_TAG = re.compile(r"<[^>]+>")
 
 
-def _readable(text: str, limit: int = 300) -> str:
+def readable(text: str, limit: int = 300) -> str:
     """One line of text from a body that is not JSON (often an HTML page from a proxy)."""
-    title = _HTML_TITLE.search(text)
+    title = HTML_TITLE.search(text)
     if title:
         text = title.group(1)
     elif text.lstrip().startswith("<"):
         text = _HTML_TAG.sub(" ", text)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _reason_phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error" if status >= 400 else "Status"
 
 
 def _optional_str(value: Any) -> str | None:
@@ -322,7 +369,7 @@ for _error in (
     TriggerError, ApiError, ApiConnectionError, ApiTimeoutError, BadRequestError, AuthenticationError,
     PermissionDeniedError, NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError,
     InternalServerError, ApiSchemaValidationError, BatchNotSealedError, ObjectStoreError, AuthMethodError,
-    PollTimeoutError, SchemaError, NoSuchPageError,
+    PollTimeoutError, SchemaError, NoSuchPageError, InvalidArgumentError, ArgumentTypeError, ClientClosedError,
 ):  # fmt: skip
     _error.__module__ = "trigger_dev"
 del _error

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
 from . import _json
-from ._exceptions import ApiSchemaValidationError, SchemaError
+from ._exceptions import HTML_TITLE, ApiSchemaValidationError, SchemaError, readable
 
 __all__ = ["UNPARSED", "RawResponse"]
 
@@ -60,16 +60,32 @@ class RawResponse(Generic[T]):
             except SchemaError as exc:
                 raise self._schema_error(str(exc)) from None
             except ValueError as exc:
-                raise self._schema_error(f"the body is not JSON ({exc})") from None
+                raise self._schema_error(self._not_json(exc)) from None
         return self._parsed
 
+    def _not_json(self, exc: ValueError) -> str:
+        content_type = self.headers.get("content-type") or "no content type"
+        text = self.text
+        if "html" in content_type.lower() or text.lstrip()[:1] == "<":
+            title = HTML_TITLE.search(text)
+            page = f"an HTML page titled {readable(title.group(1))!r}" if title else "an HTML page"
+            return (
+                f"expected JSON, got {page} ({content_type}); base_url may point at a website "
+                "or a proxy's login page rather than the API"
+            )
+        if not text.strip():
+            return f"expected JSON, got an empty body ({content_type})"
+        return f"expected JSON, got {content_type}: {readable(text, 80)!r} ({exc})"
+
     def _schema_error(self, detail: str) -> ApiSchemaValidationError:
-        return ApiSchemaValidationError(
+        error = ApiSchemaValidationError(
             f"{self._operation}: unexpected response body: {detail}",
             status=self.status_code,
             headers=self.headers,
             body=self.text,
         )
+        error.operation = self._operation
+        return error
 
     def __repr__(self) -> str:
         return f"<RawResponse {self._operation} {self.status_code}>"

@@ -21,7 +21,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ._constants import (
-    LIVE_REQUEST_MIN_TIMEOUT_IN_MS,
+    LIVE_REQUEST_MIN_TIMEOUT,
     SHAPE_RETRY_FACTOR,
     SHAPE_RETRY_INITIAL,
     SHAPE_RETRY_MAX,
@@ -31,6 +31,7 @@ from ._exceptions import (
     ApiError,
     ApiSchemaValidationError,
     ConflictError,
+    InvalidArgumentError,
     SchemaError,
 )
 from ._logging import logger
@@ -228,7 +229,7 @@ def skipped_columns(skip: Sequence[str] | None, where: str) -> list[str] | None:
     columns: list[str] = []
     for name in skip:
         if name not in SKIPPABLE_FIELDS:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"{where}: skip_columns cannot leave out {name!r}; it takes fields of RealtimeRun: "
                 + ", ".join(sorted(SKIPPABLE_FIELDS))
             )
@@ -240,7 +241,7 @@ def _created_at(value: str | datetime.timedelta | None) -> str | None:
     if isinstance(value, datetime.timedelta):
         seconds = int(value.total_seconds())
         if seconds < 1:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"runs.subscribe_to_runs_with_tag() created_at must be at least 1 s, got {value}"
             )
         return f"{seconds}s"
@@ -254,11 +255,13 @@ def _tags(tags: str | Sequence[str]) -> list[str]:
 def _options(request_options: RequestOptions | None, where: str) -> RequestOptions:
     """One attempt per request: the subscription reconnects by its own rules."""
     options: dict[str, Any] = dict(request_options or {})
-    timeout = options.get("timeout_in_ms")
-    if timeout is not None and timeout < LIVE_REQUEST_MIN_TIMEOUT_IN_MS:
-        raise ValueError(
-            f"{where}: request_options timeout_in_ms must be at least {LIVE_REQUEST_MIN_TIMEOUT_IN_MS} "
-            f"for a subscription (the server holds each live request for up to 20 s), got {timeout}"
+    timeout = options.get("timeout")
+    if timeout is None and isinstance(options.get("timeout_in_ms"), (int, float)):
+        timeout = options["timeout_in_ms"] / 1000  # the deprecated spelling; merging warns
+    if isinstance(timeout, (int, float)) and timeout < LIVE_REQUEST_MIN_TIMEOUT:
+        raise InvalidArgumentError(
+            f"{where}: request_options timeout must be at least {LIVE_REQUEST_MIN_TIMEOUT:g} seconds "
+            f"for a subscription (the server holds each live request for up to 20 s), got {timeout:g}"
         )
     options["retry"] = {**dict(options.get("retry") or {}), "max_attempts": 1}
     return options  # type: ignore[return-value]
@@ -266,7 +269,7 @@ def _options(request_options: RequestOptions | None, where: str) -> RequestOptio
 
 def _check_reconnect(reconnect_timeout: float | None, where: str) -> None:
     if reconnect_timeout is not None and not reconnect_timeout > 0:
-        raise ValueError(f"{where}: reconnect_timeout must be a positive number of seconds or None")
+        raise InvalidArgumentError(f"{where}: reconnect_timeout must be a positive number of seconds or None")
 
 
 # ---------------------------------------------------------------------------------------

@@ -13,10 +13,11 @@ from ._constants import (
     MAX_SERVER_REQUESTED_WAIT,
     RETRY_FACTOR,
     RETRY_MAX_ATTEMPTS,
-    RETRY_MAX_TIMEOUT_IN_MS,
-    RETRY_MIN_TIMEOUT_IN_MS,
+    RETRY_MAX_DELAY,
+    RETRY_MIN_DELAY,
     RETRY_RANDOMIZE,
 )
+from ._exceptions import InvalidArgumentError
 
 __all__ = ["MAX_SERVER_REQUESTED_WAIT", "RetryPolicy"]
 
@@ -27,18 +28,21 @@ _RETRIED_STATUSES = frozenset({408, 409, 429})
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     max_attempts: int = RETRY_MAX_ATTEMPTS
-    min_timeout_in_ms: float = RETRY_MIN_TIMEOUT_IN_MS
-    max_timeout_in_ms: float = RETRY_MAX_TIMEOUT_IN_MS
+    min_delay: float = RETRY_MIN_DELAY
+    max_delay: float = RETRY_MAX_DELAY
     factor: float = RETRY_FACTOR
     randomize: bool = RETRY_RANDOMIZE
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
-            raise ValueError(f"retry max_attempts must be at least 1, got {self.max_attempts}")
-        if self.min_timeout_in_ms < 0 or self.max_timeout_in_ms < 0:
-            raise ValueError("retry min_timeout_in_ms and max_timeout_in_ms cannot be negative")
+            raise InvalidArgumentError(f"retry max_attempts must be at least 1, got {self.max_attempts}")
+        if self.min_delay < 0 or self.max_delay < 0:
+            raise InvalidArgumentError(
+                f"retry min_delay and max_delay are seconds and cannot be negative, got "
+                f"{self.min_delay!r} and {self.max_delay!r}"
+            )
         if self.factor < 1:
-            raise ValueError(f"retry factor must be at least 1, got {self.factor}")
+            raise InvalidArgumentError(f"retry factor must be at least 1, got {self.factor}")
 
     def updated(self, **changes: Any) -> RetryPolicy:
         return replace(self, **changes) if changes else self
@@ -50,8 +54,8 @@ class RetryPolicy:
     def backoff(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
         scale = random.uniform(1, 2) if self.randomize else 1.0
-        wait_ms = min(self.max_timeout_in_ms, scale * self.min_timeout_in_ms * self.factor ** (attempt - 1))
-        return round(wait_ms) / 1000
+        wait = min(self.max_delay, scale * self.min_delay * self.factor ** (attempt - 1))
+        return round(wait * 1000) / 1000  # whole milliseconds, as the official client waits
 
     def wait_after_status(self, status: int, headers: Mapping[str, str], attempt: int) -> float | None:
         """Seconds to wait before retrying a response with this status, or None for no retry.

@@ -53,8 +53,9 @@ class ShapeState:
         for name in ("electric-offset", "electric-handle"):
             if not headers.get(name):
                 raise ProtocolError(
-                    f"the answer has no {name} header; a proxy between this client and the server "
-                    "may be removing response headers"
+                    f"the answer has no {name} header: the server does not serve realtime shapes "
+                    "(a mock server such as Prism cannot), or a proxy between this client and the "
+                    "server may be removing response headers"
                 )
         schema = headers.get("electric-schema")
         if schema:

@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from ._exceptions import AuthMethodError, NotFoundError
+from ._exceptions import ArgumentTypeError, AuthMethodError, InvalidArgumentError, NotFoundError
 from ._jwt import Expiration, expires_at
 
 if TYPE_CHECKING:
@@ -68,21 +68,23 @@ def scope_strings(scopes: PublicTokenScopes | Sequence[str] | None) -> list[str]
     if isinstance(scopes, Sequence) and not isinstance(scopes, str):
         return [_scope_string(scope) for scope in scopes]
     if not isinstance(scopes, Mapping):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"scopes must be a dict such as {{'read': {{'runs': True}}}} or a list of scope strings, got {type(scopes).__name__}"
         )
     flat = []
     for action, resources in scopes.items():
         wire_action = _ACTIONS.get(action)
         if wire_action is None:
-            raise TypeError(f"scopes has no action {action!r}; valid actions are: {', '.join(_ACTIONS)}")
+            raise ArgumentTypeError(
+                f"scopes has no action {action!r}; valid actions are: {', '.join(_ACTIONS)}"
+            )
         if not isinstance(resources, Mapping):
-            raise TypeError(f"scopes[{action!r}] must be a dict such as {{'runs': True}}")
+            raise ArgumentTypeError(f"scopes[{action!r}] must be a dict such as {{'runs': True}}")
         for resource, value in resources.items():
             wire_resource = _RESOURCES.get(resource)
             allowed = ("tasks",) if action in ("trigger", "batch_trigger") else tuple(_RESOURCES)
             if wire_resource is None or resource not in allowed:
-                raise TypeError(
+                raise ArgumentTypeError(
                     f"scopes[{action!r}] has no key {resource!r}; valid keys are: {', '.join(allowed)}"
                 )
             flat.extend(
@@ -100,18 +102,18 @@ def _flatten(prefix: str, value: Any, where: str) -> list[str]:
         return [f"{prefix}:{_scope_part(value, where)}"]
     if isinstance(value, Sequence):
         return [f"{prefix}:{_scope_part(item, where)}" for item in value]
-    raise TypeError(f"{where} must be True, an id or a list of ids, got {type(value).__name__}")
+    raise ArgumentTypeError(f"{where} must be True, an id or a list of ids, got {type(value).__name__}")
 
 
 def _scope_part(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value:
-        raise TypeError(f"{where} ids must be non-empty strings, got {value!r:.40}")
+        raise ArgumentTypeError(f"{where} ids must be non-empty strings, got {value!r:.40}")
     return value
 
 
 def _scope_string(scope: Any) -> str:
     if not isinstance(scope, str) or (scope.count(":") < 1 and scope != "admin"):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"a scope string looks like 'read:runs' or 'trigger:tasks:my-task', got {scope!r:.60}"
         )
     return scope
@@ -120,7 +122,7 @@ def _scope_string(scope: Any) -> str:
 def _tasks(task: str | Sequence[str]) -> list[str]:
     tasks = [task] if isinstance(task, str) else list(task)
     if not tasks or not all(isinstance(t, str) and t for t in tasks):
-        raise ValueError(f"a task id or a list of task ids is needed, got {task!r:.60}")
+        raise InvalidArgumentError(f"a task id or a list of task ids is needed, got {task!r:.60}")
     return tasks
 
 
@@ -178,7 +180,7 @@ def _check_credential(client: BaseAPIClient, request: _TokenRequest) -> None:
             credential=given,
         )
     if credential.is_restricted_key and not request.scopes:
-        raise ValueError(f"{request.name} with a restricted key needs at least one scope")
+        raise InvalidArgumentError(f"{request.name} with a restricted key needs at least one scope")
 
 
 _NO_SERVER_SIGNING = (

@@ -99,16 +99,16 @@ class Transport:
 
     def send(self, outgoing: Outgoing) -> Received:
         response = self._start(outgoing)
-        return self._read(outgoing, response, outgoing.options.timeout_in_ms / 1000)
+        return self._read(outgoing, response, outgoing.options.timeout)
 
     def open(self, outgoing: Outgoing) -> OpenResponse:
         """Send the request and return as soon as the headers arrive, the body unread (a
         stream of server-sent events)."""
-        return OpenResponse(self._start(outgoing), outgoing.options.timeout_in_ms / 1000)
+        return OpenResponse(self._start(outgoing), outgoing.options.timeout)
 
     def _start(self, outgoing: Outgoing) -> urllib3.BaseHTTPResponse:
-        connect = outgoing.options.connect_timeout_in_ms / 1000
-        read = outgoing.options.timeout_in_ms / 1000
+        connect = outgoing.options.connect_timeout
+        read = outgoing.options.timeout
         pool = self._given if self._given is not None else self._pools.for_url(outgoing.url)
         # The error is raised after the `except` blocks, so it carries no chained urllib3
         # exception: that one's frames hold the request headers, credential included, for

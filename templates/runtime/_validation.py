@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from ._exceptions import ArgumentTypeError, InvalidArgumentError
+
 __all__ = ["Check", "Schema", "compile_schema"]
 
 Schema = Mapping[str, Any]
@@ -72,7 +74,7 @@ def _type_check(schema: Schema) -> Check | None:
     def check(value: Any, where: Where) -> None:
         if type(value) is exact or any(_is(value, t) for t in allowed) or _accepted_extra(value, accepts):
             return
-        raise TypeError(f"{where()} must be {expected}, got {type(value).__name__} {value!r:.80}")
+        raise ArgumentTypeError(f"{where()} must be {expected}, got {type(value).__name__} {value!r:.80}")
 
     return check
 
@@ -85,7 +87,9 @@ def _enum_check(schema: Schema) -> Check | None:
 
     def check(value: Any, where: Where) -> None:
         if getattr(value, "value", value) not in allowed:
-            raise ValueError(f"{where()} must be one of {', '.join(map(repr, enum))}; got {value!r:.80}")
+            raise InvalidArgumentError(
+                f"{where()} must be one of {', '.join(map(repr, enum))}; got {value!r:.80}"
+            )
 
     return check
 
@@ -100,11 +104,11 @@ def _bounds_check(schema: Schema) -> Check | None:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             return
         if above is not None and value <= above:
-            raise ValueError(f"{where()} must be more than {above}, got {value}")
+            raise InvalidArgumentError(f"{where()} must be more than {above}, got {value}")
         if low is not None and value < low:
-            raise ValueError(f"{where()} must be at least {low}, got {value}")
+            raise InvalidArgumentError(f"{where()} must be at least {low}, got {value}")
         if high is not None and value > high:
-            raise ValueError(f"{where()} must be at most {high}, got {value}")
+            raise InvalidArgumentError(f"{where()} must be at most {high}, got {value}")
 
     return check
 
@@ -120,11 +124,11 @@ def _string_check(schema: Schema) -> Check | None:
         if not isinstance(value, str):
             return
         if longest is not None and len(value) > longest:
-            raise ValueError(f"{where()} must be at most {longest} characters, got {len(value)}")
+            raise InvalidArgumentError(f"{where()} must be at most {longest} characters, got {len(value)}")
         if shortest is not None and len(value) < shortest:
-            raise ValueError(f"{where()} must be at least {shortest} characters, got {len(value)}")
+            raise InvalidArgumentError(f"{where()} must be at least {shortest} characters, got {len(value)}")
         if pattern is not None and not pattern.search(value):
-            raise ValueError(f"{where()} must be {hint}; got {value!r:.80}")
+            raise InvalidArgumentError(f"{where()} must be {hint}; got {value!r:.80}")
 
     return check
 
@@ -139,9 +143,9 @@ def _array_check(schema: Schema) -> Check | None:
         if not isinstance(value, (list, tuple)):
             return
         if most is not None and len(value) > most:
-            raise ValueError(f"{where()} takes at most {most} items, got {len(value)}")
+            raise InvalidArgumentError(f"{where()} takes at most {most} items, got {len(value)}")
         if fewest is not None and len(value) < fewest:
-            raise ValueError(f"{where()} needs at least {fewest} items, got {len(value)}")
+            raise InvalidArgumentError(f"{where()} needs at least {fewest} items, got {len(value)}")
         if items is not None:
             for index, item in enumerate(value):
                 items(item, lambda index=index: f"{where()}[{index}]")  # type: ignore[misc]

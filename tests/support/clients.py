@@ -21,7 +21,7 @@ ORG_TOKEN = "tr_oat_fakeToken"
 # Nothing listens here: a request that escapes a cassette fails instead of going anywhere.
 REPLAY_URL = "http://127.0.0.1:9"
 
-FAST_RETRIES: Mapping[str, Any] = {"max_attempts": 3, "min_timeout_in_ms": 1, "max_timeout_in_ms": 5}
+FAST_RETRIES: Mapping[str, Any] = {"max_attempts": 3, "min_delay": 0.001, "max_delay": 0.005}
 """Retries that take milliseconds, for tests of what is retried rather than how long it waits."""
 
 

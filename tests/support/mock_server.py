@@ -1,7 +1,8 @@
 """The Prism mock server of an OpenAPI file, on 127.0.0.1, for `--live`, `make record` and `make demo`.
 
 `python tests/support/mock_server.py [--spec PATH] -- COMMAND...` runs COMMAND with TRIGGER_API_URL set to
-the mock's URL and exits with its status; with no COMMAND it serves until interrupted.
+the mock's URL and TRIGGER_SECRET_KEY to a placeholder key (the mock takes any key; a real one
+has no business there), and exits with its status; with no COMMAND it serves until interrupted.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ PRISM = MOCK_DIR / "node_modules" / ".bin" / "prism"
 SPEC = ROOT / "openapi" / "trigger.yaml"
 HOST = "127.0.0.1"  # never anything else: the mock is for this machine only
 START_TIMEOUT = 30.0
+# The key commands run under the mock use: long enough for the tokens a client signs with it.
+MOCK_SECRET_KEY = "tr_dev_mock-server-key-long-enough-for-hs256"
 STOP_TIMEOUT = 5.0
 
 # Fixes for two Prism bugs the spec runs into; see the file for what and why.
@@ -116,7 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     with running_mock(args.spec) as url:
         print(f"Prism serves {args.spec} at {url}", file=sys.stderr, flush=True)
         if args.command:
-            return subprocess.run(args.command, env={**os.environ, "TRIGGER_API_URL": url}).returncode
+            env = {**os.environ, "TRIGGER_API_URL": url, "TRIGGER_SECRET_KEY": MOCK_SECRET_KEY}
+            env.pop("TRIGGER_ACCESS_TOKEN", None)
+            return subprocess.run(args.command, env=env).returncode
         with contextlib.suppress(KeyboardInterrupt):
             while True:
                 time.sleep(3600)

@@ -4,27 +4,27 @@
 from .batch import Batch
 from .batch_item_error import BatchItemError
 from .batch_processing import BatchProcessing
-from .batch_status import BatchStatus
+from .batch_status import BatchStatus, BatchStatusLiteral
 from .bulk_action import BulkAction
 from .bulk_action_counts import BulkActionCounts
 from .bulk_action_id import BulkActionId
-from .bulk_action_kind import BulkActionKind
-from .bulk_action_status import BulkActionStatus
-from .bulk_action_type import BulkActionType
+from .bulk_action_kind import BulkActionKind, BulkActionKindLiteral
+from .bulk_action_status import BulkActionStatus, BulkActionStatusLiteral
+from .bulk_action_type import BulkActionType, BulkActionTypeLiteral
 from .create_batch_response import CreateBatchResponse
 from .cursor_pagination import CursorPagination
-from .debounce_mode import DebounceMode
+from .debounce_mode import DebounceMode, DebounceModeLiteral
 from .deleted_schedule import DeletedSchedule
 from .deployment import Deployment
 from .deployment_error import DeploymentError
 from .deployment_git import DeploymentGit
-from .deployment_status import DeploymentStatus
-from .deployment_status_filter import DeploymentStatusFilter
-from .environment_slug import EnvironmentSlug
-from .environment_type import EnvironmentType
+from .deployment_status import DeploymentStatus, DeploymentStatusLiteral
+from .deployment_status_filter import DeploymentStatusFilter, DeploymentStatusFilterLiteral
+from .environment_slug import EnvironmentSlug, EnvironmentSlugLiteral
+from .environment_type import EnvironmentType, EnvironmentTypeLiteral
 from .environment_variable import EnvironmentVariable
 from .error_body import ErrorBody
-from .idempotency_key_scope import IdempotencyKeyScope
+from .idempotency_key_scope import IdempotencyKeyScope, IdempotencyKeyScopeLiteral
 from .jwt_claims import JwtClaims
 from .list_bulk_actions_response import ListBulkActionsResponse
 from .list_deployments_response import ListDeploymentsResponse
@@ -33,19 +33,19 @@ from .list_run_item import ListRunItem
 from .list_runs_response import ListRunsResponse
 from .list_schedules_response import ListSchedulesResponse
 from .list_waitpoint_tokens_response import ListWaitpointTokensResponse
-from .machine_preset import MachinePreset
+from .machine_preset import MachinePreset, MachinePresetLiteral
 from .message_response import MessageResponse
-from .metadata_operation_type import MetadataOperationType
+from .metadata_operation_type import MetadataOperationType, MetadataOperationTypeLiteral
 from .offset_pagination import OffsetPagination
 from .packet_upload_url import PacketUploadUrl
 from .public_token import PublicToken
-from .query_format import QueryFormat
+from .query_format import QueryFormat, QueryFormatLiteral
 from .query_result import QueryResult
-from .query_scope import QueryScope
+from .query_scope import QueryScope, QueryScopeLiteral
 from .queue import Queue
 from .queue_concurrency import QueueConcurrency
-from .queue_lookup_type import QueueLookupType
-from .queue_type import QueueType
+from .queue_lookup_type import QueueLookupType, QueueLookupTypeLiteral
+from .queue_type import QueueType, QueueTypeLiteral
 from .rate_limit_problem import RateLimitProblem
 from .realtime_run import RealtimeRun
 from .related_run import RelatedRun
@@ -56,65 +56,62 @@ from .run_environment import RunEnvironment
 from .run_error import RunError
 from .run_id_response import RunIdResponse
 from .run_schedule import RunSchedule
-from .run_status import RunStatus
-from .run_status_filter import RunStatusFilter
-from .runs_environment_slug import RunsEnvironmentSlug
+from .run_status import RunStatus, RunStatusLiteral
+from .run_status_filter import RunStatusFilter, RunStatusFilterLiteral
+from .runs_environment_slug import RunsEnvironmentSlug, RunsEnvironmentSlugLiteral
 from .schedule import Schedule
 from .schedule_environment import ScheduleEnvironment
 from .schedule_generator import ScheduleGenerator
-from .schedule_generator_type import ScheduleGeneratorType
-from .schedule_type import ScheduleType
+from .schedule_generator_type import ScheduleGeneratorType, ScheduleGeneratorTypeLiteral
+from .schedule_type import ScheduleType, ScheduleTypeLiteral
 from .stored_run_metadata import StoredRunMetadata
 from .stream_batch_items_response import StreamBatchItemsResponse
 from .success_response import SuccessResponse
 from .timezones import Timezones
-from .trigger_function import TriggerFunction
+from .trigger_function import TriggerFunction, TriggerFunctionLiteral
 from .trigger_task_response import TriggerTaskResponse
 from .updated_run_metadata import UpdatedRunMetadata
 from .variable_error import VariableError
 from .waitpoint_token import WaitpointToken
 from .waitpoint_token_detail import WaitpointTokenDetail
 from .waitpoint_token_item import WaitpointTokenItem
-from .waitpoint_token_status import WaitpointTokenStatus
+from .waitpoint_token_status import WaitpointTokenStatus, WaitpointTokenStatusLiteral
 
 __all__ = [
-    "BatchStatus",
-    "BulkActionKind",
-    "BulkActionStatus",
-    "BulkActionType",
-    "DebounceMode",
-    "DeploymentStatus",
-    "DeploymentStatusFilter",
-    "EnvironmentSlug",
-    "EnvironmentType",
-    "IdempotencyKeyScope",
-    "MachinePreset",
-    "MetadataOperationType",
-    "QueryFormat",
-    "QueryScope",
-    "QueueLookupType",
-    "QueueType",
-    "RunStatus",
-    "RunStatusFilter",
-    "RunsEnvironmentSlug",
-    "ScheduleGeneratorType",
-    "ScheduleType",
-    "TriggerFunction",
-    "WaitpointTokenStatus",
     "Batch",
     "BatchItemError",
     "BatchProcessing",
+    "BatchStatus",
+    "BatchStatusLiteral",
     "BulkAction",
     "BulkActionCounts",
     "BulkActionId",
+    "BulkActionKind",
+    "BulkActionKindLiteral",
+    "BulkActionStatus",
+    "BulkActionStatusLiteral",
+    "BulkActionType",
+    "BulkActionTypeLiteral",
     "CreateBatchResponse",
     "CursorPagination",
+    "DebounceMode",
+    "DebounceModeLiteral",
     "DeletedSchedule",
     "Deployment",
     "DeploymentError",
     "DeploymentGit",
+    "DeploymentStatus",
+    "DeploymentStatusFilter",
+    "DeploymentStatusFilterLiteral",
+    "DeploymentStatusLiteral",
+    "EnvironmentSlug",
+    "EnvironmentSlugLiteral",
+    "EnvironmentType",
+    "EnvironmentTypeLiteral",
     "EnvironmentVariable",
     "ErrorBody",
+    "IdempotencyKeyScope",
+    "IdempotencyKeyScopeLiteral",
     "JwtClaims",
     "ListBulkActionsResponse",
     "ListDeploymentsResponse",
@@ -123,13 +120,25 @@ __all__ = [
     "ListRunsResponse",
     "ListSchedulesResponse",
     "ListWaitpointTokensResponse",
+    "MachinePreset",
+    "MachinePresetLiteral",
     "MessageResponse",
+    "MetadataOperationType",
+    "MetadataOperationTypeLiteral",
     "OffsetPagination",
     "PacketUploadUrl",
     "PublicToken",
+    "QueryFormat",
+    "QueryFormatLiteral",
     "QueryResult",
+    "QueryScope",
+    "QueryScopeLiteral",
     "Queue",
     "QueueConcurrency",
+    "QueueLookupType",
+    "QueueLookupTypeLiteral",
+    "QueueType",
+    "QueueTypeLiteral",
     "RateLimitProblem",
     "RealtimeRun",
     "RelatedRun",
@@ -140,17 +149,31 @@ __all__ = [
     "RunError",
     "RunIdResponse",
     "RunSchedule",
+    "RunsEnvironmentSlug",
+    "RunsEnvironmentSlugLiteral",
+    "RunStatus",
+    "RunStatusFilter",
+    "RunStatusFilterLiteral",
+    "RunStatusLiteral",
     "Schedule",
     "ScheduleEnvironment",
     "ScheduleGenerator",
+    "ScheduleGeneratorType",
+    "ScheduleGeneratorTypeLiteral",
+    "ScheduleType",
+    "ScheduleTypeLiteral",
     "StoredRunMetadata",
     "StreamBatchItemsResponse",
     "SuccessResponse",
     "Timezones",
+    "TriggerFunction",
+    "TriggerFunctionLiteral",
     "TriggerTaskResponse",
     "UpdatedRunMetadata",
     "VariableError",
     "WaitpointToken",
     "WaitpointTokenDetail",
     "WaitpointTokenItem",
+    "WaitpointTokenStatus",
+    "WaitpointTokenStatusLiteral",
 ]

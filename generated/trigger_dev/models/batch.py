@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from .._model_support import (
     Model,
+    Reader,
     as_datetime,
     as_int,
     as_str,
@@ -17,9 +18,9 @@ from .._model_support import (
     write_datetime,
 )
 from .batch_processing import BatchProcessing
-from .batch_status import BatchStatus
+from .batch_status import BatchStatus, BatchStatusLiteral
 
-_read_status = enum_reader(BatchStatus)
+_read_status = cast("Reader[BatchStatusLiteral]", enum_reader(BatchStatus))
 _read_runs = list_reader(as_str)
 
 
@@ -48,12 +49,23 @@ class Batch(Model):
             "processingCompletedAt",
         ]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "status": "status",
+        "createdAt": "created_at",
+        "updatedAt": "updated_at",
+        "runCount": "run_count",
+        "runs": "runs",
+        "idempotencyKey": "idempotency_key",
+        "processing": "processing",
+        "processingCompletedAt": "processing_completed_at",
+    }
 
     def __init__(
         self,
         *,
         id: str,
-        status: BatchStatus | str,
+        status: BatchStatus | BatchStatusLiteral,
         created_at: datetime.datetime,
         updated_at: datetime.datetime,
         run_count: int,
@@ -81,11 +93,11 @@ class Batch(Model):
 
     @property
     def id(self) -> str:
-        """`id` on the wire."""
+        """Id of the batch (`batch_…`)."""
         return self._read("id", as_str)
 
     @property
-    def status(self) -> BatchStatus | str:
+    def status(self) -> BatchStatusLiteral:
         """`PENDING` (created, or all runs created and not yet finished), `PROCESSING` (items being
         turned into runs), `PARTIAL_FAILED` (some items could not become runs), `COMPLETED`
         (every run finished) or `ABORTED` (no run could be created, or the batch was never
@@ -94,17 +106,17 @@ class Batch(Model):
 
     @property
     def created_at(self) -> datetime.datetime:
-        """`createdAt` on the wire."""
+        """When the batch was created."""
         return self._read("createdAt", as_datetime)
 
     @property
     def updated_at(self) -> datetime.datetime:
-        """`updatedAt` on the wire."""
+        """When the batch last changed."""
         return self._read("updatedAt", as_datetime)
 
     @property
     def run_count(self) -> int:
-        """`runCount` on the wire."""
+        """Number of runs announced for the batch."""
         return self._read("runCount", as_int)
 
     @property
@@ -114,12 +126,12 @@ class Batch(Model):
 
     @property
     def idempotency_key(self) -> str | None:
-        """`idempotencyKey` on the wire."""
+        """The idempotency key the batch was created with, if any."""
         return self._read("idempotencyKey", as_str, optional=True)
 
     @property
     def processing(self) -> BatchProcessing | None:
-        """`processing` on the wire."""
+        """Progress of turning the items into runs, and the items that failed."""
         return self._read("processing", BatchProcessing._from_wire, optional=True)
 
     @property

@@ -24,6 +24,12 @@ class BatchItemError(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["index", "taskIdentifier", "error"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["index", "taskIdentifier", "error", "errorCode"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "index": "index",
+        "taskIdentifier": "task_identifier",
+        "error": "error",
+        "errorCode": "error_code",
+    }
 
     def __init__(
         self,
@@ -50,15 +56,15 @@ class BatchItemError(Model):
 
     @property
     def task_identifier(self) -> str:
-        """`taskIdentifier` on the wire."""
+        """Id of the task the item was meant to run."""
         return self._read("taskIdentifier", as_str)
 
     @property
     def error(self) -> str:
-        """`error` on the wire."""
+        """Why the item could not become a run."""
         return self._read("error", as_str)
 
     @property
     def error_code(self) -> str | None:
-        """`errorCode` on the wire."""
+        """A machine-readable code for the failure, when the server gives one."""
         return self._read("errorCode", as_str, optional=True)

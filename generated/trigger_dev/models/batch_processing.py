@@ -29,6 +29,7 @@ class BatchProcessing(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset([])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["completedAt", "errors"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"completedAt": "completed_at", "errors": "errors"}
 
     def __init__(
         self,
@@ -52,5 +53,5 @@ class BatchProcessing(Model):
 
     @property
     def errors(self) -> list[BatchItemError]:
-        """`errors` on the wire."""
+        """The items that could not become runs."""
         return self._read("errors", _read_errors, optional=True, default=[])

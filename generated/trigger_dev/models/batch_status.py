@@ -6,6 +6,8 @@ finished) or `ABORTED` (no run could be created, or the batch was never sealed).
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -23,3 +25,17 @@ class BatchStatus(StrEnum):
     COMPLETED = "COMPLETED"
     PARTIAL_FAILED = "PARTIAL_FAILED"
     ABORTED = "ABORTED"
+
+
+BatchStatusLiteral: TypeAlias = Literal[
+    "PENDING",
+    "PROCESSING",
+    "COMPLETED",
+    "PARTIAL_FAILED",
+    "ABORTED",
+]
+"""The values of `BatchStatus` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `BatchStatus` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from .._model_support import (
     Model,
+    Reader,
     as_datetime,
     as_str,
     enum_reader,
@@ -16,11 +17,11 @@ from .._model_support import (
     write_datetime,
 )
 from .bulk_action_counts import BulkActionCounts
-from .bulk_action_status import BulkActionStatus
-from .bulk_action_type import BulkActionType
+from .bulk_action_status import BulkActionStatus, BulkActionStatusLiteral
+from .bulk_action_type import BulkActionType, BulkActionTypeLiteral
 
-_read_type = enum_reader(BulkActionType)
-_read_status = enum_reader(BulkActionStatus)
+_read_type = cast("Reader[BulkActionTypeLiteral]", enum_reader(BulkActionType))
+_read_status = cast("Reader[BulkActionStatusLiteral]", enum_reader(BulkActionStatus))
 _read_name = nullable(as_str)
 _read_completed_at = nullable(as_datetime)
 
@@ -38,13 +39,22 @@ class BulkAction(Model):
     _KNOWN: ClassVar[frozenset[str]] = frozenset(
         ["id", "type", "status", "counts", "createdAt", "name", "completedAt"]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "type": "type",
+        "status": "status",
+        "counts": "counts",
+        "createdAt": "created_at",
+        "name": "name",
+        "completedAt": "completed_at",
+    }
 
     def __init__(
         self,
         *,
         id: str,
-        type: BulkActionType | str,
-        status: BulkActionStatus | str,
+        type: BulkActionType | BulkActionTypeLiteral,
+        status: BulkActionStatus | BulkActionStatusLiteral,
         counts: BulkActionCounts,
         created_at: datetime.datetime,
         name: str | None = None,
@@ -70,31 +80,31 @@ class BulkAction(Model):
         return self._read("id", as_str)
 
     @property
-    def type(self) -> BulkActionType | str:
-        """`type` on the wire."""
+    def type(self) -> BulkActionTypeLiteral:
+        """What the action does to each run (cancel or replay)."""
         return self._read("type", _read_type)
 
     @property
-    def status(self) -> BulkActionStatus | str:
+    def status(self) -> BulkActionStatusLiteral:
         """`PENDING` while it works through the runs."""
         return self._read("status", _read_status)
 
     @property
     def counts(self) -> BulkActionCounts:
-        """`counts` on the wire."""
+        """How many runs were selected, and how many succeeded and failed so far."""
         return self._read("counts", BulkActionCounts._from_wire)
 
     @property
     def created_at(self) -> datetime.datetime:
-        """`createdAt` on the wire."""
+        """When the action was created."""
         return self._read("createdAt", as_datetime)
 
     @property
     def name(self) -> str | None:
-        """`name` on the wire."""
+        """The name given when the action was created, if any."""
         return self._read("name", _read_name, optional=True)
 
     @property
     def completed_at(self) -> datetime.datetime | None:
-        """`completedAt` on the wire."""
+        """When the action finished; absent while it is in progress."""
         return self._read("completedAt", _read_completed_at, optional=True)

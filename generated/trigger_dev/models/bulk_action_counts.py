@@ -23,6 +23,11 @@ class BulkActionCounts(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["total", "success", "failure"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["total", "success", "failure"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "total": "total",
+        "success": "success",
+        "failure": "failure",
+    }
 
     def __init__(
         self,
@@ -46,7 +51,7 @@ class BulkActionCounts(Model):
 
     @property
     def success(self) -> int:
-        """`success` on the wire."""
+        """Runs it acted on successfully."""
         return self._read("success", as_int)
 
     @property

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -15,3 +17,15 @@ class BulkActionStatus(StrEnum):
     PENDING = "PENDING"
     COMPLETED = "COMPLETED"
     ABORTED = "ABORTED"
+
+
+BulkActionStatusLiteral: TypeAlias = Literal[
+    "PENDING",
+    "COMPLETED",
+    "ABORTED",
+]
+"""The values of `BulkActionStatus` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `BulkActionStatus` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

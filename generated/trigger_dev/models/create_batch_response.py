@@ -27,6 +27,13 @@ class CreateBatchResponse(Model):
     _KNOWN: ClassVar[frozenset[str]] = frozenset(
         ["id", "runCount", "isCached", "idempotencyKey", "publicAccessToken"]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "runCount": "run_count",
+        "isCached": "is_cached",
+        "idempotencyKey": "idempotency_key",
+        "publicAccessToken": "public_access_token",
+    }
 
     def __init__(
         self,
@@ -56,7 +63,7 @@ class CreateBatchResponse(Model):
 
     @property
     def run_count(self) -> int:
-        """`runCount` on the wire."""
+        """Number of runs announced for the batch."""
         return self._read("runCount", as_int)
 
     @property
@@ -66,7 +73,7 @@ class CreateBatchResponse(Model):
 
     @property
     def idempotency_key(self) -> str | None:
-        """`idempotencyKey` on the wire."""
+        """The idempotency key the batch was created with, if any."""
         return self._read("idempotencyKey", as_str, optional=True)
 
     @property

@@ -23,6 +23,7 @@ class CursorPagination(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset([])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["next", "previous"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"next": "next", "previous": "previous"}
 
     def __init__(
         self,
@@ -41,10 +42,10 @@ class CursorPagination(Model):
 
     @property
     def next(self) -> str | None:
-        """`next` on the wire."""
+        """Cursor of the next (older) page; absent on the last page."""
         return self._read("next", as_str, optional=True)
 
     @property
     def previous(self) -> str | None:
-        """`previous` on the wire."""
+        """Cursor of the previous (newer) page; absent on the first page."""
         return self._read("previous", as_str, optional=True)

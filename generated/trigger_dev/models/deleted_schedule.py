@@ -23,6 +23,7 @@ class DeletedSchedule(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["id"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"id": "id"}
 
     def __init__(
         self,

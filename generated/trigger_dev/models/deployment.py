@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from .._model_support import (
     Model,
+    Reader,
     as_datetime,
     as_str,
     enum_reader,
@@ -17,11 +18,11 @@ from .._model_support import (
 )
 from .deployment_error import DeploymentError
 from .deployment_git import DeploymentGit
-from .deployment_status import DeploymentStatus
+from .deployment_status import DeploymentStatus, DeploymentStatusLiteral
 
 _read_runtime = nullable(as_str)
 _read_runtime_version = nullable(as_str)
-_read_status = enum_reader(DeploymentStatus)
+_read_status = cast("Reader[DeploymentStatusLiteral]", enum_reader(DeploymentStatus))
 _read_deployed_at = nullable(as_datetime)
 _read_git = nullable(DeploymentGit._from_wire)
 
@@ -52,6 +53,18 @@ class Deployment(Model):
             "error",
         ]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "createdAt": "created_at",
+        "shortCode": "short_code",
+        "version": "version",
+        "runtime": "runtime",
+        "runtimeVersion": "runtime_version",
+        "status": "status",
+        "deployedAt": "deployed_at",
+        "git": "git",
+        "error": "error",
+    }
 
     def __init__(
         self,
@@ -62,7 +75,7 @@ class Deployment(Model):
         version: str,
         runtime: str | None,
         runtime_version: str | None,
-        status: DeploymentStatus | str,
+        status: DeploymentStatus | DeploymentStatusLiteral,
         deployed_at: datetime.datetime | None = None,
         git: DeploymentGit | None = None,
         error: DeploymentError | None = None,
@@ -92,12 +105,12 @@ class Deployment(Model):
 
     @property
     def created_at(self) -> datetime.datetime:
-        """`createdAt` on the wire."""
+        """When the deployment was created."""
         return self._read("createdAt", as_datetime)
 
     @property
     def short_code(self) -> str:
-        """`shortCode` on the wire."""
+        """Short code of the deployment, as the dashboard shows it."""
         return self._read("shortCode", as_str)
 
     @property
@@ -112,25 +125,25 @@ class Deployment(Model):
 
     @property
     def runtime_version(self) -> str | None:
-        """`runtimeVersion` on the wire."""
+        """Version of the runtime the deployment runs on; None when not recorded."""
         return self._read("runtimeVersion", _read_runtime_version)
 
     @property
-    def status(self) -> DeploymentStatus | str:
+    def status(self) -> DeploymentStatusLiteral:
         """Where a deployment is in its life; `INSTALLING` appears from server 4.0.5."""
         return self._read("status", _read_status)
 
     @property
     def deployed_at(self) -> datetime.datetime | None:
-        """`deployedAt` on the wire."""
+        """When the deployment went live; None until it does."""
         return self._read("deployedAt", _read_deployed_at, optional=True)
 
     @property
     def git(self) -> DeploymentGit | None:
-        """`git` on the wire."""
+        """The git checkout it was deployed from; None when none was recorded."""
         return self._read("git", _read_git, optional=True)
 
     @property
     def error(self) -> DeploymentError | None:
-        """`error` on the wire."""
+        """Why the deployment failed, when it did."""
         return self._read("error", DeploymentError._from_wire, optional=True)

@@ -23,6 +23,12 @@ class DeploymentError(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["name", "message"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["name", "message", "stack", "stderr"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "name": "name",
+        "message": "message",
+        "stack": "stack",
+        "stderr": "stderr",
+    }
 
     def __init__(
         self,
@@ -45,20 +51,20 @@ class DeploymentError(Model):
 
     @property
     def name(self) -> str:
-        """`name` on the wire."""
+        """The error's name."""
         return self._read("name", as_str)
 
     @property
     def message(self) -> str:
-        """`message` on the wire."""
+        """The error's message."""
         return self._read("message", as_str)
 
     @property
     def stack(self) -> str | None:
-        """`stack` on the wire."""
+        """The stack trace, when recorded."""
         return self._read("stack", as_str, optional=True)
 
     @property
     def stderr(self) -> str | None:
-        """`stderr` on the wire."""
+        """What the build wrote to standard error, when recorded."""
         return self._read("stderr", as_str, optional=True)

@@ -41,6 +41,21 @@ class DeploymentGit(Model):
             "pullRequestState",
         ]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "provider": "provider",
+        "source": "source",
+        "ghUsername": "gh_username",
+        "ghUserAvatarUrl": "gh_user_avatar_url",
+        "commitAuthorName": "commit_author_name",
+        "commitMessage": "commit_message",
+        "commitRef": "commit_ref",
+        "commitSha": "commit_sha",
+        "dirty": "dirty",
+        "remoteUrl": "remote_url",
+        "pullRequestNumber": "pull_request_number",
+        "pullRequestTitle": "pull_request_title",
+        "pullRequestState": "pull_request_state",
+    }
 
     def __init__(
         self,
@@ -92,7 +107,7 @@ class DeploymentGit(Model):
 
     @property
     def provider(self) -> str | None:
-        """`provider` on the wire."""
+        """The git host, such as `github`."""
         return self._read("provider", as_str, optional=True)
 
     @property
@@ -102,52 +117,52 @@ class DeploymentGit(Model):
 
     @property
     def gh_username(self) -> str | None:
-        """`ghUsername` on the wire."""
+        """GitHub user who made the commit."""
         return self._read("ghUsername", as_str, optional=True)
 
     @property
     def gh_user_avatar_url(self) -> str | None:
-        """`ghUserAvatarUrl` on the wire."""
+        """Avatar URL of that GitHub user."""
         return self._read("ghUserAvatarUrl", as_str, optional=True)
 
     @property
     def commit_author_name(self) -> str | None:
-        """`commitAuthorName` on the wire."""
+        """Author of the commit."""
         return self._read("commitAuthorName", as_str, optional=True)
 
     @property
     def commit_message(self) -> str | None:
-        """`commitMessage` on the wire."""
+        """Message of the commit."""
         return self._read("commitMessage", as_str, optional=True)
 
     @property
     def commit_ref(self) -> str | None:
-        """`commitRef` on the wire."""
+        """The branch or tag that was checked out."""
         return self._read("commitRef", as_str, optional=True)
 
     @property
     def commit_sha(self) -> str | None:
-        """`commitSha` on the wire."""
+        """Hash of the commit."""
         return self._read("commitSha", as_str, optional=True)
 
     @property
     def dirty(self) -> bool | None:
-        """`dirty` on the wire."""
+        """True when the checkout had uncommitted changes."""
         return self._read("dirty", as_bool, optional=True)
 
     @property
     def remote_url(self) -> str | None:
-        """`remoteUrl` on the wire."""
+        """URL of the repository's remote."""
         return self._read("remoteUrl", as_str, optional=True)
 
     @property
     def pull_request_number(self) -> int | None:
-        """`pullRequestNumber` on the wire."""
+        """Number of the pull request the deployment was made for, if any."""
         return self._read("pullRequestNumber", as_int, optional=True)
 
     @property
     def pull_request_title(self) -> str | None:
-        """`pullRequestTitle` on the wire."""
+        """Title of that pull request."""
         return self._read("pullRequestTitle", as_str, optional=True)
 
     @property

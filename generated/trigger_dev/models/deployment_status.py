@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -20,3 +22,20 @@ class DeploymentStatus(StrEnum):
     FAILED = "FAILED"
     CANCELED = "CANCELED"
     TIMED_OUT = "TIMED_OUT"
+
+
+DeploymentStatusLiteral: TypeAlias = Literal[
+    "PENDING",
+    "INSTALLING",
+    "BUILDING",
+    "DEPLOYING",
+    "DEPLOYED",
+    "FAILED",
+    "CANCELED",
+    "TIMED_OUT",
+]
+"""The values of `DeploymentStatus` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `DeploymentStatus` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -19,3 +21,19 @@ class DeploymentStatusFilter(StrEnum):
     FAILED = "FAILED"
     CANCELED = "CANCELED"
     TIMED_OUT = "TIMED_OUT"
+
+
+DeploymentStatusFilterLiteral: TypeAlias = Literal[
+    "PENDING",
+    "BUILDING",
+    "DEPLOYING",
+    "DEPLOYED",
+    "FAILED",
+    "CANCELED",
+    "TIMED_OUT",
+]
+"""The values of `DeploymentStatusFilter` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `DeploymentStatusFilter` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

@@ -4,6 +4,8 @@ preview (or named dev) branch, also send the `x-trigger-branch` header."""
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -19,3 +21,17 @@ class EnvironmentSlug(StrEnum):
     STAGING = "staging"
     PROD = "prod"
     PREVIEW = "preview"
+
+
+EnvironmentSlugLiteral: TypeAlias = Literal[
+    "dev",
+    "stg",
+    "staging",
+    "prod",
+    "preview",
+]
+"""The values of `EnvironmentSlug` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `EnvironmentSlug` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

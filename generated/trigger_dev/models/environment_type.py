@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -16,3 +18,16 @@ class EnvironmentType(StrEnum):
     STAGING = "STAGING"
     DEVELOPMENT = "DEVELOPMENT"
     PREVIEW = "PREVIEW"
+
+
+EnvironmentTypeLiteral: TypeAlias = Literal[
+    "PRODUCTION",
+    "STAGING",
+    "DEVELOPMENT",
+    "PREVIEW",
+]
+"""The values of `EnvironmentType` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `EnvironmentType` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

@@ -24,6 +24,7 @@ class EnvironmentVariable(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["name", "value", "isSecret"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["name", "value", "isSecret"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"name": "name", "value": "value", "isSecret": "is_secret"}
     _SENSITIVE: ClassVar[frozenset[str]] = frozenset(["value"])
 
     def __init__(
@@ -43,7 +44,7 @@ class EnvironmentVariable(Model):
 
     @property
     def name(self) -> str:
-        """`name` on the wire."""
+        """Name of the variable."""
         return self._read("name", as_str)
 
     @property
@@ -54,5 +55,5 @@ class EnvironmentVariable(Model):
 
     @property
     def is_secret(self) -> bool:
-        """`isSecret` on the wire."""
+        """True for a secret variable, whose value the server never shows."""
         return self._read("isSecret", as_bool)

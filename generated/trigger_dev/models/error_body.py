@@ -34,6 +34,15 @@ class ErrorBody(Model):
     _KNOWN: ClassVar[frozenset[str]] = frozenset(
         ["error", "code", "param", "type", "details", "issues", "variableErrors"]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "error": "error",
+        "code": "code",
+        "param": "param",
+        "type": "type",
+        "details": "details",
+        "issues": "issues",
+        "variableErrors": "variable_errors",
+    }
 
     def __init__(
         self,

@@ -24,6 +24,7 @@ class JwtClaims(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["sub"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["sub", "pub"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"sub": "sub", "pub": "pub"}
 
     def __init__(
         self,

@@ -27,6 +27,7 @@ class ListBulkActionsResponse(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["data", "pagination"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["data", "pagination"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"data": "data", "pagination": "pagination"}
 
     def __init__(
         self,
@@ -43,7 +44,6 @@ class ListBulkActionsResponse(Model):
 
     @property
     def data(self) -> list[BulkAction]:
-        """`data` on the wire."""
         return self._read("data", _read_data)
 
     @property

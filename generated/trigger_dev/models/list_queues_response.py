@@ -27,6 +27,7 @@ class ListQueuesResponse(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["data", "pagination"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["data", "pagination"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"data": "data", "pagination": "pagination"}
 
     def __init__(
         self,
@@ -43,10 +44,8 @@ class ListQueuesResponse(Model):
 
     @property
     def data(self) -> list[Queue]:
-        """`data` on the wire."""
         return self._read("data", _read_data)
 
     @property
     def pagination(self) -> OffsetPagination:
-        """`pagination` on the wire."""
         return self._read("pagination", OffsetPagination._from_wire)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from .._model_support import (
     Model,
+    Reader,
     as_bool,
     as_datetime,
     as_float,
@@ -20,9 +21,9 @@ from .._model_support import (
     write_datetime,
 )
 from .run_environment import RunEnvironment
-from .run_status import RunStatus
+from .run_status import RunStatus, RunStatusLiteral
 
-_read_status = enum_reader(RunStatus)
+_read_status = cast("Reader[RunStatusLiteral]", enum_reader(RunStatus))
 _read_tags = list_reader(as_str)
 
 
@@ -90,12 +91,43 @@ class ListRunItem(Model):
             "region",
         ]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "status": "status",
+        "taskIdentifier": "task_identifier",
+        "createdAt": "created_at",
+        "updatedAt": "updated_at",
+        "isTest": "is_test",
+        "env": "env",
+        "tags": "tags",
+        "costInCents": "cost_in_cents",
+        "baseCostInCents": "base_cost_in_cents",
+        "durationMs": "duration_ms",
+        "isQueued": "is_queued",
+        "isExecuting": "is_executing",
+        "isWaiting": "is_waiting",
+        "isCompleted": "is_completed",
+        "isFailed": "is_failed",
+        "isSuccess": "is_success",
+        "isCancelled": "is_cancelled",
+        "idempotencyKey": "idempotency_key",
+        "version": "version",
+        "startedAt": "started_at",
+        "finishedAt": "finished_at",
+        "delayedUntil": "delayed_until",
+        "expiredAt": "expired_at",
+        "ttl": "ttl",
+        "depth": "depth",
+        "metadata": "metadata",
+        "taskKind": "task_kind",
+        "region": "region",
+    }
 
     def __init__(
         self,
         *,
         id: str,
-        status: RunStatus | str,
+        status: RunStatus | RunStatusLiteral,
         task_identifier: str,
         created_at: datetime.datetime,
         updated_at: datetime.datetime,
@@ -171,93 +203,95 @@ class ListRunItem(Model):
 
     @property
     def id(self) -> str:
-        """`id` on the wire."""
+        """The run's id (`run_…`)."""
         return self._read("id", as_str)
 
     @property
-    def status(self) -> RunStatus | str:
+    def status(self) -> RunStatusLiteral:
         """Status of a run as reported when the `x-trigger-api-version: 2025-07-16` header is sent
         (older header values yield a legacy set of names)."""
         return self._read("status", _read_status)
 
     @property
     def task_identifier(self) -> str:
-        """`taskIdentifier` on the wire."""
+        """Id of the task the run executes, as declared in the task's code."""
         return self._read("taskIdentifier", as_str)
 
     @property
     def created_at(self) -> datetime.datetime:
-        """`createdAt` on the wire."""
+        """When the run was triggered."""
         return self._read("createdAt", as_datetime)
 
     @property
     def updated_at(self) -> datetime.datetime:
-        """`updatedAt` on the wire."""
+        """When the run last changed."""
         return self._read("updatedAt", as_datetime)
 
     @property
     def is_test(self) -> bool:
-        """`isTest` on the wire."""
+        """True for a run triggered as a test (from the dashboard, or with the `test` option)."""
         return self._read("isTest", as_bool)
 
     @property
     def env(self) -> RunEnvironment:
-        """`env` on the wire."""
+        """The environment the run belongs to."""
         return self._read("env", RunEnvironment._from_wire)
 
     @property
     def tags(self) -> list[str]:
-        """`tags` on the wire."""
+        """Tags attached to the run."""
         return self._read("tags", _read_tags)
 
     @property
     def cost_in_cents(self) -> float:
-        """`costInCents` on the wire."""
+        """Compute cost of the run so far, in cents."""
         return self._read("costInCents", as_float)
 
     @property
     def base_cost_in_cents(self) -> float:
-        """`baseCostInCents` on the wire."""
+        """The fixed cost charged for starting the run, in cents."""
         return self._read("baseCostInCents", as_float)
 
     @property
     def duration_ms(self) -> float:
-        """`durationMs` on the wire."""
+        """Compute time the run has used so far, in milliseconds."""
         return self._read("durationMs", as_float)
 
     @property
     def is_queued(self) -> bool:
-        """`isQueued` on the wire."""
+        """True while the run waits to start: status `QUEUED`, `DELAYED` or `PENDING_VERSION`."""
         return self._read("isQueued", as_bool)
 
     @property
     def is_executing(self) -> bool:
-        """`isExecuting` on the wire."""
+        """True while the run executes: status `EXECUTING` or `DEQUEUED`."""
         return self._read("isExecuting", as_bool)
 
     @property
     def is_waiting(self) -> bool:
-        """`isWaiting` on the wire."""
+        """True while the run is paused on a wait (status `WAITING`)."""
         return self._read("isWaiting", as_bool)
 
     @property
     def is_completed(self) -> bool:
-        """`isCompleted` on the wire."""
+        """True once the run has ended as `COMPLETED`, `CANCELED`, `FAILED`, `CRASHED` or
+        `SYSTEM_FAILURE`; an expired or timed-out run is not counted."""
         return self._read("isCompleted", as_bool)
 
     @property
     def is_failed(self) -> bool:
-        """`isFailed` on the wire."""
+        """True when the run ended other than successfully: `CANCELED`, `FAILED`, `CRASHED` or
+        `SYSTEM_FAILURE`."""
         return self._read("isFailed", as_bool)
 
     @property
     def is_success(self) -> bool:
-        """`isSuccess` on the wire."""
+        """True when the run ended as `COMPLETED`."""
         return self._read("isSuccess", as_bool)
 
     @property
     def is_cancelled(self) -> bool:
-        """`isCancelled` on the wire."""
+        """True when the run was cancelled (status `CANCELED`)."""
         return self._read("isCancelled", as_bool)
 
     @property
@@ -267,32 +301,34 @@ class ListRunItem(Model):
 
     @property
     def version(self) -> str | None:
-        """`version` on the wire."""
+        """The deployed version the run executes on (such as `20250101.1`); absent before it is
+        locked to one."""
         return self._read("version", as_str, optional=True)
 
     @property
     def started_at(self) -> datetime.datetime | None:
-        """`startedAt` on the wire."""
+        """When the run began executing; absent until it does."""
         return self._read("startedAt", as_datetime, optional=True)
 
     @property
     def finished_at(self) -> datetime.datetime | None:
-        """`finishedAt` on the wire."""
+        """When the run reached a final status; absent until it does."""
         return self._read("finishedAt", as_datetime, optional=True)
 
     @property
     def delayed_until(self) -> datetime.datetime | None:
-        """`delayedUntil` on the wire."""
+        """For a delayed run, the time before which it does not start."""
         return self._read("delayedUntil", as_datetime, optional=True)
 
     @property
     def expired_at(self) -> datetime.datetime | None:
-        """`expiredAt` on the wire."""
+        """When the run expired: its `ttl` ran out before it could start."""
         return self._read("expiredAt", as_datetime, optional=True)
 
     @property
     def ttl(self) -> str | None:
-        """`ttl` on the wire."""
+        """How long the run may wait to start before it expires, as given when it was triggered
+        (such as `10m`)."""
         return self._read("ttl", as_str, optional=True)
 
     @property
@@ -303,7 +339,7 @@ class ListRunItem(Model):
 
     @property
     def metadata(self) -> dict[str, Any] | None:
-        """`metadata` on the wire."""
+        """The metadata the run has set, when it has set some."""
         return self._read("metadata", as_object, optional=True)
 
     @property
@@ -314,5 +350,5 @@ class ListRunItem(Model):
 
     @property
     def region(self) -> str | None:
-        """`region` on the wire."""
+        """The region the run executes in, when the server reports one."""
         return self._read("region", as_str, optional=True)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -19,3 +21,19 @@ class MachinePreset(StrEnum):
     MEDIUM_2X = "medium-2x"
     LARGE_1X = "large-1x"
     LARGE_2X = "large-2x"
+
+
+MachinePresetLiteral: TypeAlias = Literal[
+    "micro",
+    "small-1x",
+    "small-2x",
+    "medium-1x",
+    "medium-2x",
+    "large-1x",
+    "large-2x",
+]
+"""The values of `MachinePreset` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `MachinePreset` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

@@ -23,6 +23,7 @@ class MessageResponse(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["message"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["message"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"message": "message"}
 
     def __init__(
         self,
@@ -37,5 +38,5 @@ class MessageResponse(Model):
 
     @property
     def message(self) -> str:
-        """`message` on the wire."""
+        """The server's confirmation."""
         return self._read("message", as_str)

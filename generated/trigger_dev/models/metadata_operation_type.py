@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -18,3 +20,18 @@ class MetadataOperationType(StrEnum):
     REMOVE = "remove"
     INCREMENT = "increment"
     UPDATE = "update"
+
+
+MetadataOperationTypeLiteral: TypeAlias = Literal[
+    "set",
+    "delete",
+    "append",
+    "remove",
+    "increment",
+    "update",
+]
+"""The values of `MetadataOperationType` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `MetadataOperationType` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

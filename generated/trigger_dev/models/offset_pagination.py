@@ -23,6 +23,11 @@ class OffsetPagination(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["currentPage", "totalPages", "count"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["currentPage", "totalPages", "count"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "currentPage": "current_page",
+        "totalPages": "total_pages",
+        "count": "count",
+    }
 
     def __init__(
         self,
@@ -41,12 +46,12 @@ class OffsetPagination(Model):
 
     @property
     def current_page(self) -> int:
-        """`currentPage` on the wire."""
+        """Number of this page, from 1."""
         return self._read("currentPage", as_int_coerced)
 
     @property
     def total_pages(self) -> int:
-        """`totalPages` on the wire."""
+        """Number of pages."""
         return self._read("totalPages", as_int_coerced)
 
     @property

@@ -23,6 +23,10 @@ class PacketUploadUrl(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["presignedUrl"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["presignedUrl", "storagePath"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "presignedUrl": "presigned_url",
+        "storagePath": "storage_path",
+    }
 
     def __init__(
         self,

@@ -23,6 +23,7 @@ class PublicToken(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["token"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["token"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"token": "token"}
 
     def __init__(
         self,
@@ -37,5 +38,5 @@ class PublicToken(Model):
 
     @property
     def token(self) -> str:
-        """`token` on the wire."""
+        """The public access token (a JWT)."""
         return self._read("token", as_str)

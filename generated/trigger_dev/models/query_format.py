@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -14,3 +16,14 @@ class QueryFormat(StrEnum):
 
     JSON = "json"
     CSV = "csv"
+
+
+QueryFormatLiteral: TypeAlias = Literal[
+    "json",
+    "csv",
+]
+"""The values of `QueryFormat` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `QueryFormat` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

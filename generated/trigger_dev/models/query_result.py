@@ -4,16 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from .._model_support import (
     Model,
+    Reader,
     as_any,
     enum_reader,
 )
-from .query_format import QueryFormat
+from .query_format import QueryFormat, QueryFormatLiteral
 
-_read_format = enum_reader(QueryFormat)
+_read_format = cast("Reader[QueryFormatLiteral]", enum_reader(QueryFormat))
 
 
 class QueryResult(Model):
@@ -27,11 +28,12 @@ class QueryResult(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["format", "results"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["format", "results"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"format": "format", "results": "results"}
 
     def __init__(
         self,
         *,
-        format: QueryFormat | str,
+        format: QueryFormat | QueryFormatLiteral,
         results: Any,
         additional_properties: Mapping[str, Any] | None = None,
     ) -> None:
@@ -42,8 +44,8 @@ class QueryResult(Model):
         self._cache = None
 
     @property
-    def format(self) -> QueryFormat | str:
-        """`format` on the wire."""
+    def format(self) -> QueryFormatLiteral:
+        """The format of `results`: `json` or `csv`."""
         return self._read("format", _read_format)
 
     @property

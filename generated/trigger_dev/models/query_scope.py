@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -15,3 +17,15 @@ class QueryScope(StrEnum):
     ENVIRONMENT = "environment"
     PROJECT = "project"
     ORGANIZATION = "organization"
+
+
+QueryScopeLiteral: TypeAlias = Literal[
+    "environment",
+    "project",
+    "organization",
+]
+"""The values of `QueryScope` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `QueryScope` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from .._model_support import (
     Model,
+    Reader,
     as_bool,
     as_float,
     as_int,
@@ -16,9 +17,9 @@ from .._model_support import (
     nullable,
 )
 from .queue_concurrency import QueueConcurrency
-from .queue_type import QueueType
+from .queue_type import QueueType, QueueTypeLiteral
 
-_read_type = enum_reader(QueueType)
+_read_type = cast("Reader[QueueTypeLiteral]", enum_reader(QueueType))
 _read_concurrency_limit = nullable(as_int)
 _read_concurrency_limit_override_percent = nullable(as_float)
 
@@ -49,13 +50,25 @@ class Queue(Model):
             "concurrencyLimitOverridePercent",
         ]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "name": "name",
+        "type": "type",
+        "running": "running",
+        "queued": "queued",
+        "paused": "paused",
+        "concurrencyLimit": "concurrency_limit",
+        "concurrency": "concurrency",
+        "releaseConcurrencyOnWaitpoint": "release_concurrency_on_waitpoint",
+        "concurrencyLimitOverridePercent": "concurrency_limit_override_percent",
+    }
 
     def __init__(
         self,
         *,
         id: str,
         name: str,
-        type: QueueType | str,
+        type: QueueType | QueueTypeLiteral,
         running: int,
         queued: int,
         paused: bool,
@@ -93,7 +106,7 @@ class Queue(Model):
         return self._read("name", as_str)
 
     @property
-    def type(self) -> QueueType | str:
+    def type(self) -> QueueTypeLiteral:
         """`task` for a task's own queue, `custom` for a queue defined in code and shared."""
         return self._read("type", _read_type)
 
@@ -109,7 +122,7 @@ class Queue(Model):
 
     @property
     def paused(self) -> bool:
-        """`paused` on the wire."""
+        """True while the queue is paused: its runs wait and none starts."""
         return self._read("paused", as_bool)
 
     @property
@@ -119,7 +132,7 @@ class Queue(Model):
 
     @property
     def concurrency(self) -> QueueConcurrency | None:
-        """`concurrency` on the wire."""
+        """The limit and its override (servers from 4.0.5)."""
         return self._read("concurrency", QueueConcurrency._from_wire, optional=True)
 
     @property

@@ -38,6 +38,13 @@ class QueueConcurrency(Model):
     _KNOWN: ClassVar[frozenset[str]] = frozenset(
         ["current", "base", "override", "overriddenAt", "overriddenBy"]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "current": "current",
+        "base": "base",
+        "override": "override",
+        "overriddenAt": "overridden_at",
+        "overriddenBy": "overridden_by",
+    }
 
     def __init__(
         self,
@@ -75,7 +82,7 @@ class QueueConcurrency(Model):
 
     @property
     def overridden_at(self) -> datetime.datetime | None:
-        """`overriddenAt` on the wire."""
+        """When the limit was overridden; None when it is not."""
         return self._read("overriddenAt", _read_overridden_at)
 
     @property

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -17,3 +19,15 @@ class QueueLookupType(StrEnum):
     ID = "id"
     TASK = "task"
     CUSTOM = "custom"
+
+
+QueueLookupTypeLiteral: TypeAlias = Literal[
+    "id",
+    "task",
+    "custom",
+]
+"""The values of `QueueLookupType` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `QueueLookupType` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

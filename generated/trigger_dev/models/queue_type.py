@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -14,3 +16,14 @@ class QueueType(StrEnum):
 
     TASK = "task"
     CUSTOM = "custom"
+
+
+QueueTypeLiteral: TypeAlias = Literal[
+    "task",
+    "custom",
+]
+"""The values of `QueueType` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `QueueType` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

@@ -28,6 +28,17 @@ class RateLimitProblem(Model):
     _KNOWN: ClassVar[frozenset[str]] = frozenset(
         ["title", "status", "type", "detail", "error", "reset", "limit", "remaining", "secondsUntilReset"]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "title": "title",
+        "status": "status",
+        "type": "type",
+        "detail": "detail",
+        "error": "error",
+        "reset": "reset",
+        "limit": "limit",
+        "remaining": "remaining",
+        "secondsUntilReset": "seconds_until_reset",
+    }
 
     def __init__(
         self,
@@ -62,12 +73,10 @@ class RateLimitProblem(Model):
 
     @property
     def title(self) -> str:
-        """`title` on the wire."""
         return self._read("title", as_str)
 
     @property
     def status(self) -> int:
-        """`status` on the wire."""
         return self._read("status", as_int)
 
     @property
@@ -77,7 +86,6 @@ class RateLimitProblem(Model):
 
     @property
     def detail(self) -> str:
-        """`detail` on the wire."""
         return self._read("detail", as_str)
 
     @property

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from .._model_support import (
     Model,
+    Reader,
     as_any,
     as_bool,
     as_datetime,
@@ -21,9 +22,9 @@ from .._model_support import (
     write_datetime,
 )
 from .run_error import RunError
-from .run_status import RunStatus
+from .run_status import RunStatus, RunStatusLiteral
 
-_read_status = enum_reader(RunStatus)
+_read_status = cast("Reader[RunStatusLiteral]", enum_reader(RunStatus))
 _read_tags = list_reader(as_str)
 _read_realtime_streams = list_reader(as_str)
 
@@ -92,13 +93,42 @@ class RealtimeRun(Model):
             "error",
         ]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "taskIdentifier": "task_identifier",
+        "status": "status",
+        "createdAt": "created_at",
+        "updatedAt": "updated_at",
+        "durationMs": "duration_ms",
+        "costInCents": "cost_in_cents",
+        "baseCostInCents": "base_cost_in_cents",
+        "tags": "tags",
+        "isTest": "is_test",
+        "realtimeStreams": "realtime_streams",
+        "isQueued": "is_queued",
+        "isExecuting": "is_executing",
+        "isWaiting": "is_waiting",
+        "isCompleted": "is_completed",
+        "isFailed": "is_failed",
+        "isSuccess": "is_success",
+        "isCancelled": "is_cancelled",
+        "startedAt": "started_at",
+        "finishedAt": "finished_at",
+        "delayedUntil": "delayed_until",
+        "queuedAt": "queued_at",
+        "expiredAt": "expired_at",
+        "payload": "payload",
+        "output": "output",
+        "metadata": "metadata",
+        "error": "error",
+    }
 
     def __init__(
         self,
         *,
         id: str,
         task_identifier: str,
-        status: RunStatus | str,
+        status: RunStatus | RunStatusLiteral,
         created_at: datetime.datetime,
         updated_at: datetime.datetime,
         duration_ms: float,
@@ -172,23 +202,23 @@ class RealtimeRun(Model):
 
     @property
     def task_identifier(self) -> str:
-        """`taskIdentifier` on the wire."""
+        """Id of the task the run executes, as declared in the task's code."""
         return self._read("taskIdentifier", as_str)
 
     @property
-    def status(self) -> RunStatus | str:
+    def status(self) -> RunStatusLiteral:
         """Status of a run as reported when the `x-trigger-api-version: 2025-07-16` header is sent
         (older header values yield a legacy set of names)."""
         return self._read("status", _read_status)
 
     @property
     def created_at(self) -> datetime.datetime:
-        """`createdAt` on the wire."""
+        """When the run was triggered."""
         return self._read("createdAt", as_datetime)
 
     @property
     def updated_at(self) -> datetime.datetime:
-        """`updatedAt` on the wire."""
+        """When the run last changed."""
         return self._read("updatedAt", as_datetime)
 
     @property
@@ -198,22 +228,22 @@ class RealtimeRun(Model):
 
     @property
     def cost_in_cents(self) -> float:
-        """`costInCents` on the wire."""
+        """Compute cost of the run so far, in cents."""
         return self._read("costInCents", as_float)
 
     @property
     def base_cost_in_cents(self) -> float:
-        """`baseCostInCents` on the wire."""
+        """The fixed cost charged for starting the run, in cents."""
         return self._read("baseCostInCents", as_float)
 
     @property
     def tags(self) -> list[str]:
-        """`tags` on the wire."""
+        """Tags attached to the run."""
         return self._read("tags", _read_tags)
 
     @property
     def is_test(self) -> bool:
-        """`isTest` on the wire."""
+        """True for a run triggered as a test (from the dashboard, or with the `test` option)."""
         return self._read("isTest", as_bool)
 
     @property
@@ -223,17 +253,17 @@ class RealtimeRun(Model):
 
     @property
     def is_queued(self) -> bool:
-        """`isQueued` on the wire."""
+        """True while the run waits to start: status `QUEUED`, `DELAYED` or `PENDING_VERSION`."""
         return self._read("isQueued", as_bool)
 
     @property
     def is_executing(self) -> bool:
-        """`isExecuting` on the wire."""
+        """True while the run executes: status `EXECUTING` or `DEQUEUED`."""
         return self._read("isExecuting", as_bool)
 
     @property
     def is_waiting(self) -> bool:
-        """`isWaiting` on the wire."""
+        """True while the run is paused on a wait (status `WAITING`)."""
         return self._read("isWaiting", as_bool)
 
     @property
@@ -243,22 +273,23 @@ class RealtimeRun(Model):
 
     @property
     def is_failed(self) -> bool:
-        """`isFailed` on the wire."""
+        """True when the run ended as `FAILED`, `CRASHED`, `SYSTEM_FAILURE`, `EXPIRED` or
+        `TIMED_OUT`."""
         return self._read("isFailed", as_bool)
 
     @property
     def is_success(self) -> bool:
-        """`isSuccess` on the wire."""
+        """True when the run ended as `COMPLETED`."""
         return self._read("isSuccess", as_bool)
 
     @property
     def is_cancelled(self) -> bool:
-        """`isCancelled` on the wire."""
+        """True when the run was cancelled (status `CANCELED`)."""
         return self._read("isCancelled", as_bool)
 
     @property
     def started_at(self) -> datetime.datetime | None:
-        """`startedAt` on the wire."""
+        """When the run began executing; absent until it does."""
         return self._read("startedAt", as_datetime, optional=True)
 
     @property
@@ -268,17 +299,17 @@ class RealtimeRun(Model):
 
     @property
     def delayed_until(self) -> datetime.datetime | None:
-        """`delayedUntil` on the wire."""
+        """For a delayed run, the time before which it does not start."""
         return self._read("delayedUntil", as_datetime, optional=True)
 
     @property
     def queued_at(self) -> datetime.datetime | None:
-        """`queuedAt` on the wire."""
+        """When the run entered its queue."""
         return self._read("queuedAt", as_datetime, optional=True)
 
     @property
     def expired_at(self) -> datetime.datetime | None:
-        """`expiredAt` on the wire."""
+        """When the run expired: its time to live ran out before it could start."""
         return self._read("expiredAt", as_datetime, optional=True)
 
     @property
@@ -299,5 +330,5 @@ class RealtimeRun(Model):
 
     @property
     def error(self) -> RunError | None:
-        """`error` on the wire."""
+        """What made the run fail, when it did."""
         return self._read("error", RunError._from_wire, optional=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from .._model_support import (
     Model,
+    Reader,
     as_bool,
     as_datetime,
     as_float,
@@ -19,12 +20,12 @@ from .._model_support import (
     list_reader,
     write_datetime,
 )
-from .run_status import RunStatus
-from .trigger_function import TriggerFunction
+from .run_status import RunStatus, RunStatusLiteral
+from .trigger_function import TriggerFunction, TriggerFunctionLiteral
 
-_read_status = enum_reader(RunStatus)
+_read_status = cast("Reader[RunStatusLiteral]", enum_reader(RunStatus))
 _read_tags = list_reader(as_str)
-_read_trigger_function = enum_reader(TriggerFunction)
+_read_trigger_function = cast("Reader[TriggerFunctionLiteral]", enum_reader(TriggerFunction))
 
 
 class RelatedRun(Model):
@@ -93,13 +94,45 @@ class RelatedRun(Model):
             "taskKind",
         ]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "taskIdentifier": "task_identifier",
+        "status": "status",
+        "createdAt": "created_at",
+        "updatedAt": "updated_at",
+        "costInCents": "cost_in_cents",
+        "baseCostInCents": "base_cost_in_cents",
+        "durationMs": "duration_ms",
+        "isTest": "is_test",
+        "depth": "depth",
+        "tags": "tags",
+        "isQueued": "is_queued",
+        "isExecuting": "is_executing",
+        "isWaiting": "is_waiting",
+        "isCompleted": "is_completed",
+        "isFailed": "is_failed",
+        "isSuccess": "is_success",
+        "isCancelled": "is_cancelled",
+        "triggerFunction": "trigger_function",
+        "idempotencyKey": "idempotency_key",
+        "version": "version",
+        "startedAt": "started_at",
+        "finishedAt": "finished_at",
+        "expiredAt": "expired_at",
+        "delayedUntil": "delayed_until",
+        "ttl": "ttl",
+        "batchId": "batch_id",
+        "metadata": "metadata",
+        "region": "region",
+        "taskKind": "task_kind",
+    }
 
     def __init__(
         self,
         *,
         id: str,
         task_identifier: str,
-        status: RunStatus | str,
+        status: RunStatus | RunStatusLiteral,
         created_at: datetime.datetime,
         updated_at: datetime.datetime,
         cost_in_cents: float,
@@ -115,7 +148,7 @@ class RelatedRun(Model):
         is_failed: bool,
         is_success: bool,
         is_cancelled: bool,
-        trigger_function: TriggerFunction | str,
+        trigger_function: TriggerFunction | TriggerFunctionLiteral,
         idempotency_key: str | None = None,
         version: str | None = None,
         started_at: datetime.datetime | None = None,
@@ -176,148 +209,153 @@ class RelatedRun(Model):
 
     @property
     def id(self) -> str:
-        """`id` on the wire."""
+        """The run's id (`run_…`)."""
         return self._read("id", as_str)
 
     @property
     def task_identifier(self) -> str:
-        """`taskIdentifier` on the wire."""
+        """Id of the task the run executes, as declared in the task's code."""
         return self._read("taskIdentifier", as_str)
 
     @property
-    def status(self) -> RunStatus | str:
+    def status(self) -> RunStatusLiteral:
         """Status of a run as reported when the `x-trigger-api-version: 2025-07-16` header is sent
         (older header values yield a legacy set of names)."""
         return self._read("status", _read_status)
 
     @property
     def created_at(self) -> datetime.datetime:
-        """`createdAt` on the wire."""
+        """When the run was triggered."""
         return self._read("createdAt", as_datetime)
 
     @property
     def updated_at(self) -> datetime.datetime:
-        """`updatedAt` on the wire."""
+        """When the run last changed."""
         return self._read("updatedAt", as_datetime)
 
     @property
     def cost_in_cents(self) -> float:
-        """`costInCents` on the wire."""
+        """Compute cost of the run so far, in cents."""
         return self._read("costInCents", as_float)
 
     @property
     def base_cost_in_cents(self) -> float:
-        """`baseCostInCents` on the wire."""
+        """The fixed cost charged for starting the run, in cents."""
         return self._read("baseCostInCents", as_float)
 
     @property
     def duration_ms(self) -> float:
-        """`durationMs` on the wire."""
+        """Compute time the run has used so far, in milliseconds."""
         return self._read("durationMs", as_float)
 
     @property
     def is_test(self) -> bool:
-        """`isTest` on the wire."""
+        """True for a run triggered as a test (from the dashboard, or with the `test` option)."""
         return self._read("isTest", as_bool)
 
     @property
     def depth(self) -> int:
-        """`depth` on the wire."""
+        """Nesting depth: 0 for a run triggered from outside a task, 1 for a run triggered by such
+        a run's task, and so on."""
         return self._read("depth", as_int)
 
     @property
     def tags(self) -> list[str]:
-        """`tags` on the wire."""
+        """Tags attached to the run."""
         return self._read("tags", _read_tags)
 
     @property
     def is_queued(self) -> bool:
-        """`isQueued` on the wire."""
+        """True while the run waits to start: status `QUEUED`, `DELAYED` or `PENDING_VERSION`."""
         return self._read("isQueued", as_bool)
 
     @property
     def is_executing(self) -> bool:
-        """`isExecuting` on the wire."""
+        """True while the run executes: status `EXECUTING` or `DEQUEUED`."""
         return self._read("isExecuting", as_bool)
 
     @property
     def is_waiting(self) -> bool:
-        """`isWaiting` on the wire."""
+        """True while the run is paused on a wait (status `WAITING`)."""
         return self._read("isWaiting", as_bool)
 
     @property
     def is_completed(self) -> bool:
-        """`isCompleted` on the wire."""
+        """True once the run has ended as `COMPLETED`, `CANCELED`, `FAILED`, `CRASHED` or
+        `SYSTEM_FAILURE`; an expired or timed-out run is not counted."""
         return self._read("isCompleted", as_bool)
 
     @property
     def is_failed(self) -> bool:
-        """`isFailed` on the wire."""
+        """True when the run ended other than successfully: `CANCELED`, `FAILED`, `CRASHED` or
+        `SYSTEM_FAILURE`."""
         return self._read("isFailed", as_bool)
 
     @property
     def is_success(self) -> bool:
-        """`isSuccess` on the wire."""
+        """True when the run ended as `COMPLETED`."""
         return self._read("isSuccess", as_bool)
 
     @property
     def is_cancelled(self) -> bool:
-        """`isCancelled` on the wire."""
+        """True when the run was cancelled (status `CANCELED`)."""
         return self._read("isCancelled", as_bool)
 
     @property
-    def trigger_function(self) -> TriggerFunction | str:
+    def trigger_function(self) -> TriggerFunctionLiteral:
         """How the run was started."""
         return self._read("triggerFunction", _read_trigger_function)
 
     @property
     def idempotency_key(self) -> str | None:
-        """`idempotencyKey` on the wire."""
+        """The idempotency key the run was triggered with, if any."""
         return self._read("idempotencyKey", as_str, optional=True)
 
     @property
     def version(self) -> str | None:
-        """`version` on the wire."""
+        """The deployed version the run executes on (such as `20250101.1`); absent before it is
+        locked to one."""
         return self._read("version", as_str, optional=True)
 
     @property
     def started_at(self) -> datetime.datetime | None:
-        """`startedAt` on the wire."""
+        """When the run began executing; absent until it does."""
         return self._read("startedAt", as_datetime, optional=True)
 
     @property
     def finished_at(self) -> datetime.datetime | None:
-        """`finishedAt` on the wire."""
+        """When the run reached a final status; absent until it does."""
         return self._read("finishedAt", as_datetime, optional=True)
 
     @property
     def expired_at(self) -> datetime.datetime | None:
-        """`expiredAt` on the wire."""
+        """When the run expired: its `ttl` ran out before it could start."""
         return self._read("expiredAt", as_datetime, optional=True)
 
     @property
     def delayed_until(self) -> datetime.datetime | None:
-        """`delayedUntil` on the wire."""
+        """For a delayed run, the time before which it does not start."""
         return self._read("delayedUntil", as_datetime, optional=True)
 
     @property
     def ttl(self) -> str | None:
-        """`ttl` on the wire."""
+        """How long the run may wait to start before it expires, as given when it was triggered
+        (such as `10m`)."""
         return self._read("ttl", as_str, optional=True)
 
     @property
     def batch_id(self) -> str | None:
-        """`batchId` on the wire."""
+        """Id of the batch the run belongs to (`batch_…`), if any."""
         return self._read("batchId", as_str, optional=True)
 
     @property
     def metadata(self) -> dict[str, Any] | None:
-        """`metadata` on the wire."""
+        """The metadata the run has set, when it has set some."""
         return self._read("metadata", as_object, optional=True)
 
     @property
     def region(self) -> str | None:
-        """`region` on the wire."""
+        """The region the run executes in, when the server reports one."""
         return self._read("region", as_str, optional=True)
 
     @property

@@ -26,6 +26,7 @@ class RelatedRuns(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset([])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["root", "parent", "children"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"root": "root", "parent": "parent", "children": "children"}
 
     def __init__(
         self,

@@ -23,6 +23,7 @@ class RunEnvironment(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id", "name"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["id", "name", "user"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"id": "id", "name": "name", "user": "user"}
 
     def __init__(
         self,
@@ -42,7 +43,7 @@ class RunEnvironment(Model):
 
     @property
     def id(self) -> str:
-        """`id` on the wire."""
+        """Id of the environment."""
         return self._read("id", as_str)
 
     @property

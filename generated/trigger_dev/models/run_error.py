@@ -23,6 +23,11 @@ class RunError(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["message"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["message", "name", "stackTrace"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "message": "message",
+        "name": "name",
+        "stackTrace": "stack_trace",
+    }
 
     def __init__(
         self,
@@ -43,15 +48,15 @@ class RunError(Model):
 
     @property
     def message(self) -> str:
-        """`message` on the wire."""
+        """The error's message."""
         return self._read("message", as_str)
 
     @property
     def name(self) -> str | None:
-        """`name` on the wire."""
+        """The error's name (its class, such as `TypeError`)."""
         return self._read("name", as_str, optional=True)
 
     @property
     def stack_trace(self) -> str | None:
-        """`stackTrace` on the wire."""
+        """The stack trace where the error was thrown, when known."""
         return self._read("stackTrace", as_str, optional=True)

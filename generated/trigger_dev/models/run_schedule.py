@@ -24,6 +24,12 @@ class RunSchedule(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id", "generator"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["id", "generator", "externalId", "deduplicationKey"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "generator": "generator",
+        "externalId": "external_id",
+        "deduplicationKey": "deduplication_key",
+    }
 
     def __init__(
         self,
@@ -46,20 +52,20 @@ class RunSchedule(Model):
 
     @property
     def id(self) -> str:
-        """`id` on the wire."""
+        """Id of the schedule (`sched_…`)."""
         return self._read("id", as_str)
 
     @property
     def generator(self) -> ScheduleGenerator:
-        """`generator` on the wire."""
+        """What produces the schedule's run times (its cron expression)."""
         return self._read("generator", ScheduleGenerator._from_wire)
 
     @property
     def external_id(self) -> str | None:
-        """`externalId` on the wire."""
+        """The schedule's own reference, when it has one."""
         return self._read("externalId", as_str, optional=True)
 
     @property
     def deduplication_key(self) -> str | None:
-        """`deduplicationKey` on the wire."""
+        """The key that makes creating the schedule an upsert, when one was chosen."""
         return self._read("deduplicationKey", as_str, optional=True)

@@ -4,6 +4,8 @@ header values yield a legacy set of names)."""
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -27,3 +29,25 @@ class RunStatus(StrEnum):
     DELAYED = "DELAYED"
     EXPIRED = "EXPIRED"
     TIMED_OUT = "TIMED_OUT"
+
+
+RunStatusLiteral: TypeAlias = Literal[
+    "PENDING_VERSION",
+    "QUEUED",
+    "DEQUEUED",
+    "EXECUTING",
+    "WAITING",
+    "COMPLETED",
+    "CANCELED",
+    "FAILED",
+    "CRASHED",
+    "SYSTEM_FAILURE",
+    "DELAYED",
+    "EXPIRED",
+    "TIMED_OUT",
+]
+"""The values of `RunStatus` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `RunStatus` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

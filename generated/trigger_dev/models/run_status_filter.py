@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -31,3 +33,29 @@ class RunStatusFilter(StrEnum):
     DELAYED = "DELAYED"
     EXPIRED = "EXPIRED"
     TIMED_OUT = "TIMED_OUT"
+
+
+RunStatusFilterLiteral: TypeAlias = Literal[
+    "PENDING_VERSION",
+    "WAITING_FOR_DEPLOY",
+    "QUEUED",
+    "DEQUEUED",
+    "EXECUTING",
+    "WAITING",
+    "REATTEMPTING",
+    "FROZEN",
+    "COMPLETED",
+    "CANCELED",
+    "FAILED",
+    "CRASHED",
+    "INTERRUPTED",
+    "SYSTEM_FAILURE",
+    "DELAYED",
+    "EXPIRED",
+    "TIMED_OUT",
+]
+"""The values of `RunStatusFilter` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `RunStatusFilter` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

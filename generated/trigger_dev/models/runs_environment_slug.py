@@ -4,6 +4,8 @@ which is why `staging` is not offered: it would match no environment (use `stg`)
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -18,3 +20,16 @@ class RunsEnvironmentSlug(StrEnum):
     STG = "stg"
     PROD = "prod"
     PREVIEW = "preview"
+
+
+RunsEnvironmentSlugLiteral: TypeAlias = Literal[
+    "dev",
+    "stg",
+    "prod",
+    "preview",
+]
+"""The values of `RunsEnvironmentSlug` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `RunsEnvironmentSlug` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

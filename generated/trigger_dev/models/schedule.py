@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from .._model_support import (
     Model,
+    Reader,
     as_bool,
     as_datetime,
     as_str,
@@ -19,9 +20,9 @@ from .._model_support import (
 )
 from .schedule_environment import ScheduleEnvironment
 from .schedule_generator import ScheduleGenerator
-from .schedule_type import ScheduleType
+from .schedule_type import ScheduleType, ScheduleTypeLiteral
 
-_read_type = enum_reader(ScheduleType)
+_read_type = cast("Reader[ScheduleTypeLiteral]", enum_reader(ScheduleType))
 _read_environments = list_reader(ScheduleEnvironment._from_wire)
 _read_deduplication_key = nullable(as_str)
 _read_external_id = nullable(as_str)
@@ -57,12 +58,26 @@ class Schedule(Model):
             "nextRunEffectiveAt",
         ]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "type": "type",
+        "task": "task",
+        "active": "active",
+        "generator": "generator",
+        "timezone": "timezone",
+        "environments": "environments",
+        "deduplicationKey": "deduplication_key",
+        "externalId": "external_id",
+        "window": "window",
+        "nextRun": "next_run",
+        "nextRunEffectiveAt": "next_run_effective_at",
+    }
 
     def __init__(
         self,
         *,
         id: str,
-        type: ScheduleType | str,
+        type: ScheduleType | ScheduleTypeLiteral,
         task: str,
         active: bool,
         generator: ScheduleGenerator,
@@ -100,28 +115,28 @@ class Schedule(Model):
 
     @property
     def id(self) -> str:
-        """`id` on the wire."""
+        """Id of the schedule (`sched_…`)."""
         return self._read("id", as_str)
 
     @property
-    def type(self) -> ScheduleType | str:
+    def type(self) -> ScheduleTypeLiteral:
         """`DECLARATIVE` schedules are defined in task code and synced on deploy; `IMPERATIVE` ones
         are created through the API or dashboard."""
         return self._read("type", _read_type)
 
     @property
     def task(self) -> str:
-        """`task` on the wire."""
+        """Id of the task the schedule triggers."""
         return self._read("task", as_str)
 
     @property
     def active(self) -> bool:
-        """`active` on the wire."""
+        """False while the schedule is deactivated: it triggers nothing then."""
         return self._read("active", as_bool)
 
     @property
     def generator(self) -> ScheduleGenerator:
-        """`generator` on the wire."""
+        """What produces the schedule's run times (its cron expression)."""
         return self._read("generator", ScheduleGenerator._from_wire)
 
     @property
@@ -131,7 +146,7 @@ class Schedule(Model):
 
     @property
     def environments(self) -> list[ScheduleEnvironment]:
-        """`environments` on the wire."""
+        """The environments the schedule has an instance in."""
         return self._read("environments", _read_environments)
 
     @property

@@ -4,16 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from .._model_support import (
     Model,
+    Reader,
     as_str,
     enum_reader,
 )
-from .schedule_generator_type import ScheduleGeneratorType
+from .schedule_generator_type import ScheduleGeneratorType, ScheduleGeneratorTypeLiteral
 
-_read_type = enum_reader(ScheduleGeneratorType)
+_read_type = cast("Reader[ScheduleGeneratorTypeLiteral]", enum_reader(ScheduleGeneratorType))
 
 
 class ScheduleGenerator(Model):
@@ -27,11 +28,16 @@ class ScheduleGenerator(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["type", "expression", "description"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["type", "expression", "description"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "type": "type",
+        "expression": "expression",
+        "description": "description",
+    }
 
     def __init__(
         self,
         *,
-        type: ScheduleGeneratorType | str,
+        type: ScheduleGeneratorType | ScheduleGeneratorTypeLiteral,
         expression: str,
         description: str,
         additional_properties: Mapping[str, Any] | None = None,
@@ -44,7 +50,7 @@ class ScheduleGenerator(Model):
         self._cache = None
 
     @property
-    def type(self) -> ScheduleGeneratorType | str:
+    def type(self) -> ScheduleGeneratorTypeLiteral:
         """Kind of generator producing the schedule's run times."""
         return self._read("type", _read_type)
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -13,3 +15,11 @@ class ScheduleGeneratorType(StrEnum):
     """
 
     CRON = "CRON"
+
+
+ScheduleGeneratorTypeLiteral: TypeAlias = Literal["CRON",]
+"""The values of `ScheduleGeneratorType` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `ScheduleGeneratorType` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

@@ -4,6 +4,8 @@ created through the API or dashboard."""
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -16,3 +18,14 @@ class ScheduleType(StrEnum):
 
     DECLARATIVE = "DECLARATIVE"
     IMPERATIVE = "IMPERATIVE"
+
+
+ScheduleTypeLiteral: TypeAlias = Literal[
+    "DECLARATIVE",
+    "IMPERATIVE",
+]
+"""The values of `ScheduleType` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `ScheduleType` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

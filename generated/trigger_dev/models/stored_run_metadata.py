@@ -27,6 +27,7 @@ class StoredRunMetadata(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset([])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["metadata", "metadataType"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"metadata": "metadata", "metadataType": "metadata_type"}
 
     def __init__(
         self,
@@ -46,7 +47,7 @@ class StoredRunMetadata(Model):
     @property
     def metadata(self) -> Any | None:
         """The run's metadata, decoded into a dict (None when it has none). On the wire it is the
-        stored text, encoded as `metadataType` says."""
+        stored text, encoded as `metadata_type` says."""
         return self._read("metadata", as_any, optional=True)
 
     @property

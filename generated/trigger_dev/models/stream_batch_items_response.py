@@ -27,6 +27,14 @@ class StreamBatchItemsResponse(Model):
     _KNOWN: ClassVar[frozenset[str]] = frozenset(
         ["id", "itemsAccepted", "itemsDeduplicated", "sealed", "enqueuedCount", "expectedCount"]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "itemsAccepted": "items_accepted",
+        "itemsDeduplicated": "items_deduplicated",
+        "sealed": "sealed",
+        "enqueuedCount": "enqueued_count",
+        "expectedCount": "expected_count",
+    }
 
     def __init__(
         self,
@@ -53,17 +61,17 @@ class StreamBatchItemsResponse(Model):
 
     @property
     def id(self) -> str:
-        """`id` on the wire."""
+        """Id of the batch."""
         return self._read("id", as_str)
 
     @property
     def items_accepted(self) -> int:
-        """`itemsAccepted` on the wire."""
+        """Items of this stream that were accepted."""
         return self._read("itemsAccepted", as_int)
 
     @property
     def items_deduplicated(self) -> int:
-        """`itemsDeduplicated` on the wire."""
+        """Items of this stream the batch already had, and skipped."""
         return self._read("itemsDeduplicated", as_int)
 
     @property
@@ -73,10 +81,10 @@ class StreamBatchItemsResponse(Model):
 
     @property
     def enqueued_count(self) -> int | None:
-        """`enqueuedCount` on the wire."""
+        """Items the batch holds so far; sent when it is not sealed yet."""
         return self._read("enqueuedCount", as_int, optional=True)
 
     @property
     def expected_count(self) -> int | None:
-        """`expectedCount` on the wire."""
+        """Items announced for the batch; sent when it is not sealed yet."""
         return self._read("expectedCount", as_int, optional=True)

@@ -23,6 +23,7 @@ class SuccessResponse(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["success"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["success"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"success": "success"}
 
     def __init__(
         self,
@@ -37,5 +38,5 @@ class SuccessResponse(Model):
 
     @property
     def success(self) -> bool:
-        """`success` on the wire."""
+        """True when the server did what was asked."""
         return self._read("success", as_bool)

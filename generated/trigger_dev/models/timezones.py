@@ -26,6 +26,7 @@ class Timezones(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["timezones"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["timezones"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"timezones": "timezones"}
 
     def __init__(
         self,
@@ -40,5 +41,5 @@ class Timezones(Model):
 
     @property
     def timezones(self) -> list[str]:
-        """`timezones` on the wire."""
+        """The IANA time zone names a schedule accepts."""
         return self._read("timezones", _read_timezones)

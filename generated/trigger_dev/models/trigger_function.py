@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -16,3 +18,16 @@ class TriggerFunction(StrEnum):
     TRIGGERANDWAIT = "triggerAndWait"
     BATCHTRIGGER = "batchTrigger"
     BATCHTRIGGERANDWAIT = "batchTriggerAndWait"
+
+
+TriggerFunctionLiteral: TypeAlias = Literal[
+    "trigger",
+    "triggerAndWait",
+    "batchTrigger",
+    "batchTriggerAndWait",
+]
+"""The values of `TriggerFunction` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `TriggerFunction` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

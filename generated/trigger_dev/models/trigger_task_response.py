@@ -24,6 +24,11 @@ class TriggerTaskResponse(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["id", "isCached", "publicAccessToken"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "isCached": "is_cached",
+        "publicAccessToken": "public_access_token",
+    }
 
     def __init__(
         self,

@@ -23,6 +23,7 @@ class UpdatedRunMetadata(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset([])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["metadata"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"metadata": "metadata"}
 
     def __init__(
         self,

@@ -23,6 +23,7 @@ class VariableError(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["key", "error"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["key", "error"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {"key": "key", "error": "error"}
 
     def __init__(
         self,

@@ -24,6 +24,12 @@ class WaitpointToken(Model):
     __slots__ = ()
     _REQUIRED: ClassVar[frozenset[str]] = frozenset(["id", "isCached", "url"])
     _KNOWN: ClassVar[frozenset[str]] = frozenset(["id", "isCached", "url", "publicAccessToken"])
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "isCached": "is_cached",
+        "url": "url",
+        "publicAccessToken": "public_access_token",
+    }
 
     def __init__(
         self,

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from .._model_support import (
     Model,
+    Reader,
     as_any,
     as_bool,
     as_datetime,
@@ -18,9 +19,9 @@ from .._model_support import (
     nullable,
     write_datetime,
 )
-from .waitpoint_token_status import WaitpointTokenStatus
+from .waitpoint_token_status import WaitpointTokenStatus, WaitpointTokenStatusLiteral
 
-_read_status = enum_reader(WaitpointTokenStatus)
+_read_status = cast("Reader[WaitpointTokenStatusLiteral]", enum_reader(WaitpointTokenStatus))
 _read_tags = list_reader(as_str)
 _read_completed_at = nullable(as_datetime)
 _read_timeout_at = nullable(as_datetime)
@@ -56,13 +57,27 @@ class WaitpointTokenDetail(Model):
             "outputIsError",
         ]
     )
+    _PYTHON_NAMES: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "url": "url",
+        "status": "status",
+        "tags": "tags",
+        "createdAt": "created_at",
+        "completedAt": "completed_at",
+        "timeoutAt": "timeout_at",
+        "idempotencyKey": "idempotency_key",
+        "idempotencyKeyExpiresAt": "idempotency_key_expires_at",
+        "output": "output",
+        "outputType": "output_type",
+        "outputIsError": "output_is_error",
+    }
 
     def __init__(
         self,
         *,
         id: str,
         url: str,
-        status: WaitpointTokenStatus | str,
+        status: WaitpointTokenStatus | WaitpointTokenStatusLiteral,
         tags: list[str],
         created_at: datetime.datetime,
         completed_at: datetime.datetime | None = None,
@@ -101,7 +116,7 @@ class WaitpointTokenDetail(Model):
 
     @property
     def id(self) -> str:
-        """`id` on the wire."""
+        """Id of the token (`waitpoint_…`)."""
         return self._read("id", as_str)
 
     @property
@@ -110,24 +125,24 @@ class WaitpointTokenDetail(Model):
         return self._read("url", as_str)
 
     @property
-    def status(self) -> WaitpointTokenStatus | str:
+    def status(self) -> WaitpointTokenStatusLiteral:
         """`WAITING` until completed; `COMPLETED` once completed; `TIMED_OUT` when its timeout
         passed first."""
         return self._read("status", _read_status)
 
     @property
     def tags(self) -> list[str]:
-        """`tags` on the wire."""
+        """Tags attached to the token."""
         return self._read("tags", _read_tags)
 
     @property
     def created_at(self) -> datetime.datetime:
-        """`createdAt` on the wire."""
+        """When the token was created."""
         return self._read("createdAt", as_datetime)
 
     @property
     def completed_at(self) -> datetime.datetime | None:
-        """`completedAt` on the wire."""
+        """When the token was completed; absent until it is."""
         return self._read("completedAt", _read_completed_at, optional=True)
 
     @property
@@ -142,13 +157,13 @@ class WaitpointTokenDetail(Model):
 
     @property
     def idempotency_key_expires_at(self) -> datetime.datetime | None:
-        """`idempotencyKeyExpiresAt` on the wire."""
+        """When the idempotency key stops applying, if the token has one."""
         return self._read("idempotencyKeyExpiresAt", _read_idempotency_key_expires_at, optional=True)
 
     @property
     def output(self) -> Any | None:
         """The data the token was completed with, decoded (None while waiting, or when completed
-        without data). When `outputIsError` is true it is the error, such as `{"code":
+        without data). When `output_is_error` is true it is the error, such as `{"code":
         "TRIGGER_WAITPOINT_TIMEOUT", "message": ...}` after a timeout."""
         return self._read("output", as_any, optional=True)
 

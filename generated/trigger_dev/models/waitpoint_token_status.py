@@ -4,6 +4,8 @@ first."""
 
 from __future__ import annotations
 
+from typing import Literal, TypeAlias
+
 from .._model_support import StrEnum
 
 
@@ -17,3 +19,15 @@ class WaitpointTokenStatus(StrEnum):
     WAITING = "WAITING"
     COMPLETED = "COMPLETED"
     TIMED_OUT = "TIMED_OUT"
+
+
+WaitpointTokenStatusLiteral: TypeAlias = Literal[
+    "WAITING",
+    "COMPLETED",
+    "TIMED_OUT",
+]
+"""The values of `WaitpointTokenStatus` a type checker knows: the type of a field read from a response.
+
+At run time such a field holds a `WaitpointTokenStatus` member (a `str` equal to its value), or the plain
+string of a value the server added after this release.
+"""

@@ -11,7 +11,7 @@ from .. import _operations
 from .._pagination import AsyncCursorPage, AsyncPaginator, CursorPage
 from .._request_options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
-from ..models import BulkAction, BulkActionId, BulkActionKind
+from ..models import BulkAction, BulkActionId, BulkActionKind, BulkActionKindLiteral
 from ..types import BulkActionFilter
 
 __all__ = [
@@ -45,8 +45,8 @@ class BulkActions(SyncAPIResource):
 
         Args:
             limit: Bulk actions per page, between 1 and 100; the server uses 25 when absent.
-            after: Cursor from `pagination.next`; returns the next (older) page.
-            before: Cursor from `pagination.previous`; returns the previous (newer) page.
+            after: Cursor from `next_cursor`; returns the next (older) page.
+            before: Cursor from `previous_cursor`; returns the previous (newer) page.
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
@@ -61,7 +61,7 @@ class BulkActions(SyncAPIResource):
 
     def create(
         self,
-        action: BulkActionKind | str,
+        action: BulkActionKind | BulkActionKindLiteral,
         *,
         name: str | None = None,
         run_ids: Sequence[str] | None = None,
@@ -72,7 +72,7 @@ class BulkActions(SyncAPIResource):
         """Create a bulk action
 
         Cancels or replays many runs of the key's environment in the background: the runs listed
-        in `runIds`, or every run matching `filter` (send exactly one of the two). A filter
+        in `run_ids`, or every run matching `filter` (send exactly one of the two). A filter
         without a time range covers the last 7 days, fixed when the action is created. At most 3
         replays run at once per environment (429, not retried). Servers serve this route from
         Trigger.dev 4.5.2.
@@ -82,7 +82,7 @@ class BulkActions(SyncAPIResource):
             name: A name to find the action by in the dashboard.
             run_ids: The runs to act on, up to 500 (use `filter` for more).
             filter: Which runs a bulk action covers: those matching every key given (a list matches
-                any of its values). Without `period`, `from` or `to` the last 7 days are
+                any of its values). Without `period`, `from_` or `to` the last 7 days are
                 covered.
             target_region: For `replay` only, the region to replay the runs in.
             request_options: Retry, timeout and header options for this call only.
@@ -174,7 +174,7 @@ class AsyncBulkActions(AsyncAPIResource):
         after: str | None = None,
         before: str | None = None,
         request_options: RequestOptions | None = None,
-    ) -> AsyncPaginator[AsyncCursorPage[BulkAction]]:
+    ) -> AsyncPaginator[AsyncCursorPage[BulkAction], BulkAction]:
         """List bulk actions
 
         Lists the bulk actions of the key's environment, newest first, with cursor pagination.
@@ -182,12 +182,12 @@ class AsyncBulkActions(AsyncAPIResource):
 
         Args:
             limit: Bulk actions per page, between 1 and 100; the server uses 25 when absent.
-            after: Cursor from `pagination.next`; returns the next (older) page.
-            before: Cursor from `pagination.previous`; returns the previous (newer) page.
+            after: Cursor from `next_cursor`; returns the next (older) page.
+            before: Cursor from `previous_cursor`; returns the previous (newer) page.
             request_options: Retry, timeout and header options for this call only.
         """
         return cast(
-            "AsyncPaginator[AsyncCursorPage[BulkAction]]",
+            "AsyncPaginator[AsyncCursorPage[BulkAction], BulkAction]",
             self._paginate(
                 _operations.BULK_ACTIONS_LIST,
                 {
@@ -201,7 +201,7 @@ class AsyncBulkActions(AsyncAPIResource):
 
     async def create(
         self,
-        action: BulkActionKind | str,
+        action: BulkActionKind | BulkActionKindLiteral,
         *,
         name: str | None = None,
         run_ids: Sequence[str] | None = None,
@@ -212,7 +212,7 @@ class AsyncBulkActions(AsyncAPIResource):
         """Create a bulk action
 
         Cancels or replays many runs of the key's environment in the background: the runs listed
-        in `runIds`, or every run matching `filter` (send exactly one of the two). A filter
+        in `run_ids`, or every run matching `filter` (send exactly one of the two). A filter
         without a time range covers the last 7 days, fixed when the action is created. At most 3
         replays run at once per environment (429, not retried). Servers serve this route from
         Trigger.dev 4.5.2.
@@ -222,7 +222,7 @@ class AsyncBulkActions(AsyncAPIResource):
             name: A name to find the action by in the dashboard.
             run_ids: The runs to act on, up to 500 (use `filter` for more).
             filter: Which runs a bulk action covers: those matching every key given (a list matches
-                any of its values). Without `period`, `from` or `to` the last 7 days are
+                any of its values). Without `period`, `from_` or `to` the last 7 days are
                 covered.
             target_region: For `replay` only, the region to replay the runs in.
             request_options: Retry, timeout and header options for this call only.

@@ -11,7 +11,7 @@ from .. import _operations
 from .._pagination import AsyncCursorPage, AsyncPaginator, CursorPage
 from .._request_options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
-from ..models import Deployment, DeploymentStatusFilter
+from ..models import Deployment, DeploymentStatusFilter, DeploymentStatusFilterLiteral
 
 __all__ = [
     "AsyncDeployments",
@@ -34,7 +34,7 @@ class Deployments(SyncAPIResource):
         *,
         limit: int | None = None,
         after: str | None = None,
-        status: DeploymentStatusFilter | str | None = None,
+        status: DeploymentStatusFilter | DeploymentStatusFilterLiteral | None = None,
         period: str | None = None,
         from_: datetime.datetime | int | None = None,
         to: datetime.datetime | int | None = None,
@@ -43,18 +43,18 @@ class Deployments(SyncAPIResource):
         """List deployments
 
         Lists the deployments of the key's environment, newest first, with cursor pagination
-        (forward only). `to` only applies together with `from`; `period` wins over both. A
-        `period`, `from` or `to` the server cannot read is answered with 500. Servers serve this
-        route from Trigger.dev 4.0.1.
+        (forward only). `to` only applies together with `from_`; `period` wins over both. A
+        `period`, `from_` or `to` the server cannot read is answered with 500. Servers serve
+        this route from Trigger.dev 4.0.1.
 
         Args:
             limit: Deployments per page, at most 100; the server uses 20 when absent and raises
                 values under 5 to 5.
-            after: Cursor from `pagination.next`; returns the next (older) page.
+            after: Cursor from `next_cursor`; returns the next (older) page.
             status: Only deployments in this status.
             period: Only deployments created within this window ending now, such as `1d` or `7d`.
             from_: Only deployments created at or after this time, sent as epoch milliseconds.
-            to: Only deployments created at or before this time (needs `from`), sent as epoch
+            to: Only deployments created at or before this time (needs `from_`), sent as epoch
                 milliseconds.
             request_options: Retry, timeout and header options for this call only.
         """
@@ -112,32 +112,32 @@ class AsyncDeployments(AsyncAPIResource):
         *,
         limit: int | None = None,
         after: str | None = None,
-        status: DeploymentStatusFilter | str | None = None,
+        status: DeploymentStatusFilter | DeploymentStatusFilterLiteral | None = None,
         period: str | None = None,
         from_: datetime.datetime | int | None = None,
         to: datetime.datetime | int | None = None,
         request_options: RequestOptions | None = None,
-    ) -> AsyncPaginator[AsyncCursorPage[Deployment]]:
+    ) -> AsyncPaginator[AsyncCursorPage[Deployment], Deployment]:
         """List deployments
 
         Lists the deployments of the key's environment, newest first, with cursor pagination
-        (forward only). `to` only applies together with `from`; `period` wins over both. A
-        `period`, `from` or `to` the server cannot read is answered with 500. Servers serve this
-        route from Trigger.dev 4.0.1.
+        (forward only). `to` only applies together with `from_`; `period` wins over both. A
+        `period`, `from_` or `to` the server cannot read is answered with 500. Servers serve
+        this route from Trigger.dev 4.0.1.
 
         Args:
             limit: Deployments per page, at most 100; the server uses 20 when absent and raises
                 values under 5 to 5.
-            after: Cursor from `pagination.next`; returns the next (older) page.
+            after: Cursor from `next_cursor`; returns the next (older) page.
             status: Only deployments in this status.
             period: Only deployments created within this window ending now, such as `1d` or `7d`.
             from_: Only deployments created at or after this time, sent as epoch milliseconds.
-            to: Only deployments created at or before this time (needs `from`), sent as epoch
+            to: Only deployments created at or before this time (needs `from_`), sent as epoch
                 milliseconds.
             request_options: Retry, timeout and header options for this call only.
         """
         return cast(
-            "AsyncPaginator[AsyncCursorPage[Deployment]]",
+            "AsyncPaginator[AsyncCursorPage[Deployment], Deployment]",
             self._paginate(
                 _operations.DEPLOYMENTS_LIST,
                 {

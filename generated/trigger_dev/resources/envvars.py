@@ -10,7 +10,13 @@ from functools import cached_property
 from .. import _operations
 from .._request_options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
-from ..models import EnvironmentSlug, EnvironmentVariable, SuccessResponse
+from ..models import (
+    EnvironmentSlug,
+    EnvironmentSlugLiteral,
+    EnvironmentVariable,
+    RunsEnvironmentSlug,
+    SuccessResponse,
+)
 
 __all__ = [
     "AsyncEnvvars",
@@ -31,7 +37,7 @@ class Envvars(SyncAPIResource):
     def list(
         self,
         project_ref: str,
-        environment: EnvironmentSlug | str,
+        environment: EnvironmentSlug | EnvironmentSlugLiteral | RunsEnvironmentSlug,
         *,
         request_options: RequestOptions | None = None,
     ) -> builtins.list[EnvironmentVariable]:
@@ -60,7 +66,7 @@ class Envvars(SyncAPIResource):
     def create(
         self,
         project_ref: str,
-        environment: EnvironmentSlug | str,
+        environment: EnvironmentSlug | EnvironmentSlugLiteral | RunsEnvironmentSlug,
         *,
         name: str,
         value: str,
@@ -100,7 +106,7 @@ class Envvars(SyncAPIResource):
     def upload(
         self,
         project_ref: str,
-        environment: EnvironmentSlug | str,
+        environment: EnvironmentSlug | EnvironmentSlugLiteral | RunsEnvironmentSlug,
         *,
         variables: Mapping[str, str],
         override: bool | None = None,
@@ -111,8 +117,8 @@ class Envvars(SyncAPIResource):
 
         Writes many variables in one call. `variables` is an object mapping names to values, not
         the array of name/value pairs shown in the public docs. Without `override`, the whole
-        import fails with 400 (listing the clashing names in `variableErrors`) if any name
-        already has a value in this environment.
+        import fails with 400 if any name already has a value in this environment; the error
+        body lists the clashing names (`body["variableErrors"]` of the raised error).
 
         Args:
             project_ref: External reference of the project.
@@ -141,7 +147,7 @@ class Envvars(SyncAPIResource):
     def retrieve(
         self,
         project_ref: str,
-        environment: EnvironmentSlug | str,
+        environment: EnvironmentSlug | EnvironmentSlugLiteral | RunsEnvironmentSlug,
         name: str,
         *,
         request_options: RequestOptions | None = None,
@@ -173,7 +179,7 @@ class Envvars(SyncAPIResource):
     def update(
         self,
         project_ref: str,
-        environment: EnvironmentSlug | str,
+        environment: EnvironmentSlug | EnvironmentSlugLiteral | RunsEnvironmentSlug,
         name: str,
         *,
         value: str,
@@ -207,7 +213,7 @@ class Envvars(SyncAPIResource):
     def delete(
         self,
         project_ref: str,
-        environment: EnvironmentSlug | str,
+        environment: EnvironmentSlug | EnvironmentSlugLiteral | RunsEnvironmentSlug,
         name: str,
         *,
         request_options: RequestOptions | None = None,
@@ -262,7 +268,7 @@ class AsyncEnvvars(AsyncAPIResource):
     async def list(
         self,
         project_ref: str,
-        environment: EnvironmentSlug | str,
+        environment: EnvironmentSlug | EnvironmentSlugLiteral | RunsEnvironmentSlug,
         *,
         request_options: RequestOptions | None = None,
     ) -> builtins.list[EnvironmentVariable]:
@@ -291,7 +297,7 @@ class AsyncEnvvars(AsyncAPIResource):
     async def create(
         self,
         project_ref: str,
-        environment: EnvironmentSlug | str,
+        environment: EnvironmentSlug | EnvironmentSlugLiteral | RunsEnvironmentSlug,
         *,
         name: str,
         value: str,
@@ -331,7 +337,7 @@ class AsyncEnvvars(AsyncAPIResource):
     async def upload(
         self,
         project_ref: str,
-        environment: EnvironmentSlug | str,
+        environment: EnvironmentSlug | EnvironmentSlugLiteral | RunsEnvironmentSlug,
         *,
         variables: Mapping[str, str],
         override: bool | None = None,
@@ -342,8 +348,8 @@ class AsyncEnvvars(AsyncAPIResource):
 
         Writes many variables in one call. `variables` is an object mapping names to values, not
         the array of name/value pairs shown in the public docs. Without `override`, the whole
-        import fails with 400 (listing the clashing names in `variableErrors`) if any name
-        already has a value in this environment.
+        import fails with 400 if any name already has a value in this environment; the error
+        body lists the clashing names (`body["variableErrors"]` of the raised error).
 
         Args:
             project_ref: External reference of the project.
@@ -372,7 +378,7 @@ class AsyncEnvvars(AsyncAPIResource):
     async def retrieve(
         self,
         project_ref: str,
-        environment: EnvironmentSlug | str,
+        environment: EnvironmentSlug | EnvironmentSlugLiteral | RunsEnvironmentSlug,
         name: str,
         *,
         request_options: RequestOptions | None = None,
@@ -404,7 +410,7 @@ class AsyncEnvvars(AsyncAPIResource):
     async def update(
         self,
         project_ref: str,
-        environment: EnvironmentSlug | str,
+        environment: EnvironmentSlug | EnvironmentSlugLiteral | RunsEnvironmentSlug,
         name: str,
         *,
         value: str,
@@ -438,7 +444,7 @@ class AsyncEnvvars(AsyncAPIResource):
     async def delete(
         self,
         project_ref: str,
-        environment: EnvironmentSlug | str,
+        environment: EnvironmentSlug | EnvironmentSlugLiteral | RunsEnvironmentSlug,
         name: str,
         *,
         request_options: RequestOptions | None = None,

@@ -9,7 +9,7 @@ from functools import cached_property
 from .. import _operations
 from .._request_options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
-from ..models import QueryFormat, QueryResult, QueryScope
+from ..models import QueryFormat, QueryFormatLiteral, QueryResult, QueryScope, QueryScopeLiteral
 
 __all__ = [
     "AsyncQuery",
@@ -31,11 +31,11 @@ class Query(SyncAPIResource):
         self,
         query: str,
         *,
-        scope: QueryScope | str | None = None,
+        scope: QueryScope | QueryScopeLiteral | None = None,
         period: str | None = None,
         from_: datetime.datetime | int | None = None,
         to: datetime.datetime | int | None = None,
-        format: QueryFormat | str | None = None,
+        format: QueryFormat | QueryFormatLiteral | None = None,
         request_options: RequestOptions | None = None,
     ) -> QueryResult:
         """Run a query
@@ -48,11 +48,13 @@ class Query(SyncAPIResource):
 
         Args:
             query: The TRQL query, such as `SELECT run_id, status FROM runs LIMIT 10`.
-            scope: Which runs a query sees.
-            period: A window ending now, such as `1h` or `7d`; it wins over `from` and `to`.
+            scope: Which runs the query sees: `environment` (the server's default) the key's
+                environment, `project` every environment of its project, `organization` every
+                project of its organization.
+            period: A window ending now, such as `1h` or `7d`; it wins over `from_` and `to`.
             from_: Start of the time range.
             to: End of the time range.
-            format: `format` on the wire.
+            format: `json` (the server's default) for a list of row dicts, `csv` for CSV text.
             request_options: Retry, timeout and header options for this call only.
         """
         return self._call(
@@ -90,11 +92,11 @@ class AsyncQuery(AsyncAPIResource):
         self,
         query: str,
         *,
-        scope: QueryScope | str | None = None,
+        scope: QueryScope | QueryScopeLiteral | None = None,
         period: str | None = None,
         from_: datetime.datetime | int | None = None,
         to: datetime.datetime | int | None = None,
-        format: QueryFormat | str | None = None,
+        format: QueryFormat | QueryFormatLiteral | None = None,
         request_options: RequestOptions | None = None,
     ) -> QueryResult:
         """Run a query
@@ -107,11 +109,13 @@ class AsyncQuery(AsyncAPIResource):
 
         Args:
             query: The TRQL query, such as `SELECT run_id, status FROM runs LIMIT 10`.
-            scope: Which runs a query sees.
-            period: A window ending now, such as `1h` or `7d`; it wins over `from` and `to`.
+            scope: Which runs the query sees: `environment` (the server's default) the key's
+                environment, `project` every environment of its project, `organization` every
+                project of its organization.
+            period: A window ending now, such as `1h` or `7d`; it wins over `from_` and `to`.
             from_: Start of the time range.
             to: End of the time range.
-            format: `format` on the wire.
+            format: `json` (the server's default) for a list of row dicts, `csv` for CSV text.
             request_options: Retry, timeout and header options for this call only.
         """
         return await self._call(

@@ -10,7 +10,7 @@ from .. import _operations
 from .._pagination import AsyncOffsetPage, AsyncPaginator, OffsetPage
 from .._request_options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
-from ..models import Queue, QueueLookupType
+from ..models import Queue, QueueLookupType, QueueLookupTypeLiteral, QueueType
 
 __all__ = [
     "AsyncQueues",
@@ -58,7 +58,7 @@ class Queues(SyncAPIResource):
         self,
         queue: str,
         *,
-        type: QueueLookupType | str | None = None,
+        type: QueueLookupType | QueueLookupTypeLiteral | QueueType | None = None,
         request_options: RequestOptions | None = None,
     ) -> Queue:
         """Retrieve a queue
@@ -86,7 +86,7 @@ class Queues(SyncAPIResource):
         self,
         queue: str,
         *,
-        type: QueueLookupType | str | None = None,
+        type: QueueLookupType | QueueLookupTypeLiteral | QueueType | None = None,
         request_options: RequestOptions | None = None,
     ) -> Queue:
         """Pause a queue
@@ -115,7 +115,7 @@ class Queues(SyncAPIResource):
         self,
         queue: str,
         *,
-        type: QueueLookupType | str | None = None,
+        type: QueueLookupType | QueueLookupTypeLiteral | QueueType | None = None,
         request_options: RequestOptions | None = None,
     ) -> Queue:
         """Resume a paused queue
@@ -144,7 +144,7 @@ class Queues(SyncAPIResource):
         self,
         queue: str,
         *,
-        type: QueueLookupType | str | None = None,
+        type: QueueLookupType | QueueLookupTypeLiteral | QueueType | None = None,
         concurrency_limit: int | None = None,
         percent: float | None = None,
         request_options: RequestOptions | None = None,
@@ -152,7 +152,7 @@ class Queues(SyncAPIResource):
         """Override a queue's concurrency limit
 
         Sets the queue's concurrency limit until it is reset, remembering the limit it had. Send
-        exactly one of `concurrencyLimit` and `percent` (`percent` needs server 4.5.9; before
+        exactly one of `concurrency_limit` and `percent` (`percent` needs server 4.5.9; before
         4.5.9 a limit over the environment's maximum is silently lowered to it, from 4.5.9 it is
         refused with 400). Servers serve this route from Trigger.dev 4.0.5.
 
@@ -180,7 +180,7 @@ class Queues(SyncAPIResource):
         self,
         queue: str,
         *,
-        type: QueueLookupType | str | None = None,
+        type: QueueLookupType | QueueLookupTypeLiteral | QueueType | None = None,
         request_options: RequestOptions | None = None,
     ) -> Queue:
         """Reset a queue's concurrency limit
@@ -233,7 +233,7 @@ class AsyncQueues(AsyncAPIResource):
         page: int | None = None,
         per_page: int | None = None,
         request_options: RequestOptions | None = None,
-    ) -> AsyncPaginator[AsyncOffsetPage[Queue]]:
+    ) -> AsyncPaginator[AsyncOffsetPage[Queue], Queue]:
         """List queues
 
         Lists the queues of the key's environment, task queues and custom ones, ordered by name,
@@ -245,7 +245,7 @@ class AsyncQueues(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return cast(
-            "AsyncPaginator[AsyncOffsetPage[Queue]]",
+            "AsyncPaginator[AsyncOffsetPage[Queue], Queue]",
             self._paginate(
                 _operations.QUEUES_LIST,
                 {
@@ -260,7 +260,7 @@ class AsyncQueues(AsyncAPIResource):
         self,
         queue: str,
         *,
-        type: QueueLookupType | str | None = None,
+        type: QueueLookupType | QueueLookupTypeLiteral | QueueType | None = None,
         request_options: RequestOptions | None = None,
     ) -> Queue:
         """Retrieve a queue
@@ -288,7 +288,7 @@ class AsyncQueues(AsyncAPIResource):
         self,
         queue: str,
         *,
-        type: QueueLookupType | str | None = None,
+        type: QueueLookupType | QueueLookupTypeLiteral | QueueType | None = None,
         request_options: RequestOptions | None = None,
     ) -> Queue:
         """Pause a queue
@@ -317,7 +317,7 @@ class AsyncQueues(AsyncAPIResource):
         self,
         queue: str,
         *,
-        type: QueueLookupType | str | None = None,
+        type: QueueLookupType | QueueLookupTypeLiteral | QueueType | None = None,
         request_options: RequestOptions | None = None,
     ) -> Queue:
         """Resume a paused queue
@@ -346,7 +346,7 @@ class AsyncQueues(AsyncAPIResource):
         self,
         queue: str,
         *,
-        type: QueueLookupType | str | None = None,
+        type: QueueLookupType | QueueLookupTypeLiteral | QueueType | None = None,
         concurrency_limit: int | None = None,
         percent: float | None = None,
         request_options: RequestOptions | None = None,
@@ -354,7 +354,7 @@ class AsyncQueues(AsyncAPIResource):
         """Override a queue's concurrency limit
 
         Sets the queue's concurrency limit until it is reset, remembering the limit it had. Send
-        exactly one of `concurrencyLimit` and `percent` (`percent` needs server 4.5.9; before
+        exactly one of `concurrency_limit` and `percent` (`percent` needs server 4.5.9; before
         4.5.9 a limit over the environment's maximum is silently lowered to it, from 4.5.9 it is
         refused with 400). Servers serve this route from Trigger.dev 4.0.5.
 
@@ -382,7 +382,7 @@ class AsyncQueues(AsyncAPIResource):
         self,
         queue: str,
         *,
-        type: QueueLookupType | str | None = None,
+        type: QueueLookupType | QueueLookupTypeLiteral | QueueType | None = None,
         request_options: RequestOptions | None = None,
     ) -> Queue:
         """Reset a queue's concurrency limit

@@ -16,11 +16,15 @@ from .._watching import AsyncRunsWatching, RunsWatching
 from ..models import (
     ListRunItem,
     MachinePreset,
+    MachinePresetLiteral,
     MessageResponse,
     Run,
     RunIdResponse,
     RunsEnvironmentSlug,
+    RunsEnvironmentSlugLiteral,
+    RunStatus,
     RunStatusFilter,
+    RunStatusFilterLiteral,
     StoredRunMetadata,
     UpdatedRunMetadata,
 )
@@ -46,11 +50,11 @@ class Runs(SyncAPIResource, RunsWatching):
         self,
         *,
         project_ref: str | None = None,
-        env: RunsEnvironmentSlug | str | None = None,
+        env: RunsEnvironmentSlug | RunsEnvironmentSlugLiteral | None = None,
         limit: int | None = None,
         after: str | None = None,
         before: str | None = None,
-        status: Sequence[RunStatusFilter | str] | None = None,
+        status: Sequence[RunStatusFilter | RunStatusFilterLiteral | RunStatus] | None = None,
         task_identifier: Sequence[str] | None = None,
         version: Sequence[str] | None = None,
         tag: Sequence[str] | None = None,
@@ -62,25 +66,24 @@ class Runs(SyncAPIResource, RunsWatching):
         to: datetime.datetime | int | None = None,
         period: str | None = None,
         queue: Sequence[str] | None = None,
-        machine: Sequence[MachinePreset | str] | None = None,
+        machine: Sequence[MachinePreset | MachinePresetLiteral] | None = None,
         region: Sequence[str] | None = None,
         request_options: RequestOptions | None = None,
     ) -> CursorPage[ListRunItem]:
         """List runs of the key's environment, or list runs of one environment of a project
         (personal access token).
 
-        With a secret key (GET /api/v1/runs): Lists the runs of the environment the secret key
-        belongs to, newest first, using cursor pagination. Unless `filter[createdAt][period]`,
-        `filter[createdAt][from]` or `filter[createdAt][to]` is given, only runs created in the
-        last 7 days are returned. A personal access token is refused here (401); it lists runs
-        through the project route instead.
+        With a secret key, it sends ``GET /api/v1/runs``. Lists the runs of the environment the
+        secret key belongs to, newest first, using cursor pagination. Unless `period`, `from_`
+        or `to` is given, only runs created in the last 7 days are returned. A personal access
+        token is refused here (401); it lists runs through the project route instead.
 
-        With a personal access token (GET /api/v1/projects/{projectRef}/runs): The
+        With a personal access token, it sends ``GET /api/v1/projects/{project_ref}/runs``. The
         personal-access-token variant of the runs list. Unlike what the public docs suggest, it
-        lists exactly one environment, so `filter[env]` is mandatory: leaving it out makes the
-        server fail with 500. The slug is compared literally with the stored slugs, so use
-        `stg`, not `staging` (which matches nothing and also ends in 500). A secret key is
-        refused here (401). The same 7-day default window as `listRuns` applies.
+        lists exactly one environment, so `env` is mandatory: leaving it out makes the server
+        fail with 500. The slug is compared literally with the stored slugs, so use `stg`, not
+        `staging` (which matches nothing and also ends in 500). A secret key is refused here
+        (401). The same 7-day default window applies as on the secret-key route.
 
         Args:
             project_ref: External reference of the project.
@@ -88,10 +91,9 @@ class Runs(SyncAPIResource, RunsWatching):
                 if several slugs are sent. Must be a stored slug: `staging` is not translated
                 here and leads to a 500, so pass `stg`.
             limit: Runs per page, between 1 and 100; the server uses 25 when absent.
-            after: Opaque cursor from `pagination.next`; returns the next (older) page. Send only
-                one of `page[after]` and `page[before]`: when both are present the server uses
-                `page[before]`.
-            before: Opaque cursor from `pagination.previous`; returns the previous (newer) page.
+            after: Opaque cursor from `next_cursor`; returns the next (older) page. Send only one
+                of `after` and `before`: when both are present the server uses `before`.
+            before: Opaque cursor from `previous_cursor`; returns the previous (newer) page.
             status: Only runs in these statuses. Both current and legacy status names are accepted;
                 any other value is rejected with 400.
             task_identifier: Only runs of these tasks.
@@ -273,7 +275,7 @@ class Runs(SyncAPIResource, RunsWatching):
         """Update a run's metadata
 
         Replaces the run's metadata with `metadata`, or applies `operations` to it in order
-        (then `metadata` is ignored). `parentOperations` and `rootOperations` go to the run's
+        (then `metadata` is ignored). `parent_operations` and `root_operations` go to the run's
         parent and root run (the run itself when it has none). A run can be updated while it
         runs and for one hour after it finished (422 after that). The stored metadata is limited
         to 256 KiB by default (413 above).
@@ -354,11 +356,11 @@ class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
         self,
         *,
         project_ref: str | None = None,
-        env: RunsEnvironmentSlug | str | None = None,
+        env: RunsEnvironmentSlug | RunsEnvironmentSlugLiteral | None = None,
         limit: int | None = None,
         after: str | None = None,
         before: str | None = None,
-        status: Sequence[RunStatusFilter | str] | None = None,
+        status: Sequence[RunStatusFilter | RunStatusFilterLiteral | RunStatus] | None = None,
         task_identifier: Sequence[str] | None = None,
         version: Sequence[str] | None = None,
         tag: Sequence[str] | None = None,
@@ -370,25 +372,24 @@ class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
         to: datetime.datetime | int | None = None,
         period: str | None = None,
         queue: Sequence[str] | None = None,
-        machine: Sequence[MachinePreset | str] | None = None,
+        machine: Sequence[MachinePreset | MachinePresetLiteral] | None = None,
         region: Sequence[str] | None = None,
         request_options: RequestOptions | None = None,
-    ) -> AsyncPaginator[AsyncCursorPage[ListRunItem]]:
+    ) -> AsyncPaginator[AsyncCursorPage[ListRunItem], ListRunItem]:
         """List runs of the key's environment, or list runs of one environment of a project
         (personal access token).
 
-        With a secret key (GET /api/v1/runs): Lists the runs of the environment the secret key
-        belongs to, newest first, using cursor pagination. Unless `filter[createdAt][period]`,
-        `filter[createdAt][from]` or `filter[createdAt][to]` is given, only runs created in the
-        last 7 days are returned. A personal access token is refused here (401); it lists runs
-        through the project route instead.
+        With a secret key, it sends ``GET /api/v1/runs``. Lists the runs of the environment the
+        secret key belongs to, newest first, using cursor pagination. Unless `period`, `from_`
+        or `to` is given, only runs created in the last 7 days are returned. A personal access
+        token is refused here (401); it lists runs through the project route instead.
 
-        With a personal access token (GET /api/v1/projects/{projectRef}/runs): The
+        With a personal access token, it sends ``GET /api/v1/projects/{project_ref}/runs``. The
         personal-access-token variant of the runs list. Unlike what the public docs suggest, it
-        lists exactly one environment, so `filter[env]` is mandatory: leaving it out makes the
-        server fail with 500. The slug is compared literally with the stored slugs, so use
-        `stg`, not `staging` (which matches nothing and also ends in 500). A secret key is
-        refused here (401). The same 7-day default window as `listRuns` applies.
+        lists exactly one environment, so `env` is mandatory: leaving it out makes the server
+        fail with 500. The slug is compared literally with the stored slugs, so use `stg`, not
+        `staging` (which matches nothing and also ends in 500). A secret key is refused here
+        (401). The same 7-day default window applies as on the secret-key route.
 
         Args:
             project_ref: External reference of the project.
@@ -396,10 +397,9 @@ class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
                 if several slugs are sent. Must be a stored slug: `staging` is not translated
                 here and leads to a 500, so pass `stg`.
             limit: Runs per page, between 1 and 100; the server uses 25 when absent.
-            after: Opaque cursor from `pagination.next`; returns the next (older) page. Send only
-                one of `page[after]` and `page[before]`: when both are present the server uses
-                `page[before]`.
-            before: Opaque cursor from `pagination.previous`; returns the previous (newer) page.
+            after: Opaque cursor from `next_cursor`; returns the next (older) page. Send only one
+                of `after` and `before`: when both are present the server uses `before`.
+            before: Opaque cursor from `previous_cursor`; returns the previous (newer) page.
             status: Only runs in these statuses. Both current and legacy status names are accepted;
                 any other value is rejected with 400.
             task_identifier: Only runs of these tasks.
@@ -420,7 +420,7 @@ class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
             request_options: Retry, timeout and header options for this call only.
         """
         return cast(
-            "AsyncPaginator[AsyncCursorPage[ListRunItem]]",
+            "AsyncPaginator[AsyncCursorPage[ListRunItem], ListRunItem]",
             self._paginate(
                 _operations.RUNS_LIST,
                 {
@@ -584,7 +584,7 @@ class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
         """Update a run's metadata
 
         Replaces the run's metadata with `metadata`, or applies `operations` to it in order
-        (then `metadata` is ignored). `parentOperations` and `rootOperations` go to the run's
+        (then `metadata` is ignored). `parent_operations` and `root_operations` go to the run's
         parent and root run (the run itself when it has none). A run can be updated while it
         runs and for one hour after it finished (422 after that). The stored metadata is limited
         to 256 KiB by default (413 above).

@@ -39,7 +39,7 @@ class Schedules(SyncAPIResource):
 
         Lists the declarative and imperative schedules that have an instance in the key's
         environment, newest first, with page-number pagination. A page past the end returns an
-        empty `data` array; with no schedules at all `totalPages` is usually 0.
+        empty `data` array; with no schedules at all `total_pages` is usually 0.
 
         Args:
             page: Page number, starting at 1 (the server's default).
@@ -70,7 +70,7 @@ class Schedules(SyncAPIResource):
         """Create or update an imperative schedule
 
         Attaches a cron schedule to a scheduled task in the key's environment. The call is an
-        upsert keyed by `deduplicationKey` within the project: sending a key that is already in
+        upsert keyed by `deduplication_key` within the project: sending a key that is already in
         use updates that schedule instead of creating a second one (refused with 422 if that
         schedule is declarative). Only 5-field cron expressions are accepted. The task must
         exist and be a scheduled task, and schedule-count limits apply (422).
@@ -81,7 +81,7 @@ class Schedules(SyncAPIResource):
             deduplication_key: Project-wide key that makes the call an upsert; reusing it updates the existing
                 schedule.
             external_id: Your own reference, passed to each scheduled run.
-            timezone: IANA time zone from `listTimezones`; UTC when omitted.
+            timezone: IANA time zone from `schedules.timezones`; UTC when omitted.
             window: Random spread for each run: minutes or hours up to 24h (`30m`, `2h`) or a
                 percentage of the interval up to 100 (`50%`).
             request_options: Retry, timeout and header options for this call only.
@@ -108,8 +108,8 @@ class Schedules(SyncAPIResource):
         """Retrieve a schedule
 
         Returns a schedule visible from the key's environment. A schedule that only has
-        instances in other environments is reported as not found. `nextRun` and
-        `nextRunEffectiveAt` are null when nothing is coming up.
+        instances in other environments is reported as not found. `next_run` and
+        `next_run_effective_at` are null when nothing is coming up.
 
         Args:
             schedule_id: A schedule id (`sched_…`). Any value not starting with `sched_` is looked up as
@@ -138,8 +138,8 @@ class Schedules(SyncAPIResource):
         """Replace an imperative schedule
 
         Overwrites the schedule's settings as a whole: a missing `timezone` goes back to UTC and
-        a missing `externalId` or `window` is cleared. `task` is checked but the schedule's task
-        is never changed. Declarative schedules are refused with 422. If the id (or
+        a missing `external_id` or `window` is cleared. `task` is checked but the schedule's
+        task is never changed. Declarative schedules are refused with 422. If the id (or
         deduplication key) matches no schedule at all, the server creates a new imperative
         schedule with a fresh id instead of answering 404; 404 only comes back when the schedule
         belongs to another environment.
@@ -294,12 +294,12 @@ class AsyncSchedules(AsyncAPIResource):
         page: int | None = None,
         per_page: int | None = None,
         request_options: RequestOptions | None = None,
-    ) -> AsyncPaginator[AsyncOffsetPage[Schedule]]:
+    ) -> AsyncPaginator[AsyncOffsetPage[Schedule], Schedule]:
         """List schedules
 
         Lists the declarative and imperative schedules that have an instance in the key's
         environment, newest first, with page-number pagination. A page past the end returns an
-        empty `data` array; with no schedules at all `totalPages` is usually 0.
+        empty `data` array; with no schedules at all `total_pages` is usually 0.
 
         Args:
             page: Page number, starting at 1 (the server's default).
@@ -308,7 +308,7 @@ class AsyncSchedules(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return cast(
-            "AsyncPaginator[AsyncOffsetPage[Schedule]]",
+            "AsyncPaginator[AsyncOffsetPage[Schedule], Schedule]",
             self._paginate(
                 _operations.SCHEDULES_LIST,
                 {
@@ -333,7 +333,7 @@ class AsyncSchedules(AsyncAPIResource):
         """Create or update an imperative schedule
 
         Attaches a cron schedule to a scheduled task in the key's environment. The call is an
-        upsert keyed by `deduplicationKey` within the project: sending a key that is already in
+        upsert keyed by `deduplication_key` within the project: sending a key that is already in
         use updates that schedule instead of creating a second one (refused with 422 if that
         schedule is declarative). Only 5-field cron expressions are accepted. The task must
         exist and be a scheduled task, and schedule-count limits apply (422).
@@ -344,7 +344,7 @@ class AsyncSchedules(AsyncAPIResource):
             deduplication_key: Project-wide key that makes the call an upsert; reusing it updates the existing
                 schedule.
             external_id: Your own reference, passed to each scheduled run.
-            timezone: IANA time zone from `listTimezones`; UTC when omitted.
+            timezone: IANA time zone from `schedules.timezones`; UTC when omitted.
             window: Random spread for each run: minutes or hours up to 24h (`30m`, `2h`) or a
                 percentage of the interval up to 100 (`50%`).
             request_options: Retry, timeout and header options for this call only.
@@ -371,8 +371,8 @@ class AsyncSchedules(AsyncAPIResource):
         """Retrieve a schedule
 
         Returns a schedule visible from the key's environment. A schedule that only has
-        instances in other environments is reported as not found. `nextRun` and
-        `nextRunEffectiveAt` are null when nothing is coming up.
+        instances in other environments is reported as not found. `next_run` and
+        `next_run_effective_at` are null when nothing is coming up.
 
         Args:
             schedule_id: A schedule id (`sched_…`). Any value not starting with `sched_` is looked up as
@@ -401,8 +401,8 @@ class AsyncSchedules(AsyncAPIResource):
         """Replace an imperative schedule
 
         Overwrites the schedule's settings as a whole: a missing `timezone` goes back to UTC and
-        a missing `externalId` or `window` is cleared. `task` is checked but the schedule's task
-        is never changed. Declarative schedules are refused with 422. If the id (or
+        a missing `external_id` or `window` is cleared. `task` is checked but the schedule's
+        task is never changed. Declarative schedules are refused with 422. If the id (or
         deduplication key) matches no schedule at all, the server creates a new imperative
         schedule with a fresh id instead of answering 404; 404 only comes back when the schedule
         belongs to another environment.

@@ -42,16 +42,16 @@ class Tasks(SyncAPIResource):
         Starts one run of the given task in the environment the secret key belongs to. The
         request must carry a `Content-Length` header (chunked bodies are refused with 413) and
         must not exceed 3,145,728 bytes. Payloads above roughly 512 KB are moved to object
-        storage by the server. When `options.idempotencyKey` matches an earlier run, that run's
-        id comes back with `isCached: true` instead of a new run. A repeated call carrying the
-        same `x-trigger-request-idempotency-key` header within 24 hours returns the run created
-        the first time (reported with `isCached: false`). Only projects on the current (v4) run
-        engine can trigger; older projects get 422.
+        storage by the server. When `options["idempotency_key"]` matches an earlier run, that
+        run's id comes back with `is_cached` True instead of a new run. A repeated call carrying
+        the same `x-trigger-request-idempotency-key` header within 24 hours returns the run
+        created the first time (reported with `is_cached` False). Only projects on the current
+        (v4) run engine can trigger; older projects get 422.
 
         Args:
             task_id: Identifier of the task to run, as declared in the task code.
             payload: JSON value handed to the task. At 128 KiB serialised or more, the client uploads
-                it first and sends its storage path instead (see `presignPacketUpload`).
+                it first and sends its storage path instead.
             options: Options for one triggered run. Every field is optional; the run falls back to
                 the task's own settings.
             request_options: Retry, timeout and header options for this call only.
@@ -74,16 +74,13 @@ class Tasks(SyncAPIResource):
         options: BatchTriggerOptions | None = None,
         request_options: RequestOptions | None = None,
     ) -> CreateBatchResponse:
-        """Open a batch (phase 1 of a batch trigger)
+        """Trigger a task once per item, as one batch
 
-        First step of the two-phase batch trigger: announces how many items will follow and
-        returns a batch id. The items themselves are then sent with `streamBatchItems`. At most
-        1,000 items per batch; the JSON body is limited to 131,072 bytes and needs a
-        `Content-Length` header. If `isCached` is true an identical batch already exists and the
-        items must not be sent again. Besides the global limiter this route has a
-        per-environment batch limiter where every announced run costs one token; its 429 is a
-        plain JSON error whose `X-RateLimit-Reset` is in Unix seconds and which carries a
-        `Retry-After` header.
+        Announces the batch (``POST /api/v3/batches``), then sends its items in one stream
+        (``POST /api/v3/batches/{batch_id}/items``); payloads of 128 KiB or more are uploaded to
+        object storage first. At most 1,000 items per batch. When the server already has a batch
+        with the same idempotency key, `is_cached` is true and the items are not sent again.
+        Returns the batch id, its run count and a public access token that may read the batch.
 
         Args:
             task_id: The task to run once per item.
@@ -130,16 +127,16 @@ class AsyncTasks(AsyncAPIResource):
         Starts one run of the given task in the environment the secret key belongs to. The
         request must carry a `Content-Length` header (chunked bodies are refused with 413) and
         must not exceed 3,145,728 bytes. Payloads above roughly 512 KB are moved to object
-        storage by the server. When `options.idempotencyKey` matches an earlier run, that run's
-        id comes back with `isCached: true` instead of a new run. A repeated call carrying the
-        same `x-trigger-request-idempotency-key` header within 24 hours returns the run created
-        the first time (reported with `isCached: false`). Only projects on the current (v4) run
-        engine can trigger; older projects get 422.
+        storage by the server. When `options["idempotency_key"]` matches an earlier run, that
+        run's id comes back with `is_cached` True instead of a new run. A repeated call carrying
+        the same `x-trigger-request-idempotency-key` header within 24 hours returns the run
+        created the first time (reported with `is_cached` False). Only projects on the current
+        (v4) run engine can trigger; older projects get 422.
 
         Args:
             task_id: Identifier of the task to run, as declared in the task code.
             payload: JSON value handed to the task. At 128 KiB serialised or more, the client uploads
-                it first and sends its storage path instead (see `presignPacketUpload`).
+                it first and sends its storage path instead.
             options: Options for one triggered run. Every field is optional; the run falls back to
                 the task's own settings.
             request_options: Retry, timeout and header options for this call only.
@@ -162,16 +159,13 @@ class AsyncTasks(AsyncAPIResource):
         options: BatchTriggerOptions | None = None,
         request_options: RequestOptions | None = None,
     ) -> CreateBatchResponse:
-        """Open a batch (phase 1 of a batch trigger)
+        """Trigger a task once per item, as one batch
 
-        First step of the two-phase batch trigger: announces how many items will follow and
-        returns a batch id. The items themselves are then sent with `streamBatchItems`. At most
-        1,000 items per batch; the JSON body is limited to 131,072 bytes and needs a
-        `Content-Length` header. If `isCached` is true an identical batch already exists and the
-        items must not be sent again. Besides the global limiter this route has a
-        per-environment batch limiter where every announced run costs one token; its 429 is a
-        plain JSON error whose `X-RateLimit-Reset` is in Unix seconds and which carries a
-        `Retry-After` header.
+        Announces the batch (``POST /api/v3/batches``), then sends its items in one stream
+        (``POST /api/v3/batches/{batch_id}/items``); payloads of 128 KiB or more are uploaded to
+        object storage first. At most 1,000 items per batch. When the server already has a batch
+        with the same idempotency key, `is_cached` is true and the items are not sent again.
+        Returns the batch id, its run count and a public access token that may read the batch.
 
         Args:
             task_id: The task to run once per item.

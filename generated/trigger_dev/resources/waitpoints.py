@@ -19,6 +19,7 @@ from ..models import (
     WaitpointTokenDetail,
     WaitpointTokenItem,
     WaitpointTokenStatus,
+    WaitpointTokenStatusLiteral,
 )
 
 __all__ = [
@@ -44,7 +45,7 @@ class Waitpoints(SyncAPIResource):
         limit: int | None = None,
         after: str | None = None,
         before: str | None = None,
-        status: Sequence[WaitpointTokenStatus | str] | None = None,
+        status: Sequence[WaitpointTokenStatus | WaitpointTokenStatusLiteral] | None = None,
         idempotency_key: str | None = None,
         tags: Sequence[str] | None = None,
         period: str | None = None,
@@ -59,8 +60,8 @@ class Waitpoints(SyncAPIResource):
 
         Args:
             limit: Tokens per page, between 1 and 100; the server uses 25 when absent.
-            after: Cursor from `pagination.next`; returns the next (older) page.
-            before: Cursor from `pagination.previous`; returns the previous (newer) page.
+            after: Cursor from `next_cursor`; returns the next (older) page.
+            before: Cursor from `previous_cursor`; returns the previous (newer) page.
             status: Only tokens in these statuses.
             idempotency_key: Only the token created with this idempotency key (also after the key expired).
             tags: Only tokens carrying at least one of these tags.
@@ -99,8 +100,8 @@ class Waitpoints(SyncAPIResource):
         Creates a token a task can wait on (`wait.forToken` in task code) until your backend, a
         browser holding the token's public access token, or an HTTP POST to its callback `url`
         completes it. Without a timeout the token waits until completed. Reusing an unexpired
-        `idempotencyKey` returns the existing token with `isCached: true`, even if it is already
-        completed. The key is stored as given, never hashed.
+        `idempotency_key` returns the existing token with `is_cached` True, even if it is
+        already completed. The key is stored as given, never hashed.
 
         Args:
             idempotency_key: Returns the existing token instead of creating one while this key is live. Sent
@@ -133,11 +134,11 @@ class Waitpoints(SyncAPIResource):
         """Retrieve a waitpoint token
 
         Returns a token with its status and, once completed, its output. The server sends the
-        output encoded as `outputType` says; the client decodes it (and downloads it from object
-        storage when the server stored it there, which servers from 4.4.4 do for outputs of 512
-        KiB or more). A token that timed out has `outputIsError` set and the timeout error as
-        its output. An unknown token is answered with 500, not 404, by the servers this client
-        supports.
+        output encoded as `output_type` says; the client decodes it (and downloads it from
+        object storage when the server stored it there, which servers from 4.4.4 do for outputs
+        of 512 KiB or more). A token that timed out has `output_is_error` set and the timeout
+        error as its output. An unknown token is answered with 500, not 404, by the servers this
+        client supports.
 
         Args:
             token_id: Id of the waitpoint token (`waitpoint_…`).
@@ -207,14 +208,14 @@ class AsyncWaitpoints(AsyncAPIResource):
         limit: int | None = None,
         after: str | None = None,
         before: str | None = None,
-        status: Sequence[WaitpointTokenStatus | str] | None = None,
+        status: Sequence[WaitpointTokenStatus | WaitpointTokenStatusLiteral] | None = None,
         idempotency_key: str | None = None,
         tags: Sequence[str] | None = None,
         period: str | None = None,
         from_: datetime.datetime | int | None = None,
         to: datetime.datetime | int | None = None,
         request_options: RequestOptions | None = None,
-    ) -> AsyncPaginator[AsyncCursorPage[WaitpointTokenItem]]:
+    ) -> AsyncPaginator[AsyncCursorPage[WaitpointTokenItem], WaitpointTokenItem]:
         """List waitpoint tokens
 
         Lists the tokens of the key's environment, newest first, with cursor pagination. Without
@@ -222,8 +223,8 @@ class AsyncWaitpoints(AsyncAPIResource):
 
         Args:
             limit: Tokens per page, between 1 and 100; the server uses 25 when absent.
-            after: Cursor from `pagination.next`; returns the next (older) page.
-            before: Cursor from `pagination.previous`; returns the previous (newer) page.
+            after: Cursor from `next_cursor`; returns the next (older) page.
+            before: Cursor from `previous_cursor`; returns the previous (newer) page.
             status: Only tokens in these statuses.
             idempotency_key: Only the token created with this idempotency key (also after the key expired).
             tags: Only tokens carrying at least one of these tags.
@@ -233,7 +234,7 @@ class AsyncWaitpoints(AsyncAPIResource):
             request_options: Retry, timeout and header options for this call only.
         """
         return cast(
-            "AsyncPaginator[AsyncCursorPage[WaitpointTokenItem]]",
+            "AsyncPaginator[AsyncCursorPage[WaitpointTokenItem], WaitpointTokenItem]",
             self._paginate(
                 _operations.WAITPOINTS_LIST_TOKENS,
                 {
@@ -265,8 +266,8 @@ class AsyncWaitpoints(AsyncAPIResource):
         Creates a token a task can wait on (`wait.forToken` in task code) until your backend, a
         browser holding the token's public access token, or an HTTP POST to its callback `url`
         completes it. Without a timeout the token waits until completed. Reusing an unexpired
-        `idempotencyKey` returns the existing token with `isCached: true`, even if it is already
-        completed. The key is stored as given, never hashed.
+        `idempotency_key` returns the existing token with `is_cached` True, even if it is
+        already completed. The key is stored as given, never hashed.
 
         Args:
             idempotency_key: Returns the existing token instead of creating one while this key is live. Sent
@@ -299,11 +300,11 @@ class AsyncWaitpoints(AsyncAPIResource):
         """Retrieve a waitpoint token
 
         Returns a token with its status and, once completed, its output. The server sends the
-        output encoded as `outputType` says; the client decodes it (and downloads it from object
-        storage when the server stored it there, which servers from 4.4.4 do for outputs of 512
-        KiB or more). A token that timed out has `outputIsError` set and the timeout error as
-        its output. An unknown token is answered with 500, not 404, by the servers this client
-        supports.
+        output encoded as `output_type` says; the client decodes it (and downloads it from
+        object storage when the server stored it there, which servers from 4.4.4 do for outputs
+        of 512 KiB or more). A token that timed out has `output_is_error` set and the timeout
+        error as its output. An unknown token is answered with 500, not 404, by the servers this
+        client supports.
 
         Args:
             token_id: Id of the waitpoint token (`waitpoint_…`).
