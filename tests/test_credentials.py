@@ -90,7 +90,7 @@ def test_runs_list_with_a_pat_needs_project_and_environment(server: HTTPServer) 
         client.runs.list()
     message = str(caught.value)
     assert "runs.list with a personal access token needs 'project_ref', 'env'" in message
-    assert "GET /api/v1/projects/{projectRef}/runs" in message
+    assert "GET /api/v1/projects/{project_ref}/runs" in message
     assert caught.value.credential == "personal access token"
 
     with pytest.raises(AuthMethodError, match="needs 'env'"):

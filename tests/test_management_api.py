@@ -162,7 +162,7 @@ def test_a_route_newer_than_the_server_says_so_in_its_404(
         client.queues.reset_concurrency_limit("queue_1")
     assert str(caught.value) == (
         "queues.reset_concurrency_limit: 404 Not Found: Not found (POST "
-        "/api/v1/queues/{queueParam}/concurrency/reset is served from "
+        "/api/v1/queues/{queue}/concurrency/reset is served from "
         "Trigger.dev 4.0.5; an older server answers 404 for the route itself)"
     )
     httpserver.expect_request("/api/v1/queues/queue_1").respond_with_json(

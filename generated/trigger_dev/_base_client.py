@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 706e155b30229840); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 a84515e5929ff8e7); edit that file, not this one.
 """The client core. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -538,7 +538,7 @@ def _error(received: Received, outgoing: Outgoing) -> ApiError:
         # A server older than the route answers 404 for the route itself; say so, since
         # the message alone ("Not found") reads like a missing resource.
         message = (
-            f"{error.message} ({route.method} {route.path} is served from Trigger.dev "
+            f"{error.message} ({route.described} is served from Trigger.dev "
             f"{route.since}; an older server answers 404 for the route itself)"
         )
         error = NotFoundError(message, status=error.status, headers=error.headers, body=error.body)

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_operation.py (sha256 96a78d90786dc97a); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_operation.py (sha256 391dda446ac76519); edit that file, not this one.
 """What an SDK method is on the wire: its routes, their parameters, and how a call's
 arguments become a request. The tables themselves are generated into ``_operations.py``."""
 
@@ -92,6 +92,16 @@ class Route:
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_python_name", {p.python: p for p in self.params})
 
+    @property
+    def described(self) -> str:
+        """``GET /api/v1/projects/{project_ref}/runs``: the route for messages, its path
+        parameters under their Python names."""
+        path = self.path
+        for param in self.params:
+            if param.location == "path":
+                path = path.replace(f"{{{param.wire}}}", f"{{{param.python}}}")
+        return f"{self.method} {path}"
+
 
 @dataclass(frozen=True, slots=True)
 class Operation(Generic[T]):
@@ -177,7 +187,7 @@ def select_route(operation: Operation[Any], credential: Credential | None, args:
         if missing and len(operation.routes) > 1:
             raise AuthMethodError(
                 f"{operation.name} with {label} needs {_names(missing)} "
-                f"(it calls {route.method} {route.path}).",
+                f"(it calls {route.described}).",
                 operation=operation.name,
                 credential=credential.kind.label,
             )
@@ -235,7 +245,7 @@ def prepare_request(
     if extra_body:
         if route.body == "ndjson" or (route.body is None and route.method == "GET"):
             raise InvalidArgumentError(
-                f"{operation.name}() sends no JSON body ({route.method} {route.path}), so "
+                f"{operation.name}() sends no JSON body ({route.described}), so "
                 "request_options['extra_body'] has nowhere to go; use 'extra_query' for query parameters"
             )
         body = merge_body(body, extra_body)
@@ -286,7 +296,7 @@ def _too_large(prepared: PreparedRequest, what: str, size: int, limit: int) -> s
     )
     return (
         f"{prepared.operation}(): {what} is {size:,} bytes, over the {limit:,} the server accepts on "
-        f"{prepared.route.method} {prepared.route.path} (it would answer 413).{note}"
+        f"{prepared.route.described} (it would answer 413).{note}"
     )
 
 
@@ -392,5 +402,5 @@ def _only_with(operation: Operation[Any], names: list[str]) -> str:
         if all(n in route.by_python_name for n in names):
             kinds = " or ".join(_LABELS.get(k, k) for k in sorted(route.credentials))
             verb = "applies" if len(names) == 1 else "apply"
-            return f"{_names(names)} {verb} only with {_with_article(kinds)} ({route.method} {route.path})."
+            return f"{_names(names)} {verb} only with {_with_article(kinds)} ({route.described})."
     return "no route of this operation takes them."

@@ -538,7 +538,7 @@ def _error(received: Received, outgoing: Outgoing) -> ApiError:
         # A server older than the route answers 404 for the route itself; say so, since
         # the message alone ("Not found") reads like a missing resource.
         message = (
-            f"{error.message} ({route.method} {route.path} is served from Trigger.dev "
+            f"{error.message} ({route.described} is served from Trigger.dev "
             f"{route.since}; an older server answers 404 for the route itself)"
         )
         error = NotFoundError(message, status=error.status, headers=error.headers, body=error.body)
