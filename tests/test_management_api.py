@@ -390,7 +390,7 @@ def test_metadata_operations_are_checked_and_sent_in_wire_form(
     with pytest.raises(ValueError, match=r"operations\[0\]\['type'\] must be one of 'set', 'delete'"):
         client.runs.update_metadata("run_1", operations=[{"type": "merge"}])  # type: ignore[typeddict-item]
     with pytest.raises(
-        ValueError, match="over the 2,097,152 the server accepts on PUT /api/v1/runs/{runId}/metadata"
+        ValueError, match="over the 2,097,152 the server accepts on PUT /api/v1/runs/{run_id}/metadata"
     ):
         client.runs.update_metadata("run_1", metadata={"blob": "x" * 2_200_000})
     assert len(httpserver.log) == 1

@@ -300,7 +300,7 @@ def test_unknown_request_options_are_refused_with_the_valid_ones() -> None:
         ),
         (
             lambda c: c.tasks.trigger("t", {"n": 1}, options={"metadata": {"blob": "x" * 3_200_000}}),
-            "over the 3,145,728 the server accepts on POST /api/v1/tasks/{taskId}/trigger",
+            "over the 3,145,728 the server accepts on POST /api/v1/tasks/{task_id}/trigger",
         ),
         (
             lambda c: c.tasks.batch_trigger(
