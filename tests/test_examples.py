@@ -6,6 +6,7 @@ import datetime
 import json
 import runpy
 import shlex
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 
 import trigger_dev
 from tests.support.batch_server import BatchServerState, batch_server
-from tests.support.realtime_server import OutputStreamScript, RealtimeServer, realtime_server
+from tests.support.realtime_server import DEMO_SECRET_KEY, RealtimeServer, realtime_server, summarize_article
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -117,41 +118,24 @@ def test_example(
         assert fragment in output, f"{name} did not print {fragment!r}:\n{output}"
 
 
-STARTED = datetime.datetime(2026, 1, 2, 3, 4, 6, tzinfo=datetime.timezone.utc)
-
-
-def summarize_article(server: RealtimeServer, row: dict[str, Any]) -> None:
-    """What the task does once triggered: starts, reports progress, streams, completes."""
-    words = ["A ", "short ", "summary."]
-    server.streams[(row["friendlyId"], "openai")] = OutputStreamScript(
-        "v1", entries=[(f"1767322806{i:03d}-0", [json.dumps({"delta": w})]) for i, w in enumerate(words)]
-    )
-    for status, progress in (("EXECUTING", 0.5), ("COMPLETED_SUCCESSFULLY", 1.0)):
-        if server.stopping.wait(0.05):
-            return
-        done = status == "COMPLETED_SUCCESSFULLY"
-        server.update(
-            row["id"],
-            status=status,
-            startedAt=STARTED,
-            metadata=json.dumps({"progress": progress}),
-            **({"output": json.dumps({"summary": "".join(words)}), "completedAt": STARTED} if done else {}),
-        )
-
-
 @pytest.fixture
 def realtime(monkeypatch: pytest.MonkeyPatch) -> Any:
     with realtime_server() as server:
         server.on_trigger = summarize_article
         monkeypatch.setenv("TRIGGER_API_URL", server.base_url)
-        monkeypatch.setenv("TRIGGER_SECRET_KEY", "tr_dev_example-key-long-enough-for-hs256")
+        monkeypatch.setenv("TRIGGER_SECRET_KEY", DEMO_SECRET_KEY)
         monkeypatch.setattr(trigger_dev._client, "_default", None)
         yield server
 
 
-def test_watching_runs(realtime: RealtimeServer, capsys: pytest.CaptureFixture[str]) -> None:
-    runpy.run_path(str(EXAMPLES / "watching_runs.py"), run_name="__main__")
-    output = capsys.readouterr().out
+def test_watching_runs_as_the_readme_runs_it() -> None:
+    command = shlex.split(documented_commands()["watching_runs.py"].split("`")[1])
+    assert command[1] == "tests/support/realtime_server.py", command
+    result = subprocess.run(
+        command, cwd=EXAMPLES.parent, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    output = result.stdout
     for fragment in [
         "triggered run_101; a browser could follow it with its token: True",
         "COMPLETED 100%",

@@ -13,13 +13,21 @@ and their sources):
 
 Tests script it: rows are inserted, updated and deleted while a client follows them, and
 ``faults`` makes the next requests fail in a chosen way. Every wait is bounded.
+
+As a command, ``python tests/support/realtime_server.py -- COMMAND...`` serves it with a
+demo ``summarize-article`` task (it starts, reports progress, streams a summary and
+completes) and runs COMMAND with TRIGGER_API_URL and TRIGGER_SECRET_KEY set, exiting with
+its status: how ``examples/watching_runs.py`` runs without a Trigger.dev server.
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections import deque
@@ -27,6 +35,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -557,3 +566,54 @@ def realtime_server() -> Iterator[RealtimeServer]:
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
+
+
+DEMO_SECRET_KEY = "tr_dev_example-key-long-enough-for-hs256"
+DEMO_STARTED = datetime.datetime(2026, 1, 2, 3, 4, 6, tzinfo=datetime.timezone.utc)
+
+
+def summarize_article(server: RealtimeServer, row: dict[str, Any]) -> None:
+    """The demo task, once triggered: starts, reports progress, streams, completes."""
+    words = ["A ", "short ", "summary."]
+    server.streams[(row["friendlyId"], "openai")] = OutputStreamScript(
+        "v1", entries=[(f"1767322806{i:03d}-0", [json.dumps({"delta": w})]) for i, w in enumerate(words)]
+    )
+    for status, progress in (("EXECUTING", 0.5), ("COMPLETED_SUCCESSFULLY", 1.0)):
+        if server.stopping.wait(0.05):
+            return
+        done = status == "COMPLETED_SUCCESSFULLY"
+        server.update(
+            row["id"],
+            status=status,
+            startedAt=DEMO_STARTED,
+            metadata=json.dumps({"progress": progress}),
+            **(
+                {"output": json.dumps({"summary": "".join(words)}), "completedAt": DEMO_STARTED}
+                if done
+                else {}
+            ),
+        )
+
+
+def main(argv: list[str]) -> int:
+    if "--" not in argv or argv.index("--") == len(argv) - 1:
+        print("usage: python tests/support/realtime_server.py -- COMMAND...", file=sys.stderr)
+        return 2
+    command = argv[argv.index("--") + 1 :]
+    with realtime_server() as server:
+        server.on_trigger = summarize_article
+        environment = {
+            **os.environ,
+            "TRIGGER_API_URL": server.base_url,
+            "TRIGGER_SECRET_KEY": DEMO_SECRET_KEY,
+        }
+        environment.pop("TRIGGER_ACCESS_TOKEN", None)
+        try:
+            return subprocess.run(command, env=environment, check=False).returncode
+        except KeyboardInterrupt:
+            return 130
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))  # for tests.support
+    sys.exit(main(sys.argv[1:]))
