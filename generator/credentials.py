@@ -48,6 +48,6 @@ def credentials_of(doc: Document, operation: dict[str, Any]) -> list[str]:
 
 
 def kind_label(kind: str) -> str:
-    """A credential kind with its article, as prose names it: ``an org token``."""
+    """A credential kind with its article, as prose names it: ``a secret key``."""
     label = kind.replace("_", " ")
     return f"an {label}" if label[:1] in "aeiou" else f"a {label}"
