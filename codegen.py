@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from generator.context import build_context
-from generator.credentials import credential_matrix, update_readme
+from generator.readme import credential_matrix, update_readme
 from generator.render import hand_edited_copies
 from generator.spec import OUTPUT, PACKAGE, README, Document, GenerationError
 from generator.write import differences, generate_into, sync_tree

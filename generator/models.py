@@ -6,12 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from openapi_python_client.parser.properties.enum_property import EnumProperty
-from openapi_python_client.parser.properties.list_property import ListProperty
-from openapi_python_client.parser.properties.model_property import ModelProperty
-from openapi_python_client.parser.properties.union import UnionProperty
-
-from generator.names import properties_of, python_name, text_of, wire_name
+from generator.names import python_name
+from generator.openapi_parser import (
+    EnumProperty,
+    ListProperty,
+    ModelProperty,
+    UnionProperty,
+    properties_of,
+    text_of,
+    wire_name,
+)
 from generator.spec import Document, GenerationError
 from generator.typemap import COERCING_READERS, TypeMap, literal_name
 

@@ -1,13 +1,12 @@
-"""Python names for wire names, and small readers of parsed properties."""
+"""Python names for wire names: as identifiers, and where prose mentions them."""
 
 from __future__ import annotations
 
 import keyword
-from typing import Any
+import re
+from collections.abc import Mapping
 
-from openapi_python_client import strings
-from openapi_python_client.parser.properties.model_property import ModelProperty
-
+from generator.openapi_parser import snake_case
 from generator.spec import GenerationError
 
 # Names a generated class body or module uses itself; a field by one of these names would hide it.
@@ -31,7 +30,7 @@ RESERVED_NAMES = frozenset(
 
 def python_name(name: str) -> str:
     """snake_case of a wire name, with ``_`` added only where the name would not work as is."""
-    result = strings.snake_case(name)
+    result = snake_case(name)
     if keyword.iskeyword(result) or result in RESERVED_NAMES:
         result += "_"
     if not result.isidentifier():
@@ -39,15 +38,31 @@ def python_name(name: str) -> str:
     return result
 
 
-def wire_name(prop: Any) -> str:
-    return str(prop.name.get_untrusted_value())
+# A name (or any text) in single backticks within a description.
+TICKED = re.compile(r"`([^`\n]+)`")
 
 
-def text_of(value: Any) -> str:
-    if value is None:
-        return ""
-    return value.get_untrusted_value() if hasattr(value, "get_untrusted_value") else str(value)
+def translate(text: str, words: Mapping[str, str]) -> str:
+    """``text`` with every `wire name` of ``words`` in single backticks replaced by its
+    Python name; a `name: value` keeps the value (`isCached: true` -> `is_cached` true).
+    `generator.voice` decides which words each description may use."""
+
+    def swap(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        if inner in words:
+            return _ticked(words[inner])
+        name, colon, value = inner.partition(": ")
+        if colon and name in words:
+            return f"{_ticked(words[name])} {_python_literal(value)}"
+        return match.group(0)
+
+    return TICKED.sub(swap, text)
 
 
-def properties_of(model: ModelProperty) -> list[Any]:
-    return [*(model.required_properties or []), *(model.optional_properties or [])]
+def _ticked(name: str) -> str:
+    """A Python name in single backticks; a route (``POST /path``) comes with its own."""
+    return name if name.startswith("``") else f"`{name}`"
+
+
+def _python_literal(value: str) -> str:
+    return {"true": "True", "false": "False", "null": "None"}.get(value, f"`{value}`")

@@ -6,16 +6,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from openapi_python_client import strings
-from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties.none import NoneProperty
-
-from generator.credentials import _kind_label, credentials_of
-from generator.names import properties_of, python_name, wire_name
+from generator.credentials import credentials_of, kind_label
+from generator.names import python_name, translate
+from generator.openapi_parser import (
+    Endpoint,
+    NoneProperty,
+    pascal_case,
+    properties_of,
+    snake_case,
+    wire_name,
+)
 from generator.parameters import ParameterBuilder, ParamView
 from generator.spec import Document, GenerationError
 from generator.typemap import TypeMap
-from generator.voice import translate
 
 
 @dataclass
@@ -111,7 +114,7 @@ class MethodView:
         if len(self.routes) == 1 or self.implementation:
             return translate(self.routes[0].description, self.words)
         return "\n\n".join(
-            f"With {' or '.join(_kind_label(k) for k in route.credentials)}, it sends "
+            f"With {' or '.join(kind_label(k) for k in route.credentials)}, it sends "
             f"``{route.method} {route.python_path}``. {translate(route.description, self.words)}"
             for route in self.routes
         )
@@ -190,7 +193,7 @@ class OperationBuilder:
             resources.append(
                 ResourceView(
                     name=name,
-                    class_name=strings.pascal_case(name),
+                    class_name=pascal_case(name),
                     description=tags.get(name, {}).get("description", "").strip(),
                     methods=resource_methods,
                     runtime=(runtime["module"], runtime["sync"], runtime["async"]) if runtime else None,
@@ -258,7 +261,7 @@ class OperationBuilder:
                 raise GenerationError(f"{operation_id}: x-sdk-exactly-one names {wire!r}, not a body field")
             exactly_one.append(found[0])
         return RouteView(
-            constant=strings.snake_case(operation_id).upper(),
+            constant=snake_case(operation_id).upper(),
             operation_id=operation_id,
             method=method.upper(),
             path=path,

@@ -6,12 +6,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from openapi_python_client import strings
-from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties.list_property import ListProperty
-from openapi_python_client.parser.properties.model_property import ModelProperty
-
-from generator.names import properties_of, python_name, wire_name
+from generator.names import python_name
+from generator.openapi_parser import (
+    Endpoint,
+    ListProperty,
+    ModelProperty,
+    properties_of,
+    snake_case,
+    wire_name,
+)
 from generator.spec import Document, GenerationError
 from generator.typemap import TypeMap
 
@@ -89,7 +92,7 @@ class InputTypeView:
 
     @property
     def table(self) -> str:
-        return f"{strings.snake_case(self.name).upper()}_FIELDS"
+        return f"{snake_case(self.name).upper()}_FIELDS"
 
 
 class ParameterBuilder:
@@ -120,7 +123,7 @@ class ParameterBuilder:
             raise GenerationError(f"{endpoint.name}: unknown x-sdk-path {param['x-sdk-path']!r}")
         return ParamView(
             segments=param.get("x-sdk-path") == "segments",
-            shared=f"{strings.snake_case(shared).upper()}_PARAM" if shared else None,
+            shared=f"{snake_case(shared).upper()}_PARAM" if shared else None,
             wire=wire,
             python=param.get("x-python-name") or python_name(wire),
             location=location,

@@ -6,11 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from openapi_python_client.config import Config, ConfigFile, MetaType
-from openapi_python_client.parser import GeneratorData
-from openapi_python_client.parser.errors import GeneratorError
-from openapi_python_client.parser.openapi import Endpoint
 from ruamel.yaml import YAML
+
+from generator.openapi_parser import Endpoint, GeneratorData, ParserProblems, parse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,24 +47,10 @@ def load_spec(path: Path = SPEC) -> dict[str, Any]:
 
 
 def parse_spec(spec: dict[str, Any], path: Path = SPEC) -> GeneratorData:
-    config = Config.from_sources(
-        ConfigFile(content_type_overrides=CONTENT_TYPE_OVERRIDES),
-        MetaType.NONE,
-        path,
-        "utf-8",
-        overwrite=True,
-        output_path=None,
-    )
-    data = GeneratorData.from_dict(spec, config=config)
-    if isinstance(data, GeneratorError):
-        raise GenerationError(f"{data.header}: {data.detail}")
-    problems = [*data.errors]
-    for collection in data.endpoint_collections_by_tag.values():
-        problems.extend(collection.parse_errors)
-    if problems:
-        text = "\n".join(f"- {p.header or ''} {p.detail or ''}".strip() for p in problems)
-        raise GenerationError(f"openapi-python-client reported problems with the spec:\n{text}")
-    return data
+    try:
+        return parse(spec, path, content_type_overrides=CONTENT_TYPE_OVERRIDES)
+    except ParserProblems as problems:
+        raise GenerationError(str(problems)) from problems
 
 
 class Resolver:

@@ -6,18 +6,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from openapi_python_client.parser.properties.any import AnyProperty
-from openapi_python_client.parser.properties.boolean import BooleanProperty
-from openapi_python_client.parser.properties.datetime import DateTimeProperty
-from openapi_python_client.parser.properties.enum_property import EnumProperty
-from openapi_python_client.parser.properties.float import FloatProperty
-from openapi_python_client.parser.properties.int import IntProperty
-from openapi_python_client.parser.properties.list_property import ListProperty
-from openapi_python_client.parser.properties.model_property import ModelProperty
-from openapi_python_client.parser.properties.none import NoneProperty
-from openapi_python_client.parser.properties.string import StringProperty
-from openapi_python_client.parser.properties.union import UnionProperty
-
+from generator.openapi_parser import (
+    AnyProperty,
+    BooleanProperty,
+    DateTimeProperty,
+    EnumProperty,
+    FloatProperty,
+    IntProperty,
+    ListProperty,
+    ModelProperty,
+    NoneProperty,
+    StringProperty,
+    UnionProperty,
+)
 from generator.spec import GenerationError
 
 # Parsed scalar properties: their Python annotation, and the reader that checks a wire value.

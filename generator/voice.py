@@ -6,6 +6,9 @@ Python user calls ``runs.list(from_=...)`` and reads ``result.is_cached``, so be
 templates render any description, each `name` in single backticks that is a wire name of the
 thing described (or an operation id) becomes its Python name. Only whole backticked names
 are translated: a literal value such as `stg` or `30m` is left as it is.
+
+This module decides which names each description may use; `generator.names.translate` makes
+the substitution (the operations' views call it too, for their summaries).
 """
 
 from __future__ import annotations
@@ -13,15 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from generator.models import EnumView, ModelView
+from generator.names import translate
+from generator.operations import MethodView, ResourceView
 from generator.parameters import InputTypeView, ParamView
-
-if TYPE_CHECKING:
-    from generator.operations import MethodView, ResourceView
-
-TICKED = re.compile(r"`([^`\n]+)`")
 
 # What a page gives for the pagination fields of a list response.
 PAGE_WORDS = {
@@ -34,31 +33,6 @@ PAGE_WORDS = {
         "totalPages": "total_pages",
     },
 }
-
-
-def translate(text: str, words: Mapping[str, str]) -> str:
-    """``text`` with every `wire name` of ``words`` in single backticks replaced by its
-    Python name; a `name: value` keeps the value (`isCached: true` -> `is_cached` true)."""
-
-    def swap(match: re.Match[str]) -> str:
-        inner = match.group(1)
-        if inner in words:
-            return _ticked(words[inner])
-        name, colon, value = inner.partition(": ")
-        if colon and name in words:
-            return f"{_ticked(words[name])} {_python_literal(value)}"
-        return match.group(0)
-
-    return TICKED.sub(swap, text)
-
-
-def _ticked(name: str) -> str:
-    """A Python name in single backticks; a route (``POST /path``) comes with its own."""
-    return name if name.startswith("``") else f"`{name}`"
-
-
-def _python_literal(value: str) -> str:
-    return {"true": "True", "false": "False", "null": "None"}.get(value, f"`{value}`")
 
 
 @dataclass

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.context import build_context
-from generator.credentials import credential_matrix
+from generator.readme import credential_matrix
 from generator.render import render
 from generator.spec import SPEC, Document
 

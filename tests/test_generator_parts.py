@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from generator.context import build_context
-from generator.credentials import MATRIX_END, MATRIX_START, credential_matrix, update_readme
 from generator.names import python_name
+from generator.readme import MATRIX_END, MATRIX_START, credential_matrix, update_readme
 from generator.render import docstring
 from generator.spec import Document, GenerationError, parse_spec
 from generator.typemap import TypeMap

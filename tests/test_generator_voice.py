@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.context import Context, build_context
+from generator.names import translate
 from generator.spec import Document
-from generator.voice import translate
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "generated" / "trigger_dev"

@@ -26,10 +26,11 @@ from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
 from tests.support.clients import ACCESS_TOKEN, async_client, sync_client
-from tools.upstream_evidence import (
+from tools.upstream_evidence import Checker
+from tools.upstream_fixtures import OBJECT_STORE, root_name
+from tools.upstream_model import (
     EVIDENCE_DIR,
     ITEM,
-    Checker,
     Evidence,
     Upstreamed,
     load_evidence,
@@ -37,7 +38,6 @@ from tools.upstream_evidence import (
     may_be_absent,
     upstreamed_operations,
 )
-from tools.upstream_fixtures import OBJECT_STORE, root_name
 from trigger_dev import BatchNotSealedError, Page
 from trigger_dev._model_support import Model
 

@@ -23,34 +23,34 @@ import argparse
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tools.upstream_fixtures import write_fixtures
+from tools.upstream_model import (
+    EVIDENCE_DIR,
+    ITEM,
+    PAGE_SCHEMAS,
+    ROOT,
+    Evidence,
+    Node,
+    Upstreamed,
+    load_evidence,
+    load_spec,
+    may_be_absent,
+    resolve_spec,
+    spec_operations,
+    upstreamed_operations,
+)
 from tools.zod_reader import Declaration, ZodReader, declarations
 
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi" / "trigger.yaml"
-EVIDENCE_DIR = ROOT / "tests" / "fixtures" / "upstream"
 UPSTREAM_REPOSITORY = "triggerdotdev/trigger.dev"
 SCHEMA_DIR = "packages/core/src/v3/schemas"
 CLIENT_CORE = "packages/core/src/v3/apiClient/core.ts"
-# The official client wraps list items in these page schemas (inline in its fetch helpers).
-PAGE_SCHEMAS = {
-    "cursor": ("CursorPage", "cursorPageSchema"),
-    "offset": ("OffsetLimitPage", "offsetLimitPageSchema"),
-}
-ITEM = "$item"
-HTTP_METHODS = ("get", "put", "post", "delete", "patch")
-
-Node = dict[str, Any]
-
 
 # ---------------------------------------------------------------------------------------
 # Reading upstream
@@ -88,13 +88,6 @@ class Upstream:
 
     def commit(self) -> str | None:
         return self._git("rev-list", "-1", self.tag).strip() if self.tag else None
-
-
-def spec_operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for path, item in spec["paths"].items():
-        for method in HTTP_METHODS:
-            if method in item:
-                yield path, method, item[method]
 
 
 def extract(upstream: Upstream, roots: set[str]) -> dict[str, Any]:
@@ -168,109 +161,6 @@ def _refs(node: Any) -> set[str]:
 
 
 # ---------------------------------------------------------------------------------------
-# The evidence as the checker and the fixtures read it
-
-
-@dataclass
-class Evidence:
-    version: str
-    tag: str
-    path: Path
-    schemas: dict[str, Any]
-
-    @classmethod
-    def load(cls, path: Path) -> Evidence:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["source"]["version"], data["source"]["tag"], path, data["schemas"])
-
-    def resolve(self, node: Node, item: Node | None = None) -> Node:
-        """The node itself, with a reference replaced by what it names (modifiers kept)."""
-        seen = 0
-        while "ref" in node:
-            ref = node["ref"]
-            target = item if ref == ITEM else self.schemas[ref]["schema"]
-            if target is None:
-                raise KeyError(ref)
-            modifiers = {k: v for k, v in node.items() if k != "ref"}
-            node = {**target, **modifiers}
-            seen += 1
-            if seen > 50:
-                raise ValueError(f"reference loop at {ref}")
-        return node
-
-    def source_of(self, name: str) -> str:
-        entry = self.schemas[name]
-        return f"{entry['file']}:{entry['line']}"
-
-
-def load_evidence(directory: Path = EVIDENCE_DIR) -> list[Evidence]:
-    found = [Evidence.load(p) for p in sorted(directory.glob("zod-*.json"))]
-    return sorted(found, key=lambda e: tuple(int(x) for x in e.version.split(".")))
-
-
-@dataclass
-class Upstreamed:
-    """One operation and the official client's reading of its success body."""
-
-    operation_id: str
-    method: str
-    path: str
-    status: str
-    schema: Node  # the spec's response schema (raw, unresolved)
-    response: str
-    page: str | None
-    array: bool
-    since: str | None
-
-    def zod_root(self, evidence: Evidence) -> Node | None:
-        """The zod node the whole body is parsed with, or None when this release lacks it."""
-        if self.response not in evidence.schemas:
-            return None
-        item: Node = {"ref": self.response}
-        if self.page:
-            return {"ref": PAGE_SCHEMAS[self.page][0], "item": item}
-        if self.array:
-            return {"type": "array", "items": item}
-        return item
-
-
-def upstreamed_operations(spec: dict[str, Any]) -> list[Upstreamed]:
-    found = []
-    for path, method, operation in spec_operations(spec):
-        mark = operation.get("x-upstream")
-        if mark is None or "none" in mark:  # no body the official SDK checks (the reason says why)
-            continue
-        status, response = next(
-            (code, r) for code, r in operation["responses"].items() if str(code).startswith("2")
-        )
-        response = _resolve_spec(spec, response)
-        schema = response.get("content", {}).get("application/json", {}).get("schema", {})
-        found.append(
-            Upstreamed(
-                operation_id=operation["operationId"],
-                method=method.upper(),
-                path=path,
-                status=str(status),
-                schema=schema,
-                response=mark["response"],
-                page=mark.get("page"),
-                array=bool(mark.get("array")),
-                since=mark.get("since"),
-            )
-        )
-    return found
-
-
-def _resolve_spec(spec: dict[str, Any], node: Any) -> Any:
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"][2:].split("/"):
-            target = target[part]
-        node = target
-    return node
-
-
-# ---------------------------------------------------------------------------------------
 # The check
 
 
@@ -326,7 +216,7 @@ class Checker:
             if key in self.seen:
                 return
             self.seen.add(key)
-        spec_schema = self.without_null_option(_resolve_spec(self.spec, spec_node))
+        spec_schema = self.without_null_option(resolve_spec(self.spec, spec_node))
         zod = evidence.resolve(zod_node, item)
         zod_item = zod_node.get("item", item) if zod_node.get("ref") != ITEM else None
         label = f"{where}: {name or 'schema'}"
@@ -378,7 +268,7 @@ class Checker:
                     )
                 )
                 continue
-            spec_field = self.without_null_option(_resolve_spec(self.spec, properties[key]))
+            spec_field = self.without_null_option(resolve_spec(self.spec, properties[key]))
             merged = {**zod_field}
             while "ref" in merged and merged["ref"] != ITEM:
                 target = evidence.schemas[merged["ref"]]["schema"]
@@ -446,14 +336,9 @@ class Checker:
                 )
 
 
-def may_be_absent(node: Node) -> bool:
-    """zod lets the key be missing: optional, nullish, a default, or an any/unknown value."""
-    return bool(node.get("optional")) or "default" in node or node.get("type") in ("any", "unknown")
-
-
 def _nullable_one_of(spec: dict[str, Any], schema: Node) -> Node | None:
     """The schema of ``oneOf: [<schema>, {type: "null"}]`` (a nullable reference), else None."""
-    options = [_resolve_spec(spec, option) for option in schema.get("oneOf", [])]
+    options = [resolve_spec(spec, option) for option in schema.get("oneOf", [])]
     kept = [option for option in options if option.get("type") != "null"]
     return kept[0] if len(options) == 2 and len(kept) == 1 else None
 
@@ -471,12 +356,6 @@ def _types(schema: Node) -> set[str]:
 
 # ---------------------------------------------------------------------------------------
 # Commands
-
-
-def load_spec() -> dict[str, Any]:
-    spec = YAML(typ="safe").load(SPEC.read_text(encoding="utf-8"))
-    assert isinstance(spec, dict)
-    return spec
 
 
 def command_extract(args: argparse.Namespace) -> int:
@@ -506,8 +385,6 @@ def command_check(_: argparse.Namespace) -> int:
     findings.extend(
         Finding(o, "has no x-upstream naming the official SDK's response schema") for o in unmarked
     )
-    from tools.upstream_fixtures import write_fixtures
-
     stale = [str(p.relative_to(ROOT)) for p in write_fixtures(evidence, operations, dry_run=True)]
     findings.extend(
         Finding(p, "out of date: run `python tools/upstream_evidence.py fixtures`") for p in stale
@@ -523,8 +400,6 @@ def command_check(_: argparse.Namespace) -> int:
 
 
 def command_fixtures(_: argparse.Namespace) -> int:
-    from tools.upstream_fixtures import write_fixtures
-
     for written in write_fixtures(load_evidence(), upstreamed_operations(load_spec())):
         print(f"wrote {written.relative_to(ROOT)}")
     return 0

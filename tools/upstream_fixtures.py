@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tools.upstream_evidence import (
+from tools.upstream_model import (
     EVIDENCE_DIR,
     ITEM,
     PAGE_SCHEMAS,
