@@ -35,6 +35,17 @@ def _give_vcr_responses_release_conn() -> None:
 _give_vcr_responses_release_conn()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Against the Prism mock (``--live``), the real server's cassette tests are left out:
+    they were recorded from the real webapp and replay only from their own cassettes."""
+    if not config.getoption("--live") or REAL_SERVER is not None:
+        return
+    left_out = [item for item in items if item.path.name == "test_real_server.py"]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item.path.name != "test_real_server.py"]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--live",

@@ -39,8 +39,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from chdb import session as chdb_session
-
 HOST = "127.0.0.1"
 
 # URL parameters of the HTTP interface that are not settings.
@@ -75,6 +73,8 @@ class Engine:
     """One chdb session, used by one request at a time."""
 
     def __init__(self, path: Path) -> None:
+        from chdb import session as chdb_session  # type: ignore[import-not-found]  # the lane's venv
+
         path.mkdir(parents=True, exist_ok=True)
         self._session = chdb_session.Session(str(path))
         self._lock = threading.Lock()

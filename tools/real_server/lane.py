@@ -58,7 +58,8 @@ DEFAULT_TAG = "v4.5.12"
 CHDB = "chdb-core==26.9.0"
 MOTO = "moto[server]==5.2.6"
 PG_BIN = Path(os.environ.get("REAL_SERVER_PG_BIN", "/usr/lib/postgresql/15/bin"))
-PG_USER = "postgres"  # the OS user Postgres runs as (initdb and postgres refuse root)
+PG_USER = "postgres"  # the database role; as root, also the OS user (initdb and postgres refuse root)
+AS_ROOT = os.geteuid() == 0
 S3_BUCKET = "packets"
 PROJECT_REF = "proj_rrkpdguyagvsoktglnod"  # the seed's hello-world project
 # Tasks a dev worker declares for this project, as the CLI's dev command would: the tests trigger
@@ -242,22 +243,28 @@ def toolchain_env() -> dict[str, str]:
         CYPRESS_INSTALL_BINARY="0",
         TURBO_TELEMETRY_DISABLED="1",
         DO_NOT_TRACK="1",
+        LEFTHOOK="0",  # no git hooks from pnpm install's lefthook, wherever it thinks git is
     )
     for name in ("NODE_OPTIONS", "TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN", "TRIGGER_API_URL"):
         env.pop(name, None)
     return env
 
 
-def upstream_git(upstream: str) -> Path:
-    """A git directory holding the upstream history: the one given, or a clone of the URL."""
+def upstream_git(upstream: str, tag: str) -> Path:
+    """A git directory holding the tag: the one given, or a shallow clone of the tag from the URL
+    (the release's tree is all the build needs)."""
     path = Path(upstream)
     if path.exists():
         if (path / ".git").exists():
             return path / ".git"
         return path
-    clone = LANE / "upstream.git"
+    clone = LANE / f"upstream-{tag}.git"
     if not clone.exists():
-        run(["git", "clone", "--bare", "--quiet", upstream, str(clone)], log_name="source", timeout=3600)
+        partial = LANE / f"upstream-{tag}.git.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        run(["git", "clone", "--bare", "--quiet", "--depth", "1", "--branch", tag, upstream, str(partial)],
+            log_name="source", timeout=3600)  # fmt: skip
+        partial.rename(clone)
     return clone
 
 
@@ -272,7 +279,7 @@ def step_source(upstream: str | None, tag: str) -> None:
         )
     if not upstream:
         raise LaneError("the first build needs UPSTREAM=<trigger.dev git directory or URL>")
-    git_dir = upstream_git(upstream)
+    git_dir = upstream_git(upstream, tag)
     commit = subprocess.run(
         ["git", "--git-dir", str(git_dir), "rev-parse", f"{tag}^{{commit}}"],
         capture_output=True,
@@ -289,6 +296,7 @@ def step_source(upstream: str | None, tag: str) -> None:
     if archive.wait(timeout=600) != 0:
         raise LaneError(f"git archive {tag} failed")
     apply_source_change(partial)
+    own_git_root(partial)
     partial.rename(SRC)
     marker.write_text(json.dumps({"tag": tag, "commit": commit.stdout.strip(), "upstream": upstream}))
 
@@ -314,8 +322,19 @@ def apply_source_change(tree: Path) -> None:
         log(f"source change: {schema}: previewFeatures += queryCompiler")
 
 
+def own_git_root(tree: Path) -> None:
+    """Makes the source a git work tree of its own (no commit needed). Without it, tools in the
+    source find this repository as their git root: lefthook, run by `pnpm install`, writes its
+    hooks into this repository's .git/hooks and a lefthook.yml at its root; and Tailwind, which
+    honours .gitignore files up to the git root, sees the whole source ignored (.real-server/
+    is) and the webapp's vite build grew past 23 GB until the kernel killed it, three times out
+    of three, where the whole build peaked at 5.9 GB with a git root of its own."""
+    if not (tree / ".git").exists():
+        run(["git", "init", "--quiet", str(tree)], log_name="source")
+
+
 def source_info() -> dict[str, str]:
-    return json.loads((SRC / ".lane-source.json").read_text())
+    return dict(json.loads((SRC / ".lane-source.json").read_text()))
 
 
 def step_toolchain() -> None:
@@ -386,6 +405,7 @@ def step_system() -> None:
 
 
 def step_install() -> None:
+    own_git_root(SRC)
     lock = hashlib.sha256((SRC / "pnpm-lock.yaml").read_bytes()).hexdigest()
     if stamp("install", lock) and (SRC / "node_modules").exists():
         return
@@ -429,12 +449,7 @@ def step_build() -> None:
     key = source_info()["commit"] + " " + (STAMPS / "generate").read_text()
     if stamp("build", key) and (WEBAPP / "build" / "server.js").exists():
         return
-    # The source must be a git work tree of its own. Inside this repository, whose .gitignore
-    # ignores .real-server/, Tailwind's source scanning (it honours .gitignore files up to the
-    # git root) made the webapp's vite build grow past 23 GB until the kernel killed it, three
-    # times out of three; with a git root at the source it peaks near 3 GB.
-    if not (SRC / ".git").exists():
-        run(["git", "init", "--quiet", str(SRC)], log_name="build")
+    own_git_root(SRC)
     run(
         [
             "pnpm",
@@ -518,7 +533,7 @@ def secrets_file() -> dict[str, str]:
         }
         path.write_text(json.dumps(values, indent=1))
         path.chmod(0o600)
-    return json.loads(path.read_text())
+    return dict(json.loads(path.read_text()))
 
 
 def database_url() -> str:
@@ -530,10 +545,12 @@ def start_postgres() -> None:
     sockets = RUN / "pg"
     for directory in (data.parent, sockets):
         directory.mkdir(parents=True, exist_ok=True)
-    shutil.chown(sockets, PG_USER, PG_USER)
+    if AS_ROOT:
+        shutil.chown(sockets, PG_USER, PG_USER)
     if not (data / "PG_VERSION").exists():
         data.mkdir(parents=True, exist_ok=True)
-        shutil.chown(data, PG_USER, PG_USER)
+        if AS_ROOT:
+            shutil.chown(data, PG_USER, PG_USER)
         run(
             [
                 str(PG_BIN / "initdb"),
@@ -548,15 +565,12 @@ def start_postgres() -> None:
                 "--locale=C.UTF-8",
             ],
             log_name="postgres-initdb",
-            user=PG_USER,
+            user=PG_USER if AS_ROOT else None,
         )
     pid = spawn(
         "postgres",
         [
-            "runuser",
-            "-u",
-            PG_USER,
-            "--",
+            *(["runuser", "-u", PG_USER, "--"] if AS_ROOT else []),
             str(PG_BIN / "postgres"),
             "-D",
             str(data),
@@ -675,10 +689,13 @@ def start_redis() -> None:
             str(PORTS["redis"]),
             "--dir",
             str(folder),
+            # Persisted, as the webapp expects: request idempotency (a batch created again
+            # with the same key answers the cached batch) lives in Redis for 24 h; lost at a
+            # restart, the same create answers 422 from the database's unique key instead.
             "--save",
-            "",
+            "60 1",
             "--appendonly",
-            "no",
+            "yes",
             "--protected-mode",
             "yes",
             "--daemonize",
@@ -945,6 +962,8 @@ def stop() -> None:
         else:
             log(f"{name} (pid {pid}) stopped in {time.monotonic() - started:.1f} s")
     write_pids({})
+    # Nothing answers at its URL any more: `make test-real` says so instead of failing to connect.
+    CREDENTIALS.unlink(missing_ok=True)
 
 
 def status() -> int:
