@@ -51,8 +51,8 @@ test-replay:
 test-live: ## the cassette tests against a running Prism mock instead of the cassettes
 	$(PYTEST) --live --disable-recording -m vcr
 
-record: ## re-record every cassette against the Prism mock (filters secrets before writing)
-	$(PYTEST) --live --record-mode=rewrite -m vcr
+record: ## record the missing cassettes against the Prism mock; K="<-k expression>" re-records those tests, ALL=1 every one
+	$(PYTEST) --live -m vcr $(if $(ALL),--record-mode=rewrite,$(if $(K),--record-mode=rewrite -k "$(K)",--record-mode=once))
 
 demo: ## run examples/quickstart.py against the local mock
 	$(PY) tests/support/mock_server.py -- $(PY) examples/quickstart.py

@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import http.client
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -102,13 +103,27 @@ def running_mock(spec_path: Path, *, port: int | None = None) -> Iterator[str]:
             if process.poll() is not None:
                 raise _fail(f"Prism exited with status {process.returncode} while in use", log)
         finally:
-            if process.poll() is None:
-                process.terminate()
-                try:
-                    process.wait(timeout=STOP_TIMEOUT)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop Prism and anything it started: it has a process group of its own."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def _exit_on(signum: int, _frame: object) -> None:
+    # SIGTERM or SIGHUP would end this process without running `finally`, and Prism, in a
+    # session of its own, would outlive it: turn them into an ordinary exit instead.
+    raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spec", type=Path, default=SPEC, help="the OpenAPI file (default: %(default)s)")
     parser.add_argument("command", nargs="*", help="the command to run, after --")
     args = parser.parse_args(argv)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _exit_on)
     with running_mock(args.spec) as url:
         print(f"Prism serves {args.spec} at {url}", file=sys.stderr, flush=True)
         if args.command:
