@@ -36,7 +36,7 @@ check: ## spec valid, generated/ up to date, lint, types (and the typing suite u
 	$(PY) tools/typecheck_runtime.py
 	$(PY) -m mypy --python-version 3.11 --explicit-package-bases tests
 	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py generator tools/spec_diff.py tools/bench/bench.py tools/bench/bulk.py \
-		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py tools/upstream_model.py tools/typecheck_runtime.py
+		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py tools/upstream_model.py tools/upstream_routes.py tools/typecheck_runtime.py
 	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases tests/typecheck
 	tools/typing/node_modules/.bin/pyright --project tests/typecheck
 
@@ -61,6 +61,7 @@ evidence: ## re-read the official SDK's response schemas: make evidence UPSTREAM
 	@test -n "$(UPSTREAM)" || { echo "UPSTREAM=<path to a trigger.dev git repository> is needed"; exit 1; }
 	for tag in $(or $(TAGS),trigger.dev@4.0.0 trigger.dev@4.0.1 trigger.dev@4.3.1 v4.5.12); do \
 		$(PY) tools/upstream_evidence.py extract --upstream $(UPSTREAM) --tag $$tag || exit 1; done
+	$(PY) tools/upstream_evidence.py routes --upstream $(UPSTREAM)
 	$(PY) tools/upstream_evidence.py fixtures
 	$(PY) tools/upstream_evidence.py check
 

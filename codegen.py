@@ -39,13 +39,13 @@ def command_generate(_: argparse.Namespace) -> int:
         )
     with tempfile.TemporaryDirectory() as temporary:
         fresh = Path(temporary)
-        matrix = generate_into(fresh)
+        blocks = generate_into(fresh)
         changed = sync_tree(fresh, OUTPUT)
     readme = README.read_text(encoding="utf-8")
-    updated = update_readme(readme, matrix)
+    updated = update_readme(readme, blocks)
     if updated != readme:
         README.write_text(updated, encoding="utf-8")
-        changed.append("updated README.md credential matrix")
+        changed.append("updated README.md (credential matrix, server versions)")
     print("\n".join(changed) if changed else "generated/ is up to date")
     return 0
 
@@ -53,12 +53,12 @@ def command_generate(_: argparse.Namespace) -> int:
 def command_check(_: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory() as temporary:
         fresh = Path(temporary)
-        matrix = generate_into(fresh)
+        blocks = generate_into(fresh)
         problems = differences(fresh, OUTPUT)
     problems += [f"{path}: edited by hand" for path in hand_edited_copies(OUTPUT / PACKAGE)]
     readme = README.read_text(encoding="utf-8")
-    if update_readme(readme, matrix) != readme:
-        problems.append("README.md: the credential matrix differs from the spec")
+    if update_readme(readme, blocks) != readme:
+        problems.append("README.md: the credential matrix or the server-versions table differs from the spec")
     if problems:
         print("generated/ does not match openapi/ + templates/; run `make generate`:\n", file=sys.stderr)
         print("\n".join(problems), file=sys.stderr)

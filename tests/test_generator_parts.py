@@ -10,7 +10,15 @@ import pytest
 
 from generator.context import build_context
 from generator.names import python_name
-from generator.readme import MATRIX_END, MATRIX_START, credential_matrix, update_readme
+from generator.readme import (
+    MATRIX_END,
+    MATRIX_START,
+    VERSIONS_END,
+    VERSIONS_START,
+    credential_matrix,
+    server_versions,
+    update_readme,
+)
 from generator.render import docstring
 from generator.spec import Document, GenerationError, parse_spec
 from generator.typemap import TypeMap
@@ -170,11 +178,27 @@ def test_a_changed_security_list_changes_the_matrix(document: Document) -> None:
     assert "| `runs.retrieve` | `GET /api/v3/runs/{runId}` | yes | yes | — |" in matrix.splitlines()
 
 
-def test_the_readme_matrix_is_replaced_between_its_markers() -> None:
-    readme = f"intro\n{MATRIX_START}\nold table\n{MATRIX_END}\noutro\n"
-    assert update_readme(readme, "new table") == f"intro\n{MATRIX_START}\nnew table\n{MATRIX_END}\noutro\n"
+def test_the_readme_blocks_are_replaced_between_their_markers() -> None:
+    readme = f"intro\n{MATRIX_START}\nold table\n{MATRIX_END}\nmiddle\n{VERSIONS_START}\nold\n{VERSIONS_END}\n"
+    blocks = {(MATRIX_START, MATRIX_END): "new table", (VERSIONS_START, VERSIONS_END): "new versions"}
+    assert update_readme(readme, blocks) == (
+        f"intro\n{MATRIX_START}\nnew table\n{MATRIX_END}\nmiddle\n{VERSIONS_START}\nnew versions\n{VERSIONS_END}\n"
+    )
     with pytest.raises(GenerationError, match="lacks the markers"):
-        update_readme("no markers", "x")
+        update_readme("no markers", blocks)
+
+
+def test_the_server_versions_table_comes_from_x_upstream_since(document: Document) -> None:
+    table = server_versions(build_context(document)).splitlines()
+    assert table[:2] == ["| call | served from |", "|---|---|"]
+    assert "| `deployments.list` | 4.0.1 |" in table
+    assert "| `idempotency_keys.reset`, `tasks.batch_trigger` | 4.3.1 |" in table
+    releases = [row.rsplit("|", 2)[1].strip() for row in table[2:]]
+    assert releases == sorted(releases, key=lambda v: tuple(map(int, v.split("."))))
+    spec = copy.deepcopy(document.spec)
+    spec["paths"]["/api/v3/runs/{runId}"]["get"]["x-upstream"]["since"] = "4.9.0"
+    changed = server_versions(build_context(Document(spec, parse_spec(spec))))
+    assert changed.splitlines()[-1] == "| `runs.retrieve` | 4.9.0 |"
 
 
 def test_an_operation_without_x_sdk_is_refused(document: Document) -> None:

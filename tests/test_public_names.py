@@ -55,7 +55,16 @@ PUBLIC = {
 @pytest.mark.parametrize("module_name", sorted(PUBLIC))
 def test_public_names_are_exactly_the_pinned_ones(module_name: str) -> None:
     module = importlib.import_module(module_name)
-    assert sorted(module.__all__) == sorted(PUBLIC[module_name])
+    added = sorted(set(module.__all__) - set(PUBLIC[module_name]))
+    removed = sorted(set(PUBLIC[module_name]) - set(module.__all__))
+    assert not added, (
+        f"{module_name} exports names this list does not pin: {added}. If they are meant to be "
+        f"public, add them to PUBLIC[{module_name!r}] in tests/test_public_names.py and to the CHANGELOG"
+    )
+    assert not removed, (
+        f"{module_name} no longer exports {removed}: removing a public name breaks users. If that "
+        "is meant, take them out of PUBLIC in tests/test_public_names.py and say so in the CHANGELOG"
+    )
     for name in module.__all__:
         assert getattr(module, name) is not None, name
 

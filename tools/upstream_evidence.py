@@ -12,6 +12,9 @@ tool keeps the evidence for that rule in the repository and checks the rule:
         compare openapi/trigger.yaml with every evidence file; non-zero exit on a violation
     python tools/upstream_evidence.py fixtures
         write the response bodies the tests replay (tests/fixtures/upstream/<version>/)
+    python tools/upstream_evidence.py routes --upstream PATH
+        find the first release whose webapp serves each route of the spec, and write
+        tests/fixtures/upstream/routes.json (``check`` compares ``x-upstream.since`` with it)
 
 `extract` needs the upstream source (fetch it yourself; nothing from it is committed but
 the facts in the evidence file). `check` and `fixtures` run on the committed evidence.
@@ -31,6 +34,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.upstream_fixtures import write_fixtures
+from tools.upstream_routes import check_since, first_releases, release_tags, spec_routes, write_routes
 from tools.upstream_model import (
     EVIDENCE_DIR,
     ITEM,
@@ -85,6 +89,9 @@ class Upstream:
         return sorted(
             Path(p).name for p in self._git("ls-tree", "--name-only", f"{self.tag}:{relative}").split()
         )
+
+    def tags(self) -> list[str]:
+        return self._git("tag", "--list").split()
 
     def commit(self) -> str | None:
         return self._git("rev-list", "-1", self.tag).strip() if self.tag else None
@@ -385,6 +392,7 @@ def command_check(_: argparse.Namespace) -> int:
     findings.extend(
         Finding(o, "has no x-upstream naming the official SDK's response schema") for o in unmarked
     )
+    findings.extend(Finding(where, what) for where, what in check_since(spec))
     stale = [str(p.relative_to(ROOT)) for p in write_fixtures(evidence, operations, dry_run=True)]
     findings.extend(
         Finding(p, "out of date: run `python tools/upstream_evidence.py fixtures`") for p in stale
@@ -405,6 +413,20 @@ def command_fixtures(_: argparse.Namespace) -> int:
     return 0
 
 
+def command_routes(args: argparse.Namespace) -> int:
+    upstream = Upstream(Path(args.upstream), None)
+    releases = release_tags(upstream.tags())
+    listings = {tag: Upstream(Path(args.upstream), tag) for _, tag in releases}
+    wanted = spec_routes(load_spec())
+    routes = first_releases(wanted, releases, listings)
+    written = write_routes(routes, releases)
+    missing = sorted(set(wanted) - set(routes))
+    print(f"wrote {written.relative_to(ROOT)}: {len(routes)} routes over {len(releases)} releases")
+    for route in missing:
+        print(f"note: no route file serves {route} in any release", file=sys.stderr)
+    return 1 if missing else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -416,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
         run=command_check
     )
     commands.add_parser("fixtures", help="write the replayed bodies").set_defaults(run=command_fixtures)
+    routes_parser = commands.add_parser("routes", help="record the first release that serves each route")
+    routes_parser.add_argument("--upstream", required=True, help="a trigger.dev git repository")
+    routes_parser.set_defaults(run=command_routes)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

@@ -1587,7 +1587,7 @@ PRESIGN_PACKET_UPLOAD = Route(
     credentials=frozenset(["secret_key"]),
     params=(PACKET_FILENAME_PARAM,),
     body=None,
-    since="4.5.0",
+    since="4.4.4",
 )
 
 PRESIGN_PACKET_DOWNLOAD = Route(
@@ -1654,6 +1654,7 @@ CREATE_PUBLIC_TOKEN = Route(
         ),
     ),
     body="json",
+    since="4.5.10",
 )
 
 RUN_SHAPE = Route(
