@@ -179,7 +179,9 @@ def test_a_changed_security_list_changes_the_matrix(document: Document) -> None:
 
 
 def test_the_readme_blocks_are_replaced_between_their_markers() -> None:
-    readme = f"intro\n{MATRIX_START}\nold table\n{MATRIX_END}\nmiddle\n{VERSIONS_START}\nold\n{VERSIONS_END}\n"
+    readme = (
+        f"intro\n{MATRIX_START}\nold table\n{MATRIX_END}\nmiddle\n{VERSIONS_START}\nold\n{VERSIONS_END}\n"
+    )
     blocks = {(MATRIX_START, MATRIX_END): "new table", (VERSIONS_START, VERSIONS_END): "new versions"}
     assert update_readme(readme, blocks) == (
         f"intro\n{MATRIX_START}\nnew table\n{MATRIX_END}\nmiddle\n{VERSIONS_START}\nnew versions\n{VERSIONS_END}\n"

@@ -25,7 +25,11 @@ def _prism_pids(port: str) -> list[int]:
                 command = (entry / "cmdline").read_bytes().split(b"\0")
             except OSError:
                 continue
-            if b"--port" in command and port.encode() in command and any(b"prism" in part for part in command):
+            if (
+                b"--port" in command
+                and port.encode() in command
+                and any(b"prism" in part for part in command)
+            ):
                 found.append(int(entry.name))
     return found
 

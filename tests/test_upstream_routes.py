@@ -85,10 +85,17 @@ def test_a_route_is_served_from_the_first_release_whose_file_exports_its_handler
     listings = {
         "a": Listing({"api.v1.runs.$runId.metadata.ts": action_only}),
         "b": Listing({"api.v1.runs.$runId.metadata.ts": both}),
-        "c": Listing({"api.v1.runs.$runId.metadata.ts": both, "api.v1.things/route.ts": "export const loader = x"}),
+        "c": Listing(
+            {"api.v1.runs.$runId.metadata.ts": both, "api.v1.things/route.ts": "export const loader = x"}
+        ),
     }
     found = first_releases(
-        ["PUT /api/v1/runs/{id}/metadata", "GET /api/v1/runs/{id}/metadata", "GET /api/v1/things", "GET /nowhere"],
+        [
+            "PUT /api/v1/runs/{id}/metadata",
+            "GET /api/v1/runs/{id}/metadata",
+            "GET /api/v1/things",
+            "GET /nowhere",
+        ],
         releases,
         listings,  # type: ignore[arg-type]
     )

@@ -34,7 +34,6 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.upstream_fixtures import write_fixtures
-from tools.upstream_routes import check_since, first_releases, release_tags, spec_routes, write_routes
 from tools.upstream_model import (
     EVIDENCE_DIR,
     ITEM,
@@ -50,6 +49,7 @@ from tools.upstream_model import (
     spec_operations,
     upstreamed_operations,
 )
+from tools.upstream_routes import check_since, first_releases, release_tags, spec_routes, write_routes
 from tools.zod_reader import Declaration, ZodReader, declarations
 
 UPSTREAM_REPOSITORY = "triggerdotdev/trigger.dev"

@@ -52,7 +52,7 @@ _HANDLERS = {"loader": _exports("loader"), "action": _exports("action")}
 def release_tags(tags: Iterable[str], oldest: str = OLDEST_SUPPORTED) -> list[tuple[str, str]]:
     """``(version, tag)`` of every release from ``oldest`` on, oldest first; pre-releases left out."""
     floor = _version_key(oldest)
-    releases = {}
+    releases: dict[str, str] = {}
     for tag in tags:
         match = _RELEASE_TAG.match(tag.strip())
         if match and tuple(map(int, match.groups())) >= floor:
@@ -163,17 +163,25 @@ def check_since(spec: dict[str, Any], routes_file: Path = ROUTES_FILE) -> list[t
         route = f"{method.upper()} {path}"
         known = routes.get(route)
         if known is None:
-            problems.append((name, f"no route file serves {route} in the recorded releases: run `make evidence`"))
+            problems.append(
+                (name, f"no route file serves {route} in the recorded releases: run `make evidence`")
+            )
             continue
         first = known["first_release"]
         if first == OLDEST_SUPPORTED:
             if since is not None:
                 problems.append(
-                    (name, f"x-upstream.since is {since}, but {known['file']} is served from {first}, the oldest supported release: remove since")
+                    (
+                        name,
+                        f"x-upstream.since is {since}, but {known['file']} is served from {first}, the oldest supported release: remove since",
+                    )
                 )
         elif since != first:
             problems.append(
-                (name, f"x-upstream.since is {since}, but {known['file']} first appears in {first}: set since: {first}")
+                (
+                    name,
+                    f"x-upstream.since is {since}, but {known['file']} first appears in {first}: set since: {first}",
+                )
             )
     return problems
 
