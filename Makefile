@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 BASE ?= $(shell git merge-base HEAD main 2>/dev/null || echo HEAD)
 
-.PHONY: help setup generate check test test-replay test-live record demo diff evidence bench test-all clean \
+.PHONY: help setup generate check dist test test-replay test-live record demo diff evidence bench test-all clean \
 	real-server real-server-stop test-real record-real
 
 help: ## list the targets and what each does
@@ -19,7 +19,7 @@ setup: ## create .venv with the package (editable) and the dev tools; install th
 		{ echo "make setup needs Python 3.11+ for the generator (PYTHON=$(PYTHON)); the package itself runs on 3.10+"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e . --group dev
 	npm ci --prefix tools/mock --no-audit --no-fund --loglevel=error
 	npm ci --prefix tools/bench --no-audit --no-fund --loglevel=error
 	npm ci --prefix tools/typing --no-audit --no-fund --loglevel=error
@@ -36,9 +36,15 @@ check: ## spec valid, generated/ up to date, lint, types (and the typing suite u
 	$(PY) tools/typecheck_runtime.py
 	$(PY) -m mypy --python-version 3.11 --explicit-package-bases tests
 	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py generator tools/spec_diff.py tools/bench/bench.py tools/bench/bulk.py \
-		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py tools/upstream_model.py tools/upstream_routes.py tools/typecheck_runtime.py
+		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py tools/upstream_model.py tools/upstream_routes.py tools/check_dist.py tools/release_notes.py tools/typecheck_runtime.py
 	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases tests/typecheck
 	tools/typing/node_modules/.bin/pyright --project tests/typecheck
+
+dist: ## build the sdist and wheel, check them (twine), and install the wheel on the oldest and newest Python
+	rm -rf dist
+	$(PY) -m build --outdir dist
+	$(PY) -m twine check --strict dist/*
+	$(PY) tools/check_dist.py dist
 
 test: test-replay ## the suite offline from cassettes; in CI also once live against the mock
 ifdef CI
