@@ -93,7 +93,9 @@ def interpreter(version: str) -> str | None:
 def install_and_import(wheel: Path, version: str) -> list[str]:
     python = interpreter(version)
     if python is None:
-        return [f"Python {version} is needed to try the wheel on it (none found on PATH, in pyenv or /usr/bin)"]
+        return [
+            f"Python {version} is needed to try the wheel on it (none found on PATH, in pyenv or /usr/bin)"
+        ]
     with tempfile.TemporaryDirectory() as place:
         venv = Path(place) / "venv"
         steps = [
