@@ -48,6 +48,10 @@ class RouteView:
     exactly_one: list[str] = field(default_factory=list)  # Python names, one of which is sent
     final_statuses: list[int] = field(default_factory=list)  # never retried (x-sdk-final-statuses)
     since: str | None = None  # the first server release that serves the route (x-upstream.since)
+    # Sent at most once (x-sdk-at-most-once): resent only when it cannot have reached the server,
+    # unless the body field named by ``resend_safe_with`` (a Python name) is given.
+    at_most_once: bool = False
+    resend_safe_with: str | None = None
     # (data field, field naming its encoding) of the success body the runtime decodes
     packets: list[tuple[str, str]] = field(default_factory=list)
 
@@ -260,6 +264,7 @@ class OperationBuilder:
             if not found:
                 raise GenerationError(f"{operation_id}: x-sdk-exactly-one names {wire!r}, not a body field")
             exactly_one.append(found[0])
+        at_most_once, resend_safe_with = self.at_most_once_of(operation, params)
         return RouteView(
             constant=snake_case(operation_id).upper(),
             operation_id=operation_id,
@@ -286,7 +291,26 @@ class OperationBuilder:
             final_statuses=[int(code) for code in operation.get("x-sdk-final-statuses", [])],
             since=(operation.get("x-upstream") or {}).get("since"),
             packets=self.packets_of(operation),
+            at_most_once=at_most_once,
+            resend_safe_with=resend_safe_with,
         )
+
+    @staticmethod
+    def at_most_once_of(operation: dict[str, Any], params: list[ParamView]) -> tuple[bool, str | None]:
+        """``x-sdk-at-most-once``: ``true``, or ``{unless: <body field>}`` when the server
+        de-duplicates requests carrying that field."""
+        mark = operation.get("x-sdk-at-most-once")
+        if mark is None or mark is False:
+            return False, None
+        if mark is True:
+            return True, None
+        wire = mark.get("unless") if isinstance(mark, dict) else None
+        found = [p.python for p in params if p.wire == wire and p.location == "body"]
+        if not found:
+            raise GenerationError(
+                f"{operation['operationId']}: x-sdk-at-most-once is true or {{unless: <body field>}}, got {mark!r}"
+            )
+        return True, found[0]
 
     def packets_of(self, operation: dict[str, Any]) -> list[tuple[str, str]]:
         """Success-body fields the runtime decodes by the encoding another field names (x-sdk-packet)."""

@@ -328,6 +328,23 @@ def test_exactly_one_names_body_fields(document: Document) -> None:
     assert (route.exactly_one, route.since) == (["concurrency_limit", "percent"], "4.0.5")
 
 
+def test_at_most_once_is_true_or_names_a_body_field(document: Document) -> None:
+    routes = {r.operation_id: r for r in build_context(document).routes}
+    assert (routes["sendInputStream"].at_most_once, routes["sendInputStream"].resend_safe_with) == (
+        True,
+        None,
+    )
+    assert (routes["startSession"].at_most_once, routes["startSession"].resend_safe_with) == (
+        True,
+        "external_id",
+    )
+    assert not routes["closeSession"].at_most_once
+    spec = copy.deepcopy(document.spec)
+    spec["paths"]["/api/v1/sessions"]["post"]["x-sdk-at-most-once"] = {"unless": "sessionKey"}
+    with pytest.raises(GenerationError, match="startSession: x-sdk-at-most-once is true or"):
+        context_of(spec)
+
+
 def test_packets_name_a_sibling_field(document: Document) -> None:
     spec = copy.deepcopy(document.spec)
     spec["components"]["schemas"]["WaitpointTokenDetail"]["properties"]["output"]["x-sdk-packet"] = "kind"

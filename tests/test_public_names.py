@@ -19,6 +19,8 @@ PUBLIC = {
         "RunSubscription", "SchemaError", "TriggerClient", "TriggerError", "UnprocessableEntityError", "__version__", "auth", "batches", "configure",
         "bulk_actions", "default_client", "deployments", "envvars", "idempotency_keys", "models", "query", "queues", "runs",
         "schedules", "tasks", "types", "waitpoints",
+        # added with sessions and prompts (issue 23)
+        "prompts", "sessions",
     ],
     "trigger_dev.models": [
         "Batch", "BatchItemError", "BatchProcessing", "BatchStatus", "CreateBatchResponse", "CursorPagination", "DebounceMode", "DeletedSchedule", "EnvironmentSlug",
@@ -43,11 +45,16 @@ PUBLIC = {
         "QueryFormatLiteral", "QueryScopeLiteral", "QueueLookupTypeLiteral", "QueueTypeLiteral",
         "RunStatusFilterLiteral", "RunStatusLiteral", "RunsEnvironmentSlugLiteral", "ScheduleGeneratorTypeLiteral",
         "ScheduleTypeLiteral", "TriggerFunctionLiteral", "WaitpointTokenStatusLiteral",
+        # added with sessions, prompts and input streams (issue 23)
+        "ListPromptVersionsResponse", "ListPromptsResponse", "ListSessionsResponse", "OkResponse",
+        "PromptOverrideCreated", "PromptSummary", "PromptVersion", "ResolvePromptResponse", "ResolvedPrompt",
+        "Session", "SessionStatus", "SessionStatusLiteral", "StartedSession", "StoredTriggerConfig",
     ],
     "trigger_dev.types": [
         "BatchTaskItem", "BatchTriggerItem", "BatchTriggerOptions", "CreatePublicTokenRequestBodyRealtime", "PublicTokenScopes",
         "ResourceScopes", "TaskScopes", "TriggerTaskOptions", "TriggerTaskOptionsDebounce",
         "BulkActionFilter", "MetadataOperation", "QueueRef",
+        "SessionTriggerConfig",
     ],
 }  # fmt: skip
 

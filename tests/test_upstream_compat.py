@@ -90,6 +90,22 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "listBulkActions": lambda c: c.bulk_actions.list(limit=10),
     "retrieveBulkAction": lambda c: c.bulk_actions.retrieve("bulk_1"),
     "abortBulkAction": lambda c: c.bulk_actions.abort("bulk_1"),
+    "sendInputStream": lambda c: c.runs.send_input("run_1", "approval", {"approved": True}),
+    "startSession": lambda c: c.sessions.start(
+        "support-agent", type="chat.agent", external_id="chat_1", trigger_config={"base_payload": {}}
+    ),
+    "listSessions": lambda c: c.sessions.list(limit=10),
+    "retrieveSession": lambda c: c.sessions.retrieve("chat_1"),
+    "updateSession": lambda c: c.sessions.update("chat_1", tags=["a"]),
+    "closeSession": lambda c: c.sessions.close("chat_1"),
+    "listPrompts": lambda c: c.prompts.list(),
+    "resolvePrompt": lambda c: c.prompts.resolve("support-reply", variables={"name": "Ada"}),
+    "listPromptVersions": lambda c: c.prompts.versions("support-reply"),
+    "promotePromptVersion": lambda c: c.prompts.promote("support-reply", 2),
+    "createPromptOverride": lambda c: c.prompts.create_override("support-reply", "Hi {{name}}"),
+    "updatePromptOverride": lambda c: c.prompts.update_override("support-reply", model="gpt-4o"),
+    "removePromptOverride": lambda c: c.prompts.remove_override("support-reply"),
+    "reactivatePromptOverride": lambda c: c.prompts.reactivate_override("support-reply", 4),
 }
 # Called by the runtime on its own: large payloads (test_large_data.py) and stored payloads
 # of realtime rows (test_realtime.py).

@@ -24,10 +24,12 @@ if TYPE_CHECKING:
     from .resources.deployments import AsyncDeployments
     from .resources.envvars import AsyncEnvvars
     from .resources.idempotency_keys import AsyncIdempotencyKeys
+    from .resources.prompts import AsyncPrompts
     from .resources.query import AsyncQuery
     from .resources.queues import AsyncQueues
     from .resources.runs import AsyncRuns
     from .resources.schedules import AsyncSchedules
+    from .resources.sessions import AsyncSessions
     from .resources.tasks import AsyncTasks
     from .resources.waitpoints import AsyncWaitpoints
 
@@ -115,6 +117,14 @@ class AsyncTriggerClient(ClientDetails):
         return AsyncIdempotencyKeys(self._client)
 
     @cached_property
+    def prompts(self) -> AsyncPrompts:
+        """Prompts defined in task code: resolve one into text, list them and their versions,
+        promote a version, and override a prompt's text without deploying."""
+        from .resources.prompts import AsyncPrompts
+
+        return AsyncPrompts(self._client)
+
+    @cached_property
     def query(self) -> AsyncQuery:
         """Run TRQL (SQL) queries over runs and metrics."""
         from .resources.query import AsyncQuery
@@ -141,6 +151,14 @@ class AsyncTriggerClient(ClientDetails):
         from .resources.schedules import AsyncSchedules
 
         return AsyncSchedules(self._client)
+
+    @cached_property
+    def sessions(self) -> AsyncSessions:
+        """Sessions: a conversation with an agent task (`chat.agent`), bound to a task that the
+        server keeps a run of alive for it; start, inspect, tag and close them."""
+        from .resources.sessions import AsyncSessions
+
+        return AsyncSessions(self._client)
 
     @cached_property
     def tasks(self) -> AsyncTasks:

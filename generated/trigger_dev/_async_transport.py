@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_async_transport.py (sha256 b3635e0be1c64055); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_async_transport.py (sha256 fca4586b5dbd65ba); edit that file, not this one.
 """One HTTP attempt over aiohttp, for `AsyncTriggerClient`, with transport failures turned into
 the same client errors as the urllib3 transport's. Imported only by the async client.
 
@@ -97,8 +97,12 @@ class AsyncTransport:
             return AsyncOpenResponse(response, read)
         except aiohttp.ConnectionTimeoutError:
             failure = ApiTimeoutError(f"Could not connect within {connect:g} s{self._via(proxy)}.")
+            failure.may_have_arrived = False
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
             failure = ApiTimeoutError(f"Request timed out after {read:g} s without an answer.")
+        except aiohttp.ClientConnectorError as exc:  # refused, unreachable, DNS: nothing was sent
+            failure = ApiConnectionError(f"Connection error: {type(exc).__name__}: {exc}{self._via(proxy)}")
+            failure.may_have_arrived = False
         except aiohttp.ClientError as exc:
             failure = ApiConnectionError(f"Connection error: {type(exc).__name__}: {exc}{self._via(proxy)}")
         assert failure is not None

@@ -20,10 +20,12 @@ if TYPE_CHECKING:
     from .resources.deployments import Deployments
     from .resources.envvars import Envvars
     from .resources.idempotency_keys import IdempotencyKeys
+    from .resources.prompts import Prompts
     from .resources.query import Query
     from .resources.queues import Queues
     from .resources.runs import Runs
     from .resources.schedules import Schedules
+    from .resources.sessions import Sessions
     from .resources.tasks import Tasks
     from .resources.waitpoints import Waitpoints
 
@@ -37,10 +39,12 @@ __all__ = [
     "deployments",
     "envvars",
     "idempotency_keys",
+    "prompts",
     "query",
     "queues",
     "runs",
     "schedules",
+    "sessions",
     "tasks",
     "waitpoints",
 ]
@@ -165,6 +169,14 @@ class TriggerClient(ClientDetails):
         return IdempotencyKeys(self._client)
 
     @cached_property
+    def prompts(self) -> Prompts:
+        """Prompts defined in task code: resolve one into text, list them and their versions,
+        promote a version, and override a prompt's text without deploying."""
+        from .resources.prompts import Prompts
+
+        return Prompts(self._client)
+
+    @cached_property
     def query(self) -> Query:
         """Run TRQL (SQL) queries over runs and metrics."""
         from .resources.query import Query
@@ -191,6 +203,14 @@ class TriggerClient(ClientDetails):
         from .resources.schedules import Schedules
 
         return Schedules(self._client)
+
+    @cached_property
+    def sessions(self) -> Sessions:
+        """Sessions: a conversation with an agent task (`chat.agent`), bound to a task that the
+        server keeps a run of alive for it; start, inspect, tag and close them."""
+        from .resources.sessions import Sessions
+
+        return Sessions(self._client)
 
     @cached_property
     def tasks(self) -> Tasks:
@@ -284,9 +304,11 @@ bulk_actions = cast("BulkActions", _DefaultNamespace("bulk_actions"))
 deployments = cast("Deployments", _DefaultNamespace("deployments"))
 envvars = cast("Envvars", _DefaultNamespace("envvars"))
 idempotency_keys = cast("IdempotencyKeys", _DefaultNamespace("idempotency_keys"))
+prompts = cast("Prompts", _DefaultNamespace("prompts"))
 query = cast("Query", _DefaultNamespace("query"))
 queues = cast("Queues", _DefaultNamespace("queues"))
 runs = cast("Runs", _DefaultNamespace("runs"))
 schedules = cast("Schedules", _DefaultNamespace("schedules"))
+sessions = cast("Sessions", _DefaultNamespace("sessions"))
 tasks = cast("Tasks", _DefaultNamespace("tasks"))
 waitpoints = cast("Waitpoints", _DefaultNamespace("waitpoints"))

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_exceptions.py (sha256 8f78c0cb12ac05de); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_exceptions.py (sha256 fb7f2c9686e5fd18); edit that file, not this one.
 """Every error the package raises, and how an error response becomes one.
 
     TriggerError                      the root: ``except trigger_dev.TriggerError`` catches all
@@ -132,6 +132,8 @@ class ApiConnectionError(ApiError):
     """
 
     attempts: int | None = None
+    # False when no connection was made, so the server cannot have seen the request.
+    may_have_arrived: bool = True
 
     def __init__(self, message: str = "Connection error.") -> None:
         super().__init__(message)

@@ -35,20 +35,28 @@ from .models import (
     JwtClaims,
     ListBulkActionsResponse,
     ListDeploymentsResponse,
+    ListPromptsResponse,
+    ListPromptVersionsResponse,
     ListQueuesResponse,
     ListRunItem,
     ListRunsResponse,
     ListSchedulesResponse,
+    ListSessionsResponse,
     ListWaitpointTokensResponse,
     MessageResponse,
+    OkResponse,
     PacketUploadUrl,
+    PromptOverrideCreated,
     PublicToken,
     QueryResult,
     Queue,
     ResetIdempotencyKeyResponse,
+    ResolvePromptResponse,
     Run,
     RunIdResponse,
     Schedule,
+    Session,
+    StartedSession,
     StoredRunMetadata,
     StreamBatchItemsResponse,
     SuccessResponse,
@@ -217,6 +225,26 @@ BULK_ACTION_FILTER_FIELDS: dict[str, Field] = {
     "region": Field(wire="region", schema={"type": "array", "items": {"type": "string"}}),
 }
 
+SESSION_TRIGGER_CONFIG_FIELDS: dict[str, Field] = {
+    "base_payload": Field(wire="basePayload", schema={"type": "object"}),
+    "machine": Field(
+        wire="machine",
+        schema={
+            "type": "string",
+            "enum": ["micro", "small-1x", "small-2x", "medium-1x", "medium-2x", "large-1x", "large-2x"],
+        },
+    ),
+    "queue": Field(wire="queue", schema={"type": "string", "maxLength": 128}),
+    "tags": Field(wire="tags", schema={"type": "array", "items": {"type": "string", "maxLength": 128}}),
+    "max_attempts": Field(wire="maxAttempts", schema={"type": "integer", "minimum": 1, "maximum": 10}),
+    "max_duration": Field(wire="maxDuration", schema={"type": "integer", "minimum": 1}),
+    "lock_to_version": Field(wire="lockToVersion", schema={"type": "string"}),
+    "region": Field(wire="region", schema={"type": "string"}),
+    "idle_timeout_in_seconds": Field(
+        wire="idleTimeoutInSeconds", schema={"type": "integer", "minimum": 1, "maximum": 3600}
+    ),
+}
+
 # Parameters several routes share (components.parameters in the API description).
 BULK_ACTION_ID_PARAM = Param(
     wire="bulkActionId",
@@ -266,6 +294,9 @@ PROJECT_REF_PARAM = Param(
     required=True,
     schema={"type": "string"},
     encode=text,
+)
+PROMPT_SLUG_PARAM = Param(
+    wire="slug", python="slug", location="path", required=True, schema={"type": "string"}, encode=text
 )
 QUEUE_LOOKUP_TYPE_PARAM = Param(
     wire="type",
@@ -463,6 +494,14 @@ RUN_ID_PARAM = Param(
 SCHEDULE_ID_PARAM = Param(
     wire="scheduleId",
     python="schedule_id",
+    location="path",
+    required=True,
+    schema={"type": "string"},
+    encode=text,
+)
+SESSION_ID_PARAM = Param(
+    wire="session",
+    python="session_id",
     location="path",
     required=True,
     schema={"type": "string"},
@@ -836,6 +875,163 @@ RESET_IDEMPOTENCY_KEY = Route(
     since="4.3.1",
 )
 
+LIST_PROMPTS = Route(
+    operation_id="listPrompts",
+    method="GET",
+    path="/api/v1/prompts",
+    credentials=frozenset(["secret_key"]),
+    params=(),
+    body=None,
+    since="4.4.4",
+)
+
+RESOLVE_PROMPT = Route(
+    operation_id="resolvePrompt",
+    method="POST",
+    path="/api/v1/prompts/{slug}",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        PROMPT_SLUG_PARAM,
+        Param(
+            wire="variables", python="variables", location="body", required=False, schema={"type": "object"}
+        ),
+        Param(wire="label", python="label", location="body", required=False, schema={"type": "string"}),
+        Param(
+            wire="version",
+            python="version",
+            location="body",
+            required=False,
+            schema={"type": "integer", "minimum": 1},
+        ),
+    ),
+    body="json",
+    since="4.4.4",
+)
+
+LIST_PROMPT_VERSIONS = Route(
+    operation_id="listPromptVersions",
+    method="GET",
+    path="/api/v1/prompts/{slug}/versions",
+    credentials=frozenset(["secret_key"]),
+    params=(PROMPT_SLUG_PARAM,),
+    body=None,
+    since="4.4.4",
+)
+
+PROMOTE_PROMPT_VERSION = Route(
+    operation_id="promotePromptVersion",
+    method="POST",
+    path="/api/v1/prompts/{slug}/promote",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        PROMPT_SLUG_PARAM,
+        Param(
+            wire="version",
+            python="version",
+            location="body",
+            required=True,
+            schema={"type": "integer", "minimum": 1},
+        ),
+    ),
+    body="json",
+    since="4.4.4",
+)
+
+UPDATE_PROMPT_OVERRIDE = Route(
+    operation_id="updatePromptOverride",
+    method="PUT",
+    path="/api/v1/prompts/{slug}/override",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        PROMPT_SLUG_PARAM,
+        Param(
+            wire="textContent",
+            python="text_content",
+            location="body",
+            required=False,
+            schema={"type": "string"},
+        ),
+        Param(wire="model", python="model", location="body", required=False, schema={"type": "string"}),
+        Param(
+            wire="commitMessage",
+            python="commit_message",
+            location="body",
+            required=False,
+            schema={"type": "string"},
+        ),
+    ),
+    body="json",
+    since="4.4.4",
+)
+
+CREATE_PROMPT_OVERRIDE = Route(
+    operation_id="createPromptOverride",
+    method="POST",
+    path="/api/v1/prompts/{slug}/override",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        PROMPT_SLUG_PARAM,
+        Param(
+            wire="textContent",
+            python="text_content",
+            location="body",
+            required=True,
+            schema={"type": "string"},
+        ),
+        Param(wire="model", python="model", location="body", required=False, schema={"type": "string"}),
+        Param(
+            wire="commitMessage",
+            python="commit_message",
+            location="body",
+            required=False,
+            schema={"type": "string"},
+        ),
+        Param(
+            wire="source",
+            python="source",
+            location="body",
+            required=False,
+            schema={
+                "type": "string",
+                "pattern": "^(?!code$)",
+                "x-hint": 'any name but "code", which marks deployed versions',
+            },
+        ),
+    ),
+    body="json",
+    since="4.4.4",
+    at_most_once=True,
+)
+
+REMOVE_PROMPT_OVERRIDE = Route(
+    operation_id="removePromptOverride",
+    method="DELETE",
+    path="/api/v1/prompts/{slug}/override",
+    credentials=frozenset(["secret_key"]),
+    params=(PROMPT_SLUG_PARAM,),
+    body=None,
+    since="4.4.4",
+)
+
+REACTIVATE_PROMPT_OVERRIDE = Route(
+    operation_id="reactivatePromptOverride",
+    method="POST",
+    path="/api/v1/prompts/{slug}/override/reactivate",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        PROMPT_SLUG_PARAM,
+        Param(
+            wire="version",
+            python="version",
+            location="body",
+            required=True,
+            schema={"type": "integer", "minimum": 1},
+        ),
+    ),
+    body="json",
+    since="4.4.4",
+)
+
 EXECUTE_QUERY = Route(
     operation_id="executeQuery",
     method="POST",
@@ -1203,6 +1399,29 @@ ADD_RUN_TAGS = Route(
     body="json",
 )
 
+SEND_INPUT_STREAM = Route(
+    operation_id="sendInputStream",
+    method="POST",
+    path="/realtime/v1/streams/{runId}/input/{streamId}",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        RUN_ID_PARAM,
+        Param(
+            wire="streamId",
+            python="stream",
+            location="path",
+            required=True,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(wire="data", python="data", location="body", required=True, schema=None),
+    ),
+    body="json",
+    max_body=1048576,
+    since="4.4.2",
+    at_most_once=True,
+)
+
 LIST_SCHEDULES = Route(
     operation_id="listSchedules",
     method="GET",
@@ -1343,6 +1562,221 @@ LIST_TIMEZONES = Route(
         ),
     ),
     body=None,
+)
+
+LIST_SESSIONS = Route(
+    operation_id="listSessions",
+    method="GET",
+    path="/api/v1/sessions",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="page[size]",
+            python="limit",
+            location="query",
+            required=False,
+            schema={"type": "integer", "minimum": 1, "maximum": 100},
+            encode=text,
+        ),
+        PAGE_AFTER_PARAM,
+        PAGE_BEFORE_PARAM,
+        Param(
+            wire="filter[type]",
+            python="type",
+            location="query",
+            required=False,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(
+            wire="filter[tags]",
+            python="tag",
+            location="query",
+            required=False,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(
+            wire="filter[taskIdentifier]",
+            python="task_identifier",
+            location="query",
+            required=False,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(
+            wire="filter[externalId]",
+            python="external_id",
+            location="query",
+            required=False,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(
+            wire="filter[status]",
+            python="status",
+            location="query",
+            required=False,
+            schema={"type": "string", "enum": ["ACTIVE", "CLOSED", "EXPIRED"]},
+            encode=text,
+        ),
+        Param(
+            wire="filter[createdAt][period]",
+            python="period",
+            location="query",
+            required=False,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(
+            wire="filter[createdAt][from]",
+            python="from_",
+            location="query",
+            required=False,
+            schema={
+                "type": "integer",
+                "x-accepts": ["datetime"],
+                "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+            },
+            encode=epoch_ms,
+        ),
+        Param(
+            wire="filter[createdAt][to]",
+            python="to",
+            location="query",
+            required=False,
+            schema={
+                "type": "integer",
+                "x-accepts": ["datetime"],
+                "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+            },
+            encode=epoch_ms,
+        ),
+    ),
+    body=None,
+    since="4.4.5",
+)
+
+START_SESSION = Route(
+    operation_id="startSession",
+    method="POST",
+    path="/api/v1/sessions",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="type",
+            python="type",
+            location="body",
+            required=True,
+            schema={"type": "string", "minLength": 1, "maxLength": 64},
+        ),
+        Param(
+            wire="taskIdentifier",
+            python="task_identifier",
+            location="body",
+            required=True,
+            schema={"type": "string", "minLength": 1, "maxLength": 128},
+        ),
+        Param(
+            wire="triggerConfig",
+            python="trigger_config",
+            location="body",
+            required=True,
+            schema=None,
+            encode=nested(SESSION_TRIGGER_CONFIG_FIELDS),
+        ),
+        Param(
+            wire="externalId",
+            python="external_id",
+            location="body",
+            required=False,
+            schema={
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 256,
+                "pattern": "^(?!session_)",
+                "x-hint": 'an id that does not start with "session_" (the prefix of the server\'s own ids)',
+            },
+        ),
+        Param(
+            wire="tags",
+            python="tags",
+            location="body",
+            required=False,
+            schema={"type": "array", "maxItems": 10, "items": {"type": "string", "maxLength": 128}},
+        ),
+        Param(wire="metadata", python="metadata", location="body", required=False, schema={"type": "object"}),
+        Param(
+            wire="expiresAt",
+            python="expires_at",
+            location="body",
+            required=False,
+            schema={
+                "type": "integer",
+                "x-accepts": ["datetime"],
+                "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+            },
+            encode=instant,
+        ),
+    ),
+    body="json",
+    max_body=32768,
+    final_statuses=frozenset([409]),
+    since="4.4.5",
+    at_most_once=True,
+    resend_safe_with="external_id",
+)
+
+RETRIEVE_SESSION = Route(
+    operation_id="retrieveSession",
+    method="GET",
+    path="/api/v1/sessions/{session}",
+    credentials=frozenset(["secret_key"]),
+    params=(SESSION_ID_PARAM,),
+    body=None,
+    since="4.4.5",
+)
+
+UPDATE_SESSION = Route(
+    operation_id="updateSession",
+    method="PATCH",
+    path="/api/v1/sessions/{session}",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        SESSION_ID_PARAM,
+        Param(
+            wire="tags",
+            python="tags",
+            location="body",
+            required=False,
+            schema={"type": "array", "maxItems": 10, "items": {"type": "string", "maxLength": 128}},
+        ),
+        Param(wire="metadata", python="metadata", location="body", required=False, schema={"type": "object"}),
+    ),
+    body="json",
+    max_body=32768,
+    final_statuses=frozenset([409]),
+    since="4.4.5",
+)
+
+CLOSE_SESSION = Route(
+    operation_id="closeSession",
+    method="POST",
+    path="/api/v1/sessions/{session}/close",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        SESSION_ID_PARAM,
+        Param(
+            wire="reason",
+            python="reason",
+            location="body",
+            required=False,
+            schema={"type": "string", "maxLength": 256},
+        ),
+    ),
+    body="json",
+    max_body=1024,
+    since="4.4.5",
 )
 
 TRIGGER_TASK = Route(
@@ -1867,6 +2301,62 @@ IDEMPOTENCY_KEYS_RESET: Operation[ResetIdempotencyKeyResponse] = Operation(
     pagination=None,
 )
 
+PROMPTS_LIST: Operation[ListPromptsResponse] = Operation(
+    name="prompts.list",
+    routes=(LIST_PROMPTS,),
+    parse=ListPromptsResponse._from_wire,
+    pagination=None,
+)
+
+PROMPTS_RESOLVE: Operation[ResolvePromptResponse] = Operation(
+    name="prompts.resolve",
+    routes=(RESOLVE_PROMPT,),
+    parse=ResolvePromptResponse._from_wire,
+    pagination=None,
+)
+
+PROMPTS_VERSIONS: Operation[ListPromptVersionsResponse] = Operation(
+    name="prompts.versions",
+    routes=(LIST_PROMPT_VERSIONS,),
+    parse=ListPromptVersionsResponse._from_wire,
+    pagination=None,
+)
+
+PROMPTS_PROMOTE: Operation[OkResponse] = Operation(
+    name="prompts.promote",
+    routes=(PROMOTE_PROMPT_VERSION,),
+    parse=OkResponse._from_wire,
+    pagination=None,
+)
+
+PROMPTS_UPDATE_OVERRIDE: Operation[OkResponse] = Operation(
+    name="prompts.update_override",
+    routes=(UPDATE_PROMPT_OVERRIDE,),
+    parse=OkResponse._from_wire,
+    pagination=None,
+)
+
+PROMPTS_CREATE_OVERRIDE: Operation[PromptOverrideCreated] = Operation(
+    name="prompts.create_override",
+    routes=(CREATE_PROMPT_OVERRIDE,),
+    parse=PromptOverrideCreated._from_wire,
+    pagination=None,
+)
+
+PROMPTS_REMOVE_OVERRIDE: Operation[OkResponse] = Operation(
+    name="prompts.remove_override",
+    routes=(REMOVE_PROMPT_OVERRIDE,),
+    parse=OkResponse._from_wire,
+    pagination=None,
+)
+
+PROMPTS_REACTIVATE_OVERRIDE: Operation[OkResponse] = Operation(
+    name="prompts.reactivate_override",
+    routes=(REACTIVATE_PROMPT_OVERRIDE,),
+    parse=OkResponse._from_wire,
+    pagination=None,
+)
+
 QUERY_EXECUTE: Operation[QueryResult] = Operation(
     name="query.execute",
     routes=(EXECUTE_QUERY,),
@@ -1985,6 +2475,13 @@ RUNS_ADD_TAGS: Operation[MessageResponse] = Operation(
     pagination=None,
 )
 
+RUNS_SEND_INPUT: Operation[OkResponse] = Operation(
+    name="runs.send_input",
+    routes=(SEND_INPUT_STREAM,),
+    parse=OkResponse._from_wire,
+    pagination=None,
+)
+
 SCHEDULES_LIST: Operation[OffsetPage[Schedule]] = Operation(
     name="schedules.list",
     routes=(LIST_SCHEDULES,),
@@ -2039,6 +2536,41 @@ SCHEDULES_TIMEZONES: Operation[Timezones] = Operation(
     name="schedules.timezones",
     routes=(LIST_TIMEZONES,),
     parse=Timezones._from_wire,
+    pagination=None,
+)
+
+SESSIONS_LIST: Operation[CursorPage[Session]] = Operation(
+    name="sessions.list",
+    routes=(LIST_SESSIONS,),
+    parse=ListSessionsResponse._from_wire,
+    pagination="cursor",
+)
+
+SESSIONS_START: Operation[StartedSession] = Operation(
+    name="sessions.start",
+    routes=(START_SESSION,),
+    parse=StartedSession._from_wire,
+    pagination=None,
+)
+
+SESSIONS_RETRIEVE: Operation[Session] = Operation(
+    name="sessions.retrieve",
+    routes=(RETRIEVE_SESSION,),
+    parse=Session._from_wire,
+    pagination=None,
+)
+
+SESSIONS_UPDATE: Operation[Session] = Operation(
+    name="sessions.update",
+    routes=(UPDATE_SESSION,),
+    parse=Session._from_wire,
+    pagination=None,
+)
+
+SESSIONS_CLOSE: Operation[Session] = Operation(
+    name="sessions.close",
+    routes=(CLOSE_SESSION,),
+    parse=Session._from_wire,
     pagination=None,
 )
 

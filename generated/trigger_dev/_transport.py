@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_transport.py (sha256 39db787264e1ba31); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_transport.py (sha256 d67acf2ae466dded); edit that file, not this one.
 """One HTTP attempt over urllib3, with transport failures turned into client errors.
 
 Connections never cross a fork: a child process (gunicorn and Celery workers,
@@ -130,8 +130,10 @@ class Transport:
             )
         except NewConnectionError as exc:  # refused, unreachable, DNS: a subclass of the timeout below
             failure = ApiConnectionError(f"Connection error: {_reason(exc)}{self._via(outgoing.url)}")
+            failure.may_have_arrived = False
         except ConnectTimeoutError:
             failure = ApiTimeoutError(f"Could not connect within {connect:g} s{self._via(outgoing.url)}.")
+            failure.may_have_arrived = False
         except Urllib3TimeoutError:
             failure = ApiTimeoutError(f"Request timed out after {read:g} s without an answer.")
         except ProxyError as exc:

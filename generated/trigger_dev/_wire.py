@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_wire.py (sha256 0b341a92237de9dc); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_wire.py (sha256 2a99068888bdf748); edit that file, not this one.
 """What the client core hands a transport and gets back: one request ready to send, one
 response as it arrived. Both render without credentials (error reporters record them)."""
 
@@ -26,6 +26,8 @@ class Outgoing(NamedTuple):
     body: bytes | None
     options: ResolvedOptions
     route: Route | None = None  # the API route; None for object storage
+    # Resent only when it cannot have reached the server (`Route.at_most_once`).
+    at_most_once: bool = False
 
     def __repr__(self) -> str:
         # No credential, no presigned URL's signature, no payload: this object sits in the

@@ -38,6 +38,7 @@ __all__ = [
     "MetadataOperation",
     "QueueRef",
     "BulkActionFilter",
+    "SessionTriggerConfig",
 ]
 
 
@@ -147,6 +148,32 @@ class BulkActionFilter(TypedDict, total=False):
     queue: Sequence[QueueRef]
     machine: Sequence[MachinePreset | MachinePresetLiteral]
     region: Sequence[str]
+
+
+class SessionTriggerConfig(TypedDict, total=False):
+    """How the session triggers its runs: the first one, and every later one the server starts for
+    it (after a run ends, or a hand-over to a new version)."""
+
+    base_payload: Mapping[str, Any]
+    """The payload of every run, before the server adds its own fields (for a chat agent, `chatId`
+    and the client's data)."""
+    machine: MachinePreset | MachinePresetLiteral
+    """Size of the machine a run executes on."""
+    queue: str
+    """Queue the runs go to."""
+    tags: Sequence[str]
+    """Tags of every run, each up to 128 characters. A 4.5 server takes up to 5, newer ones up to
+    10; the server refuses more (400)."""
+    max_attempts: int
+    """Attempts per run."""
+    max_duration: int
+    """Seconds of compute a run may use before it is stopped."""
+    lock_to_version: str
+    """Worker version every run is pinned to, such as `20250101.1`."""
+    region: str
+    """Region the runs are scheduled in."""
+    idle_timeout_in_seconds: int
+    """Seconds a chat agent's run waits idle for the next message."""
 
 
 class BatchTriggerItem(TypedDict, total=False):

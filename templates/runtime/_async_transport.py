@@ -97,8 +97,12 @@ class AsyncTransport:
             return AsyncOpenResponse(response, read)
         except aiohttp.ConnectionTimeoutError:
             failure = ApiTimeoutError(f"Could not connect within {connect:g} s{self._via(proxy)}.")
+            failure.may_have_arrived = False
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
             failure = ApiTimeoutError(f"Request timed out after {read:g} s without an answer.")
+        except aiohttp.ClientConnectorError as exc:  # refused, unreachable, DNS: nothing was sent
+            failure = ApiConnectionError(f"Connection error: {type(exc).__name__}: {exc}{self._via(proxy)}")
+            failure.may_have_arrived = False
         except aiohttp.ClientError as exc:
             failure = ApiConnectionError(f"Connection error: {type(exc).__name__}: {exc}{self._via(proxy)}")
         assert failure is not None

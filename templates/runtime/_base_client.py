@@ -150,7 +150,19 @@ class BaseAPIClient:
             # trigger from a new one. Reads have nothing to de-duplicate.
             headers["x-trigger-request-idempotency-key"] = str(uuid.uuid4())
         url = self.base_url + prepared.path
-        return Outgoing(call.operation.name, route.method, url, headers, prepared.body(), call.options, route)
+        at_most_once = route.at_most_once and (
+            route.resend_safe_with is None or call.args.get(route.resend_safe_with) is None
+        )
+        return Outgoing(
+            call.operation.name,
+            route.method,
+            url,
+            headers,
+            prepared.body(),
+            call.options,
+            route,
+            at_most_once,
+        )
 
     def _object_store_request(self, call: Call, method: str, url: str, body: bytes | None = None) -> Outgoing:
         return object_store_request(call.operation.name, call.options, method, url, body)
@@ -270,6 +282,8 @@ class BaseAPIClient:
         policy = outgoing.options.retry
         if not policy.can_retry(attempt):
             raise self._gave_up(outgoing, attempt, error)
+        if outgoing.at_most_once and error.may_have_arrived:
+            raise _not_resent(outgoing, attempt, error)
         wait = policy.backoff(attempt)
         _log_retry(outgoing, attempt, type(error).__name__, wait)
         return wait
@@ -302,6 +316,10 @@ class BaseAPIClient:
             return None
         route = outgoing.route
         if route is not None and status in route.final_statuses:
+            raise _error(received, outgoing)
+        if outgoing.at_most_once and status != 429:
+            # Only the rate limiter, which answers before the route runs, says for sure that
+            # nothing was done; any other failure may come after the data was taken.
             raise _error(received, outgoing)
         wait = outgoing.options.retry.wait_after_status(status, received.headers, attempt)
         if status == 429 and route is not None:
@@ -543,6 +561,20 @@ def _error(received: Received, outgoing: Outgoing) -> ApiError:
         )
         error = NotFoundError(message, status=error.status, headers=error.headers, body=error.body)
         error.operation = outgoing.name
+    return error
+
+
+def _not_resent(outgoing: Outgoing, attempts: int, error: ApiConnectionError) -> ApiConnectionError:
+    """The error of an at-most-once request that may have arrived: it is not sent again."""
+    tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+    error.message = (
+        f"{error.message.rstrip('.')} ({tries}); the request may have reached the server, which "
+        f"cannot tell a resent {outgoing.name} from a new one, so it was not sent again: check "
+        "whether it took effect before calling again"
+    )
+    error.args = (error.message,)
+    error.operation = outgoing.name
+    error.attempts = attempts
     return error
 
 

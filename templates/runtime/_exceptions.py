@@ -132,6 +132,8 @@ class ApiConnectionError(ApiError):
     """
 
     attempts: int | None = None
+    # False when no connection was made, so the server cannot have seen the request.
+    may_have_arrived: bool = True
 
     def __init__(self, message: str = "Connection error.") -> None:
         super().__init__(message)

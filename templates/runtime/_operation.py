@@ -87,6 +87,11 @@ class Route:
     final_statuses: frozenset[int] = frozenset()
     # The first server release that serves this route, for a 404 from an older one.
     since: str | None = None
+    # The server cannot tell a resent request from a new one (an input stream send): resend
+    # only when the request cannot have reached it, unless the argument named here is given
+    # (the server de-duplicates by it).
+    at_most_once: bool = False
+    resend_safe_with: str | None = None
     by_python_name: Mapping[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

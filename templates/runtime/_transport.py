@@ -130,8 +130,10 @@ class Transport:
             )
         except NewConnectionError as exc:  # refused, unreachable, DNS: a subclass of the timeout below
             failure = ApiConnectionError(f"Connection error: {_reason(exc)}{self._via(outgoing.url)}")
+            failure.may_have_arrived = False
         except ConnectTimeoutError:
             failure = ApiTimeoutError(f"Could not connect within {connect:g} s{self._via(outgoing.url)}.")
+            failure.may_have_arrived = False
         except Urllib3TimeoutError:
             failure = ApiTimeoutError(f"Request timed out after {read:g} s without an answer.")
         except ProxyError as exc:

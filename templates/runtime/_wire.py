@@ -26,6 +26,8 @@ class Outgoing(NamedTuple):
     body: bytes | None
     options: ResolvedOptions
     route: Route | None = None  # the API route; None for object storage
+    # Resent only when it cannot have reached the server (`Route.at_most_once`).
+    at_most_once: bool = False
 
     def __repr__(self) -> str:
         # No credential, no presigned URL's signature, no payload: this object sits in the

@@ -19,10 +19,16 @@ from trigger_dev import (
 from trigger_dev.models import (
     EnvironmentVariable,
     ListRunItem,
+    OkResponse,
+    PromptSummary,
     RealtimeRun,
+    ResolvedPrompt,
     Run,
     RunStatusLiteral,
     Schedule,
+    Session,
+    SessionStatusLiteral,
+    StartedSession,
     TriggerTaskResponse,
     WaitpointTokenItem,
 )
@@ -103,3 +109,28 @@ def bulk(client: TriggerClient) -> None:
         assert_type(outcome, ItemOutcome)
         assert_type(outcome.run_id, str | None)
         assert_type(outcome.error, Exception | None)
+
+
+def agents(client: TriggerClient) -> None:
+    started = client.sessions.start(
+        "support-agent",
+        type="chat.agent",
+        external_id="chat_1",
+        trigger_config={"base_payload": {"chatId": "chat_1"}},
+    )
+    assert_type(started, StartedSession)
+    assert_type(started.public_access_token, str)
+    assert_type(started.pending_version, bool | None)
+    assert_type(client.sessions.retrieve("chat_1").current_run_id, str | None)
+    for session in client.sessions.list(status="ACTIVE"):
+        assert_type(session, Session)
+    assert_type(client.sessions.list(status="CLOSED"), CursorPage[Session])
+    assert_type(client.sessions.close(started.id, reason="done").closed_at, datetime.datetime | None)
+    assert_type(client.runs.send_input(started.run_id, "approval", {"approved": True}), OkResponse)
+    assert_type(client.prompts.resolve("support-reply", variables={"name": "Ada"}).data, ResolvedPrompt)
+    assert_type(client.prompts.list().data, list[PromptSummary])
+    assert_type(client.prompts.create_override("support-reply", "Hi").version, int)
+    status: SessionStatusLiteral = "EXPIRED"
+    client.sessions.list(status=status)
+    client.sessions.list(status="OPEN")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    client.sessions.start("t", type="x", trigger_config={"basePayload": {}})  # type: ignore[typeddict-unknown-key]  # pyright: ignore[reportArgumentType]

@@ -28,16 +28,23 @@ from .idempotency_key_scope import IdempotencyKeyScope, IdempotencyKeyScopeLiter
 from .jwt_claims import JwtClaims
 from .list_bulk_actions_response import ListBulkActionsResponse
 from .list_deployments_response import ListDeploymentsResponse
+from .list_prompt_versions_response import ListPromptVersionsResponse
+from .list_prompts_response import ListPromptsResponse
 from .list_queues_response import ListQueuesResponse
 from .list_run_item import ListRunItem
 from .list_runs_response import ListRunsResponse
 from .list_schedules_response import ListSchedulesResponse
+from .list_sessions_response import ListSessionsResponse
 from .list_waitpoint_tokens_response import ListWaitpointTokensResponse
 from .machine_preset import MachinePreset, MachinePresetLiteral
 from .message_response import MessageResponse
 from .metadata_operation_type import MetadataOperationType, MetadataOperationTypeLiteral
 from .offset_pagination import OffsetPagination
+from .ok_response import OkResponse
 from .packet_upload_url import PacketUploadUrl
+from .prompt_override_created import PromptOverrideCreated
+from .prompt_summary import PromptSummary
+from .prompt_version import PromptVersion
 from .public_token import PublicToken
 from .query_format import QueryFormat, QueryFormatLiteral
 from .query_result import QueryResult
@@ -51,6 +58,8 @@ from .realtime_run import RealtimeRun
 from .related_run import RelatedRun
 from .related_runs import RelatedRuns
 from .reset_idempotency_key_response import ResetIdempotencyKeyResponse
+from .resolve_prompt_response import ResolvePromptResponse
+from .resolved_prompt import ResolvedPrompt
 from .run import Run
 from .run_environment import RunEnvironment
 from .run_error import RunError
@@ -64,7 +73,11 @@ from .schedule_environment import ScheduleEnvironment
 from .schedule_generator import ScheduleGenerator
 from .schedule_generator_type import ScheduleGeneratorType, ScheduleGeneratorTypeLiteral
 from .schedule_type import ScheduleType, ScheduleTypeLiteral
+from .session import Session
+from .session_status import SessionStatus, SessionStatusLiteral
+from .started_session import StartedSession
 from .stored_run_metadata import StoredRunMetadata
+from .stored_trigger_config import StoredTriggerConfig
 from .stream_batch_items_response import StreamBatchItemsResponse
 from .success_response import SuccessResponse
 from .timezones import Timezones
@@ -115,10 +128,13 @@ __all__ = [
     "JwtClaims",
     "ListBulkActionsResponse",
     "ListDeploymentsResponse",
+    "ListPromptsResponse",
+    "ListPromptVersionsResponse",
     "ListQueuesResponse",
     "ListRunItem",
     "ListRunsResponse",
     "ListSchedulesResponse",
+    "ListSessionsResponse",
     "ListWaitpointTokensResponse",
     "MachinePreset",
     "MachinePresetLiteral",
@@ -126,7 +142,11 @@ __all__ = [
     "MetadataOperationType",
     "MetadataOperationTypeLiteral",
     "OffsetPagination",
+    "OkResponse",
     "PacketUploadUrl",
+    "PromptOverrideCreated",
+    "PromptSummary",
+    "PromptVersion",
     "PublicToken",
     "QueryFormat",
     "QueryFormatLiteral",
@@ -144,6 +164,8 @@ __all__ = [
     "RelatedRun",
     "RelatedRuns",
     "ResetIdempotencyKeyResponse",
+    "ResolvedPrompt",
+    "ResolvePromptResponse",
     "Run",
     "RunEnvironment",
     "RunError",
@@ -162,7 +184,12 @@ __all__ = [
     "ScheduleGeneratorTypeLiteral",
     "ScheduleType",
     "ScheduleTypeLiteral",
+    "Session",
+    "SessionStatus",
+    "SessionStatusLiteral",
+    "StartedSession",
     "StoredRunMetadata",
+    "StoredTriggerConfig",
     "StreamBatchItemsResponse",
     "SuccessResponse",
     "Timezones",

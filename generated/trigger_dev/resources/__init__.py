@@ -37,6 +37,12 @@ from .idempotency_keys import (
     IdempotencyKeys,
     IdempotencyKeysWithRawResponse,
 )
+from .prompts import (
+    AsyncPrompts,
+    AsyncPromptsWithRawResponse,
+    Prompts,
+    PromptsWithRawResponse,
+)
 from .query import (
     AsyncQuery,
     AsyncQueryWithRawResponse,
@@ -60,6 +66,12 @@ from .schedules import (
     AsyncSchedulesWithRawResponse,
     Schedules,
     SchedulesWithRawResponse,
+)
+from .sessions import (
+    AsyncSessions,
+    AsyncSessionsWithRawResponse,
+    Sessions,
+    SessionsWithRawResponse,
 )
 from .tasks import (
     AsyncTasks,
@@ -99,6 +111,10 @@ __all__ = [
     "AsyncIdempotencyKeysWithRawResponse",
     "IdempotencyKeys",
     "IdempotencyKeysWithRawResponse",
+    "AsyncPrompts",
+    "AsyncPromptsWithRawResponse",
+    "Prompts",
+    "PromptsWithRawResponse",
     "AsyncQuery",
     "AsyncQueryWithRawResponse",
     "Query",
@@ -115,6 +131,10 @@ __all__ = [
     "AsyncSchedulesWithRawResponse",
     "Schedules",
     "SchedulesWithRawResponse",
+    "AsyncSessions",
+    "AsyncSessionsWithRawResponse",
+    "Sessions",
+    "SessionsWithRawResponse",
     "AsyncTasks",
     "AsyncTasksWithRawResponse",
     "Tasks",

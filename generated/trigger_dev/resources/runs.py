@@ -18,6 +18,7 @@ from ..models import (
     MachinePreset,
     MachinePresetLiteral,
     MessageResponse,
+    OkResponse,
     Run,
     RunIdResponse,
     RunsEnvironmentSlug,
@@ -327,6 +328,45 @@ class Runs(SyncAPIResource, RunsWatching):
             request_options,
         )
 
+    def send_input(
+        self,
+        run_id: str,
+        stream: str,
+        data: Any,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> OkResponse:
+        """Send data to a run's input stream
+
+        Appends `data` to the named input stream of a running task, where the task's
+        `on`/`once`/`wait` on that stream receives it. A finished run is refused (400), an
+        unknown run is a 404. A public access token with write access to the run's input streams
+        may call this route too. The server gives each send a fresh record id and reads nothing
+        a client could use to recognise a resent request (checked at 4.5.12 and in the official
+        client 4.8.3), so a resend after an unanswered send may deliver the data twice. The
+        client therefore sends it again only when it cannot have reached the server (a refused
+        connection) or the rate limiter turned it away (429); after a timeout, a cut-off
+        connection or a 5xx it raises, saying the data may have arrived. Servers serve this
+        route from Trigger.dev 4.4.2.
+
+        Args:
+            run_id: Id of the run.
+            stream: Id of the input stream, as the task defines it (`streams.input({id: ...})` in
+                the task's code).
+            data: Any JSON value; the task's input stream receives it as it is. Up to about 1 MiB
+                once serialised.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return self._call(
+            _operations.RUNS_SEND_INPUT,
+            {
+                "run_id": run_id,
+                "stream": stream,
+                "data": data,
+            },
+            request_options,
+        )
+
 
 class RunsWithRawResponse:
     """`runs` calls that return the `RawResponse`; its `parse()` gives the result."""
@@ -341,6 +381,7 @@ class RunsWithRawResponse:
         self.retrieve_metadata = to_raw_response(raw.retrieve_metadata)
         self.update_metadata = to_raw_response(raw.update_metadata)
         self.add_tags = to_raw_response(raw.add_tags)
+        self.send_input = to_raw_response(raw.send_input)
 
 
 class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
@@ -636,6 +677,45 @@ class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
             request_options,
         )
 
+    async def send_input(
+        self,
+        run_id: str,
+        stream: str,
+        data: Any,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> OkResponse:
+        """Send data to a run's input stream
+
+        Appends `data` to the named input stream of a running task, where the task's
+        `on`/`once`/`wait` on that stream receives it. A finished run is refused (400), an
+        unknown run is a 404. A public access token with write access to the run's input streams
+        may call this route too. The server gives each send a fresh record id and reads nothing
+        a client could use to recognise a resent request (checked at 4.5.12 and in the official
+        client 4.8.3), so a resend after an unanswered send may deliver the data twice. The
+        client therefore sends it again only when it cannot have reached the server (a refused
+        connection) or the rate limiter turned it away (429); after a timeout, a cut-off
+        connection or a 5xx it raises, saying the data may have arrived. Servers serve this
+        route from Trigger.dev 4.4.2.
+
+        Args:
+            run_id: Id of the run.
+            stream: Id of the input stream, as the task defines it (`streams.input({id: ...})` in
+                the task's code).
+            data: Any JSON value; the task's input stream receives it as it is. Up to about 1 MiB
+                once serialised.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            _operations.RUNS_SEND_INPUT,
+            {
+                "run_id": run_id,
+                "stream": stream,
+                "data": data,
+            },
+            request_options,
+        )
+
 
 class AsyncRunsWithRawResponse:
     """`runs` calls that return the `RawResponse`; its `parse()` gives the result."""
@@ -650,3 +730,4 @@ class AsyncRunsWithRawResponse:
         self.retrieve_metadata = async_to_raw_response(raw.retrieve_metadata)
         self.update_metadata = async_to_raw_response(raw.update_metadata)
         self.add_tags = async_to_raw_response(raw.add_tags)
+        self.send_input = async_to_raw_response(raw.send_input)
