@@ -16,14 +16,32 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_runtime_source_is_copied_line_for_line() -> None:
-    for source in sorted((ROOT / "templates" / "runtime").glob("*.py")):
-        copy = ROOT / "generated" / "trigger_dev" / source.name
+    runtime = ROOT / "templates" / "runtime"
+    sources = sorted(runtime.rglob("*.py"))
+    for source in sources:
+        name = source.relative_to(runtime).as_posix()
+        copy = ROOT / "generated" / "trigger_dev" / name
         source_lines = source.read_text().splitlines()
         copy_lines = copy.read_text().splitlines()
-        assert copy_lines[0].startswith(
-            f"# Copied by codegen.py from templates/runtime/{source.name} (sha256 "
-        )
-        assert copy_lines[1:] == source_lines[1:], source.name
+        assert copy_lines[0].startswith(f"# Copied by codegen.py from templates/runtime/{name} (sha256 ")
+        assert copy_lines[1:] == source_lines[1:], name
+
+
+def test_a_sub_package_is_copied_with_its_path_in_the_marker(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    runtime = tmp_path / "runtime"
+    (runtime / "_feature").mkdir(parents=True)
+    (runtime / "_top.py").write_text(render.RUNTIME_MARKER + '"""Top."""\n')
+    (runtime / "_feature" / "__init__.py").write_text(render.RUNTIME_MARKER + '"""A feature."""\n')
+    (runtime / "_feature" / "steps.py").write_text(render.RUNTIME_MARKER + '"""Its steps."""\n')
+    monkeypatch.setattr(render, "RUNTIME", runtime)
+    copies = render.runtime_copies()
+    assert sorted(copies) == ["_feature/__init__.py", "_feature/steps.py", "_top.py"]
+    assert copies["_feature/steps.py"].startswith(
+        "# Copied by codegen.py from templates/runtime/_feature/steps.py (sha256 "
+    )
+    assert copies["_feature/steps.py"].endswith('"""Its steps."""\n')
 
 
 def test_a_copy_edited_by_hand_is_reported(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_operation.py (sha256 391dda446ac76519); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_operation.py (sha256 b6e08c18845b8e18); edit that file, not this one.
 """What an SDK method is on the wire: its routes, their parameters, and how a call's
 arguments become a request. The tables themselves are generated into ``_operations.py``."""
 
@@ -186,8 +186,7 @@ def select_route(operation: Operation[Any], credential: Credential | None, args:
         missing = [p.python for p in route.params if p.required and args.get(p.python) is None]
         if missing and len(operation.routes) > 1:
             raise AuthMethodError(
-                f"{operation.name} with {label} needs {_names(missing)} "
-                f"(it calls {route.described}).",
+                f"{operation.name} with {label} needs {_names(missing)} (it calls {route.described}).",
                 operation=operation.name,
                 credential=credential.kind.label,
             )

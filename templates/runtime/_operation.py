@@ -186,8 +186,7 @@ def select_route(operation: Operation[Any], credential: Credential | None, args:
         missing = [p.python for p in route.params if p.required and args.get(p.python) is None]
         if missing and len(operation.routes) > 1:
             raise AuthMethodError(
-                f"{operation.name} with {label} needs {_names(missing)} "
-                f"(it calls {route.described}).",
+                f"{operation.name} with {label} needs {_names(missing)} (it calls {route.described}).",
                 operation=operation.name,
                 credential=credential.kind.label,
             )
