@@ -380,9 +380,9 @@ def test_no_runtime_module_raises_a_bare_type_or_value_error() -> None:
     from pathlib import Path
 
     internal = {
-        ("_shapes.py", "parse_array"),
-        ("_shapes.py", "_array_at"),
-        ("_packets.py", "decode_packet_text"),
+        ("_realtime/shapes.py", "parse_array"),
+        ("_realtime/shapes.py", "_array_at"),
+        ("_payloads/packets.py", "decode_packet_text"),
     }
     found = []
     runtime = Path(__file__).parent.parent / "templates" / "runtime"

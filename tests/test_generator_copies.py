@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_runtime_source_is_copied_line_for_line() -> None:
     runtime = ROOT / "templates" / "runtime"
     sources = sorted(runtime.rglob("*.py"))
+    assert any(len(source.relative_to(runtime).parts) > 1 for source in sources), "no sub-package seen"
     for source in sources:
         name = source.relative_to(runtime).as_posix()
         copy = ROOT / "generated" / "trigger_dev" / name
@@ -44,18 +45,33 @@ def test_a_sub_package_is_copied_with_its_path_in_the_marker(
     assert copies["_feature/steps.py"].endswith('"""Its steps."""\n')
 
 
+def test_a_copy_in_a_sub_package_edited_by_hand_is_reported(tmp_path: Path) -> None:
+    package = tmp_path / "trigger_dev"
+    shutil.copytree(ROOT / "generated" / "trigger_dev", package)
+    runtime = ROOT / "templates" / "runtime"
+    nested = next(
+        source.relative_to(runtime).as_posix()
+        for source in sorted(runtime.rglob("*.py"))
+        if len(source.relative_to(runtime).parts) > 1
+    )
+    copy = package / nested
+    copy.write_text(copy.read_text() + "\n# a quick fix\n")
+    (edited,) = render.hand_edited_copies(package)
+    assert edited.endswith(f"{nested} (from templates/runtime/{nested})")
+
+
 def test_a_copy_edited_by_hand_is_reported(tmp_path: Path) -> None:
     package = tmp_path / "trigger_dev"
     shutil.copytree(ROOT / "generated" / "trigger_dev", package)
     assert render.hand_edited_copies(package) == []
-    retry = package / "_retry.py"
+    retry = package / "_http" / "retry.py"
     retry.write_text(
         retry.read_text().replace(
             "_RETRIED_STATUSES = frozenset({408, 409, 429})", "_RETRIED_STATUSES = frozenset({408})"
         )
     )
     (edited,) = render.hand_edited_copies(package)
-    assert edited.endswith("_retry.py (from templates/runtime/_retry.py)")
+    assert edited.endswith("_http/retry.py (from templates/runtime/_http/retry.py)")
 
 
 def test_generate_refuses_to_overwrite_an_edited_copy(
@@ -63,10 +79,10 @@ def test_generate_refuses_to_overwrite_an_edited_copy(
 ) -> None:
     output = tmp_path / "generated"
     shutil.copytree(ROOT / "generated", output)
-    retry = output / "trigger_dev" / "_retry.py"
+    retry = output / "trigger_dev" / "_http" / "retry.py"
     retry.write_text(retry.read_text() + "\n# a quick fix\n")
     monkeypatch.setattr(codegen, "OUTPUT", output)
-    with pytest.raises(GenerationError, match=r"(?s)edited in generated/.*_retry\.py"):
+    with pytest.raises(GenerationError, match=r"(?s)edited in generated/.*_http/retry\.py"):
         codegen.command_generate(None)  # type: ignore[arg-type]
     assert retry.read_text().endswith("# a quick fix\n")  # left as it was
 

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 11669805a473ed96); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 7160c544b45e12ff); edit that file, not this one.
 """The asyncio client core: the same requests, retry decisions and errors as
 `SyncAPIClient`, with the I/O awaited. Waiting between retries never blocks the loop."""
 
@@ -10,10 +10,13 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._base_client import BaseAPIClient, Call, object_store_request, stored_packet
-from ._credentials import Credential
 from ._exceptions import ApiConnectionError, ApiError, NotFoundError
-from ._operation import Operation
-from ._packets import (
+from ._http.messages import Outgoing, Received
+from ._http.options import RequestOptions, ResolvedOptions
+from ._http.raw_response import RawResponse
+from ._http.transport import POOL_SIZE
+from ._pagination import AsyncCursorPage, AsyncOffsetPage, AsyncPage
+from ._payloads.packets import (
     LargePayload,
     download_error,
     large_payloads,
@@ -21,16 +24,13 @@ from ._packets import (
     transfer_failure,
     upload_error,
 )
-from ._pagination import AsyncCursorPage, AsyncOffsetPage, AsyncPage
-from ._raw_response import RawResponse
-from ._request_options import RequestOptions, ResolvedOptions
-from ._transport import POOL_SIZE
-from ._wire import Outgoing, Received
+from ._wire.credentials import Credential
+from ._wire.operation import Operation
 
 if TYPE_CHECKING:
     import aiohttp
 
-    from ._async_transport import AsyncOpenResponse
+    from ._http.async_transport import AsyncOpenResponse
 
 __all__ = ["AsyncAPIClient"]
 
@@ -50,7 +50,7 @@ class AsyncAPIClient(BaseAPIClient):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         super().__init__(credential=credential, base_url=base_url, options=options)
-        from ._async_transport import AsyncTransport
+        from ._http.async_transport import AsyncTransport
 
         self._transport = AsyncTransport(session, ca_bundle=ca_bundle, trust_env=trust_env)
         self._sleep = sleep

@@ -15,8 +15,6 @@ from typing import Any, NamedTuple, TypeVar
 
 import urllib3
 
-from . import _json
-from ._credentials import Credential, SecretHeaders
 from ._exceptions import (
     ApiConnectionError,
     ApiError,
@@ -27,16 +25,14 @@ from ._exceptions import (
     SchemaError,
     error_from_response,
 )
+from ._http.messages import Outgoing, Received
+from ._http.options import RequestOptions, ResolvedOptions
+from ._http.raw_response import UNPARSED, RawResponse
+from ._http.retry import MAX_SERVER_REQUESTED_WAIT, requested_wait
+from ._http.transport import OpenResponse, Transport
 from ._logging import logger
-from ._operation import (
-    Operation,
-    PreparedRequest,
-    check_size,
-    empty_result,
-    prepare_request,
-    select_route,
-)
-from ._packets import (
+from ._pagination import CursorPage, OffsetPage, Page
+from ._payloads.packets import (
     INLINE_LIMIT,
     STORE_TYPE,
     LargePayload,
@@ -50,14 +46,18 @@ from ._packets import (
     transfer_failure,
     upload_error,
 )
-from ._pagination import CursorPage, OffsetPage, Page
-from ._raw_response import UNPARSED, RawResponse
-from ._request_options import RequestOptions, ResolvedOptions
-from ._retry import MAX_SERVER_REQUESTED_WAIT, requested_wait
 from ._spec import API_VERSION, DEFAULT_BASE_URL
-from ._transport import OpenResponse, Transport
 from ._version import __version__
-from ._wire import Outgoing, Received
+from ._wire import json_decoding as _json
+from ._wire.credentials import Credential, SecretHeaders
+from ._wire.operation import (
+    Operation,
+    PreparedRequest,
+    check_size,
+    empty_result,
+    prepare_request,
+    select_route,
+)
 
 __all__ = [
     "API_VERSION",

@@ -33,7 +33,7 @@ from typing import Any
 
 from urllib3 import HTTPHeaderDict
 
-from . import _json
+from ._wire import json_decoding as _json
 
 __all__ = [
     "ApiConnectionError",
