@@ -180,7 +180,8 @@ def test_the_pacer_lets_one_creation_out_at_a_time_after_a_429() -> None:
 def test_a_wait_lengthened_during_a_pause_is_waited_out_before_creating() -> None:
     # One worker sleeps on the pacer; another worker's 429 lengthens the wait meanwhile. The
     # sleeper must pause again, not create as soon as its first pause ends.
-    from trigger_dev._bulk.trigger_many import _batch_steps, _Chunk, _Pacer, _Pause, _Request, _Settings
+    from trigger_dev._bulk.trigger_many import _batch_steps, _Chunk, _Pacer, _Settings
+    from trigger_dev._http.steps import Pause, Request
 
     pacer = _Pacer()
     pacer.told_to_wait(0.3)
@@ -188,12 +189,12 @@ def test_a_wait_lengthened_during_a_pause_is_waited_out_before_creating() -> Non
     settings = _Settings(None, None, resolve_runs=False, resolve_timeout=1.0, request_options=None)
     steps = _batch_steps(chunk, settings, pacer, backoff=lambda attempt: 1.0)
     first = next(steps)
-    assert isinstance(first, _Pause) and 0.2 < first.seconds <= 0.3
+    assert isinstance(first, Pause) and 0.2 < first.seconds <= 0.3
     pacer.told_to_wait(5.0)  # the other worker's answer, while this one sleeps
     second = steps.send(None)
-    assert isinstance(second, _Pause) and 4.5 < second.seconds <= 5.0
+    assert isinstance(second, Pause) and 4.5 < second.seconds <= 5.0
     pacer.not_before = 0.0  # the wait is over
-    assert isinstance(steps.send(None), _Request)
+    assert isinstance(steps.send(None), Request)
     steps.close()
 
 

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_bulk/trigger_many.py (sha256 386b0b236d640c88); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_bulk/trigger_many.py (sha256 ba9e1c97203cf72f); edit that file, not this one.
 """`batches.trigger_many`: any number of items, as many batches as it takes.
 
 The input is read lazily, at most ``batch_size`` items per batch and ``max_in_flight``
@@ -19,16 +19,17 @@ import asyncio
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .. import _operations as operations
 from .._exceptions import ApiError, ArgumentTypeError, InvalidArgumentError, RateLimitError, TriggerError
+from .._http.steps import Pause, Request, Steps
 from .._spec import BATCH_MAX_ITEMS
 from .._wire.idempotency import hash_idempotency_key, user_key_hash
-from .._wire.operation import Operation, select_route
+from .._wire.operation import select_route
 from .batch import (
     STREAM_ATTEMPTS,
     AsyncBatchTriggers,
@@ -419,18 +420,7 @@ def _finished(result: tuple[list[ItemOutcome], bool], tally: _Tally, pacer: _Pac
 # --- one batch, as steps: the sync and async engines only carry out the I/O
 
 
-class _Pause(NamedTuple):
-    seconds: float
-
-
-class _Request(NamedTuple):
-    operation: Operation[Any]
-    args: dict[str, Any]
-    request_options: RequestOptions | None
-
-
-_Step = _Pause | _Request
-_Steps = Generator[_Step, Any, tuple[list[ItemOutcome], bool]]
+_Steps = Steps[tuple[list[ItemOutcome], bool]]
 
 
 def _batch_steps(
@@ -448,12 +438,12 @@ def _batch_steps(
         for attempt in range(1, RATE_LIMIT_WAITS + 2):
             # Another worker's 429 may lengthen the wait while this one sleeps: look again.
             while delay := pacer.delay(chunk):
-                yield _Pause(delay)
+                yield Pause(delay)
                 pacer.waited_for(delay)
                 paced = True
             refusals_before = pacer.rate_limited
             try:
-                response = yield _Request(create, chunk.create_args, _once(settings))
+                response = yield Request(create, chunk.create_args, _once(settings))
                 created = response.parse()
                 _check_batch_id(NAME, response, created)
             except RateLimitError as error:
@@ -472,7 +462,7 @@ def _batch_steps(
         for _ in range(STREAM_ATTEMPTS):
             try:
                 streamed = (
-                    yield _Request(
+                    yield Request(
                         stream, {"batch_id": created.id, "items": chunk.lines}, settings.request_options
                     )
                 ).parse()
@@ -489,13 +479,13 @@ def _batch_steps(
             deadline = time.monotonic() + settings.resolve_timeout
             while True:
                 batch = (
-                    yield _Request(
+                    yield Request(
                         operations.BATCHES_RETRIEVE, {"batch_id": created.id}, settings.request_options
                     )
                 ).parse()
                 if _complete(batch, created.run_count) or time.monotonic() >= deadline:
                     break
-                yield _Pause(RESOLVE_INTERVAL)
+                yield Pause(RESOLVE_INTERVAL)
     except (TriggerError, ValueError, TypeError) as error:
         return _failed(chunk, error, created.id if created else None), True
     return _accepted(chunk, created.id, batch), False
@@ -539,7 +529,9 @@ def _run_sync(
         pending: deque[Future[tuple[list[ItemOutcome], bool]]] = deque()
         try:
             for chunk in chunks:
-                pending.append(pool.submit(_send_sync, client, chunk, settings, pacer))
+                pending.append(
+                    pool.submit(client.run, _batch_steps(chunk, settings, pacer, _backoff(client, settings)))
+                )
                 while len(pending) >= in_flight:
                     yield from _finished(pending.popleft().result(), tally, pacer)
             while pending:
@@ -547,27 +539,6 @@ def _run_sync(
         finally:
             for future in pending:
                 future.cancel()
-
-
-def _send_sync(
-    client: SyncAPIClient, chunk: _Chunk, settings: _Settings, pacer: _Pacer
-) -> tuple[list[ItemOutcome], bool]:
-    steps = _batch_steps(chunk, settings, pacer, _backoff(client, settings))
-    answer: Any = None
-    failure: BaseException | None = None
-    while True:
-        try:
-            step = steps.throw(failure) if failure is not None else steps.send(answer)
-        except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
-        answer, failure = None, None
-        try:
-            if isinstance(step, _Pause):
-                client.pause(step.seconds)
-            else:
-                answer = client.request(step.operation, step.args, step.request_options)
-        except Exception as error:  # handed to the steps, which decide
-            failure = error
 
 
 # --- the async engine: tasks
@@ -585,7 +556,11 @@ async def _run_async(
     pending: deque[asyncio.Task[tuple[list[ItemOutcome], bool]]] = deque()
     try:
         for chunk in chunks:
-            pending.append(asyncio.ensure_future(_send_async(client, chunk, settings, pacer)))
+            pending.append(
+                asyncio.ensure_future(
+                    client.run(_batch_steps(chunk, settings, pacer, _backoff(client, settings)))
+                )
+            )
             while len(pending) >= in_flight:
                 for outcome in _finished(await pending.popleft(), tally, pacer):
                     yield outcome
@@ -595,24 +570,3 @@ async def _run_async(
     finally:
         for task in pending:
             task.cancel()
-
-
-async def _send_async(
-    client: AsyncAPIClient, chunk: _Chunk, settings: _Settings, pacer: _Pacer
-) -> tuple[list[ItemOutcome], bool]:
-    steps = _batch_steps(chunk, settings, pacer, _backoff(client, settings))
-    answer: Any = None
-    failure: BaseException | None = None
-    while True:
-        try:
-            step = steps.throw(failure) if failure is not None else steps.send(answer)
-        except StopIteration as done:
-            return done.value  # type: ignore[no-any-return]
-        answer, failure = None, None
-        try:
-            if isinstance(step, _Pause):
-                await client.pause(step.seconds)
-            else:
-                answer = await client.request(step.operation, step.args, step.request_options)
-        except Exception as error:  # handed to the steps, which decide
-            failure = error

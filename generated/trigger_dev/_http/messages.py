@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_http/messages.py (sha256 d750ebf6ec706745); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_http/messages.py (sha256 78053c5b75a01401); edit that file, not this one.
 """What the client core hands a transport and gets back: one request ready to send, one
 response as it arrived. Both render without credentials (error reporters record them)."""
 
@@ -7,13 +7,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
+from .._version import __version__
 from .._wire.credentials import SecretHeaders
 from .options import ResolvedOptions
 
 if TYPE_CHECKING:
     from .._wire.operation import Route
 
-__all__ = ["Outgoing", "Received", "url_for_messages"]
+__all__ = ["USER_AGENT", "Outgoing", "Received", "url_for_messages"]
+
+USER_AGENT = f"trigger-dev-python/{__version__}"
 
 
 class Outgoing(NamedTuple):

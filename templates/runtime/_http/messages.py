@@ -7,13 +7,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
+from .._version import __version__
 from .._wire.credentials import SecretHeaders
 from .options import ResolvedOptions
 
 if TYPE_CHECKING:
     from .._wire.operation import Route
 
-__all__ = ["Outgoing", "Received", "url_for_messages"]
+__all__ = ["USER_AGENT", "Outgoing", "Received", "url_for_messages"]
+
+USER_AGENT = f"trigger-dev-python/{__version__}"
 
 
 class Outgoing(NamedTuple):
