@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trigger_dev._wire import json_decoding as _json
+from trigger_dev import _json
 
 msgspec = pytest.importorskip("msgspec")
 

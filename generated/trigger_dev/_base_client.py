@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 d8c8c2234548f081); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 56146b221baf1125); edit that file, not this one.
 """The call pipeline. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -23,6 +23,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import urllib3
 
+from . import _json
 from ._exceptions import (
     ApiConnectionError,
     ApiError,
@@ -44,7 +45,6 @@ from ._payloads.packets import large_payloads, offloaded_fields
 from ._payloads.transfers import decoded_packets, download_steps, offload_steps, stored_packet_steps
 from ._spec import API_VERSION, DEFAULT_BASE_URL
 from ._tokens.from_headers import with_header_fields
-from ._wire import json_decoding as _json
 from ._wire.credentials import Credential, SecretHeaders
 from ._wire.operation import (
     Operation,

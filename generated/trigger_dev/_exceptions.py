@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_exceptions.py (sha256 1ad43391889cde78); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_exceptions.py (sha256 8f78c0cb12ac05de); edit that file, not this one.
 """Every error the package raises, and how an error response becomes one.
 
     TriggerError                      the root: ``except trigger_dev.TriggerError`` catches all
@@ -33,7 +33,7 @@ from typing import Any
 
 from urllib3 import HTTPHeaderDict
 
-from ._wire import json_decoding as _json
+from . import _json
 
 __all__ = [
     "ApiConnectionError",

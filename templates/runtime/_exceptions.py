@@ -33,7 +33,7 @@ from typing import Any
 
 from urllib3 import HTTPHeaderDict
 
-from ._wire import json_decoding as _json
+from . import _json
 
 __all__ = [
     "ApiConnectionError",

@@ -69,7 +69,7 @@ EXPORT = (
     + """
 import json, sys, time
 url, variant = sys.argv[1], sys.argv[2]
-from trigger_dev._wire import json_decoding as _json
+from trigger_dev import _json
 if variant == "client-json":
     _json._decode = None
 count = 0

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_http/raw_response.py (sha256 d8c3ae5b8636c1d8); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_http/raw_response.py (sha256 b28d335673f24991); edit that file, not this one.
 """A response as it came back, with its typed result one `parse()` away."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
+from .. import _json
 from .._exceptions import HTML_TITLE, ApiSchemaValidationError, SchemaError, readable
-from .._wire import json_decoding as _json
 
 __all__ = ["UNPARSED", "RawResponse"]
 

@@ -1,10 +1,10 @@
-# Copied by codegen.py from templates/runtime/_http/transport.py (sha256 916cac147c0f58f1); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_http/transport.py (sha256 20b3ad8a49790dd3); edit that file, not this one.
 """One HTTP attempt over urllib3, with transport failures turned into client errors.
 
 Connections never cross a fork: a child process (gunicorn and Celery workers,
 multiprocessing) starts with pools of its own, or parent and child would read each other's
 answers off shared sockets. Proxies and the CA bundle come from the environment unless the
-caller passes a pool of their own (see `_environment`).
+caller passes a pool of their own (see `environment`).
 """
 
 from __future__ import annotations

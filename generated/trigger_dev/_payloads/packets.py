@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_payloads/packets.py (sha256 3528f4585b6ef67d); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_payloads/packets.py (sha256 7ec370876e2f2b17); edit that file, not this one.
 """Payloads and outputs too large to travel inline, which the server keeps in object storage.
 
 Before a trigger, a payload of 128 KiB or more (serialised) is uploaded to a presigned URL
@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .. import _json
 from .._exceptions import ApiError, ObjectStoreError
 from .._http.messages import url_for_messages
-from .._wire import json_decoding as _json
 from .._wire.operation import PreparedRequest, json_bytes
 
 __all__ = [

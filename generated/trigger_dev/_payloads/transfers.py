@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_payloads/transfers.py (sha256 9546028cf17c6a3e); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_payloads/transfers.py (sha256 1d523e11889991a2); edit that file, not this one.
 """The transfers to and from object storage, each written once as a step generator (see
 `_http.steps`) that the sync and the async client both carry out: uploading a large
 payload before its call, downloading a payload or output the server kept in storage, and
@@ -10,12 +10,12 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .. import _json
 from .._exceptions import ApiError, NotFoundError, SchemaError
 from .._http.messages import USER_AGENT, Outgoing, Received
 from .._http.raw_response import UNPARSED
 from .._http.steps import Request, Send, Steps
 from .._logging import logger
-from .._wire import json_decoding as _json
 from .._wire.credentials import SecretHeaders
 from .packets import (
     INLINE_LIMIT,

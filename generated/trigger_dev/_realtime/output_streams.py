@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_realtime/output_streams.py (sha256 f095f6d7bc18d8e8); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_realtime/output_streams.py (sha256 dbe6b20cf0f50a41); edit that file, not this one.
 """`runs.stream`: a task's realtime output stream, read as server-sent events.
 
 The server speaks one of two formats, named by the ``X-Stream-Version`` answer header:
@@ -19,6 +19,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from .. import _json
 from .._constants import (
     STREAM_DEDUPE_WINDOW,
     STREAM_RETRY_FACTOR,
@@ -28,7 +29,6 @@ from .._constants import (
 from .._exceptions import ApiError, InvalidArgumentError
 from .._http.options import RequestOptions
 from .._logging import logger
-from .._wire import json_decoding as _json
 from .sse import Event, EventParser
 
 if TYPE_CHECKING:
@@ -203,7 +203,7 @@ class OutputStream(_Stream):
         return next(self._chunks)
 
     def _read(self) -> Generator[Any, None, None]:
-        from .. import _operations as operations
+        from .. import _operations as operations  # on first use: the tables load every model
 
         while not self._closed:
             try:

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_realtime/shapes.py (sha256 4f585da50d75e2db); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_realtime/shapes.py (sha256 65c32418c659f051); edit that file, not this one.
 """The realtime shape protocol, without I/O: where a stream of rows stands, how an answer
 moves it on, and the rows it has delivered so far.
 
@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._wire import json_decoding as _json
+from .. import _json
 
 __all__ = ["ProtocolError", "ShapeRows", "ShapeState", "column_parsers", "parse_messages"]
 

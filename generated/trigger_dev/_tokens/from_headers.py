@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_tokens/from_headers.py (sha256 e2710bf90bc00019); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_tokens/from_headers.py (sha256 9baf2ed7b29d7d9c); edit that file, not this one.
 """Public access tokens that come with an answer (``x-sdk-from-header``): a triggered run,
 a created batch or waitpoint token carries one in a response header, which the client puts
 into the result. When the server sent none, the token is signed here as the official SDK
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import _json
 from .._http.messages import Received
 from .._http.raw_response import UNPARSED
-from .._wire import json_decoding as _json
 
 if TYPE_CHECKING:
     from .._wire.credentials import Credential

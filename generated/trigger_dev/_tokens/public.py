@@ -1,9 +1,9 @@
-# Copied by codegen.py from templates/runtime/_tokens/public.py (sha256 ee4b4f58becbe403); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_tokens/public.py (sha256 a4167cda38090524); edit that file, not this one.
 """`auth.create_public_token` and its trigger and batch-trigger variants: public access tokens
 signed exactly as the official SDK signs them, so a page using ``@trigger.dev/react-hooks``
 accepts a token minted here.
 
-A root secret key signs locally (HS256, see `_jwt`), with the environment's claims fetched
+A root secret key signs locally (HS256, see `_wire.jwt`), with the environment's claims fetched
 once per client from the claims route. A restricted key (``tr_prod_sk_…``) cannot sign; the
 server signs for it (servers from 4.5.10).
 """
@@ -279,7 +279,7 @@ class PublicTokens(_TokenRequests):
         return self._token(request, request_options)
 
     def _token(self, request: _TokenRequest, request_options: RequestOptions | None) -> str:
-        from .. import _operations as operations
+        from .. import _operations as operations  # on first use: the tables load every model
 
         client = self._client
         _check_credential(client, request)

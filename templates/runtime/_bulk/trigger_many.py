@@ -3,7 +3,7 @@
 
 The input is read lazily, at most ``batch_size`` items per batch and ``max_in_flight``
 batches ahead, so a generator of millions of items is never held in memory. Each batch goes
-through the two-phase batch API (`_batch`). The batch limiter's 429s are shared: when one
+through the two-phase batch API (`batch`). The batch limiter's 429s are shared: when one
 batch is told to wait, every worker waits, so the client never hammers a limiter that has
 just said no. Failures are reported per item in the results, never raised half-way.
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Generic, TypeVar
 
+from .. import _json
 from .._exceptions import HTML_TITLE, ApiSchemaValidationError, SchemaError, readable
-from .._wire import json_decoding as _json
 
 __all__ = ["UNPARSED", "RawResponse"]
 

@@ -4,7 +4,7 @@
 Connections never cross a fork: a child process (gunicorn and Celery workers,
 multiprocessing) starts with pools of its own, or parent and child would read each other's
 answers off shared sockets. Proxies and the CA bundle come from the environment unless the
-caller passes a pool of their own (see `_environment`).
+caller passes a pool of their own (see `environment`).
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .. import _json
 from .._exceptions import ApiError, ObjectStoreError
 from .._http.messages import url_for_messages
-from .._wire import json_decoding as _json
 from .._wire.operation import PreparedRequest, json_bytes
 
 __all__ = [

@@ -10,12 +10,12 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .. import _json
 from .._exceptions import ApiError, NotFoundError, SchemaError
 from .._http.messages import USER_AGENT, Outgoing, Received
 from .._http.raw_response import UNPARSED
 from .._http.steps import Request, Send, Steps
 from .._logging import logger
-from .._wire import json_decoding as _json
 from .._wire.credentials import SecretHeaders
 from .packets import (
     INLINE_LIMIT,

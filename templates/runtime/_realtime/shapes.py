@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._wire import json_decoding as _json
+from .. import _json
 
 __all__ = ["ProtocolError", "ShapeRows", "ShapeState", "column_parsers", "parse_messages"]
 

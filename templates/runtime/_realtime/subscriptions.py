@@ -1,7 +1,7 @@
 # Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """Realtime run subscriptions: `runs.subscribe_to_run`, `runs.subscribe_to_runs_with_tag`
 and `runs.subscribe_to_batch`, iterators of `RealtimeRun` snapshots over the server's shape
-stream (the protocol itself is in `_shapes`).
+stream (the protocol itself is in `shapes`).
 
 A subscription sends one request at a time: between two snapshots no request is open, so
 leaving the loop (``break``, an exception, the end of a ``with`` block) leaves nothing
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from .. import _operations as operations
 from .._constants import (
     LIVE_REQUEST_MIN_TIMEOUT,
     SHAPE_RETRY_FACTOR,
@@ -513,8 +514,6 @@ def _plan(
     reconnect_timeout: float | None,
     request_options: RequestOptions | None,
 ) -> _Plan:
-    from .. import _operations as operations
-
     where = f"runs.{kind}()"
     _check_reconnect(reconnect_timeout, where)
     options = _options(request_options, where)

@@ -1,6 +1,6 @@
 # Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
 """Waiting for runs: `runs.poll` (retrieve until the run has finished). The realtime
-subscriptions and output streams are in `_realtime` and `_output_streams`; this module
+subscriptions and output streams are in `subscriptions` and `output_streams`; this module
 mixes them into the `runs` namespace."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
+from .. import _operations as operations
 from .._exceptions import InvalidArgumentError, PollTimeoutError
 from .output_streams import AsyncOutputStreams, OutputStreams
 from .subscriptions import AsyncRealtimeSubscriptions, RealtimeSubscriptions
@@ -77,8 +78,6 @@ class RunsWatching(RealtimeSubscriptions, OutputStreams):
         rate limits included; a `RateLimitError` asking for a longer wait than the client
         sleeps ends the poll.
         """
-        from .. import _operations as operations
-
         _check(interval, timeout)
         started = time.monotonic()
         while True:
@@ -105,8 +104,6 @@ class AsyncRunsWatching(AsyncRealtimeSubscriptions, AsyncOutputStreams):
         request_options: RequestOptions | None = None,
     ) -> Run:
         """See `RunsWatching.poll`; the waits do not block the event loop."""
-        from .. import _operations as operations
-
         _check(interval, timeout)
         started = time.monotonic()
         while True:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import _json
 from .._http.messages import Received
 from .._http.raw_response import UNPARSED
-from .._wire import json_decoding as _json
 
 if TYPE_CHECKING:
     from .._wire.credentials import Credential

@@ -3,8 +3,9 @@
 
 The operation description (routes, parameters, how arguments become a request), the
 encoders and argument checks the generated tables name, credentials and the JWTs they sign,
-idempotency-key hashing, and the JSON decoder. Nothing here does I/O.
+and idempotency-key hashing. Nothing here does I/O.
 
-May import: the standard library, `trigger_dev._exceptions`, `_constants`, the generated
-`_spec`, and its own modules. Never the HTTP pipeline, the client core or a feature.
+May import: the standard library, the package's leaves (`_exceptions`, `_json`,
+`_constants`, the generated `_spec`) and its own modules; never the HTTP pipeline, the
+client core or a feature.
 """

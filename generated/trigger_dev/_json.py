@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_wire/json_decoding.py (sha256 7dbd0fc98ff12850); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_json.py (sha256 7dbd0fc98ff12850); edit that file, not this one.
 """Decoding JSON: with msgspec when it is installed (the ``fast`` extra), else with the
 standard library. The results are the same either way. msgspec reads every value the
 standard library reads in the same way (integers of any size included); what it refuses and
