@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_tokens/public.py (sha256 a4167cda38090524); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_tokens/public.py (sha256 baf3a2935a4ee89f); edit that file, not this one.
 """`auth.create_public_token` and its trigger and batch-trigger variants: public access tokens
 signed exactly as the official SDK signs them, so a page using ``@trigger.dev/react-hooks``
 accepts a token minted here.
@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from .._exceptions import ArgumentTypeError, AuthMethodError, InvalidArgumentError, NotFoundError
+from .._http.steps import Request, Steps
 from .._wire.jwt import Expiration, expires_at
 
 if TYPE_CHECKING:
@@ -279,24 +280,7 @@ class PublicTokens(_TokenRequests):
         return self._token(request, request_options)
 
     def _token(self, request: _TokenRequest, request_options: RequestOptions | None) -> str:
-        from .. import _operations as operations  # on first use: the tables load every model
-
-        client = self._client
-        _check_credential(client, request)
-        assert client.credential is not None
-        if client.credential.is_restricted_key:
-            try:
-                answer = client.request(
-                    operations.AUTH_SERVER_SIGNED_TOKEN, request.server_body(), request_options
-                ).parse()
-            except NotFoundError:
-                raise NotFoundError(_NO_SERVER_SIGNING.format(name=request.name), status=404) from None
-            return answer.token
-        if client.token_claims is None:  # the environment's claims never change for a key
-            client.token_claims = (
-                client.request(operations.AUTH_JWT_CLAIMS, {}, request_options).parse().to_dict()
-            )
-        return client.credential.sign(request.claims(client.token_claims), request.expiration)
+        return self._client.run(_token_steps(self._client, request, request_options))
 
 
 class AsyncPublicTokens(_TokenRequests):
@@ -356,20 +340,28 @@ class AsyncPublicTokens(_TokenRequests):
         return await self._token(request, request_options)
 
     async def _token(self, request: _TokenRequest, request_options: RequestOptions | None) -> str:
-        from .. import _operations as operations
+        return await self._client.run(_token_steps(self._client, request, request_options))
 
-        client = self._client
-        _check_credential(client, request)
-        assert client.credential is not None
-        if client.credential.is_restricted_key:
-            try:
-                response = await client.request(
-                    operations.AUTH_SERVER_SIGNED_TOKEN, request.server_body(), request_options
-                )
-            except NotFoundError:
-                raise NotFoundError(_NO_SERVER_SIGNING.format(name=request.name), status=404) from None
-            return response.parse().token
-        if client.token_claims is None:
-            claims = await client.request(operations.AUTH_JWT_CLAIMS, {}, request_options)
-            client.token_claims = claims.parse().to_dict()
-        return client.credential.sign(request.claims(client.token_claims), request.expiration)
+
+def _token_steps(
+    client: BaseAPIClient, request: _TokenRequest, request_options: RequestOptions | None
+) -> Steps[str]:
+    """The token, as steps: signed by the server for a restricted key, else signed here with
+    the environment's claims (asked for once per client)."""
+    from .. import _operations as operations  # on first use: the tables load every model
+
+    _check_credential(client, request)
+    assert client.credential is not None
+    if client.credential.is_restricted_key:
+        try:
+            answer = (
+                yield Request(operations.AUTH_SERVER_SIGNED_TOKEN, request.server_body(), request_options)
+            ).parse()
+        except NotFoundError:
+            raise NotFoundError(_NO_SERVER_SIGNING.format(name=request.name), status=404) from None
+        return answer.token  # type: ignore[no-any-return]
+    if client.token_claims is None:  # the environment's claims never change for a key
+        client.token_claims = (
+            (yield Request(operations.AUTH_JWT_CLAIMS, {}, request_options)).parse().to_dict()
+        )
+    return client.credential.sign(request.claims(client.token_claims), request.expiration)

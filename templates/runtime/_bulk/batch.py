@@ -22,6 +22,7 @@ from .._exceptions import (
 )
 from .._http.options import RequestOptions
 from .._http.raw_response import RawResponse
+from .._http.steps import Request, Steps
 from .._spec import BATCH_MAX_ITEMS
 from .._wire.encoders import Field, to_wire
 from .._wire.idempotency import hash_idempotency_key
@@ -125,8 +126,23 @@ class _Batch(NamedTuple):
 def _run(
     client: SyncAPIClient, batch: _Batch, request_options: RequestOptions | None
 ) -> RawResponse[CreateBatchResponse]:
+    return client.run(_batch_steps(batch, request_options))
+
+
+async def _async_run(
+    client: AsyncAPIClient, batch: _Batch, request_options: RequestOptions | None
+) -> RawResponse[CreateBatchResponse]:
+    return await client.run(_batch_steps(batch, request_options))
+
+
+def _batch_steps(
+    batch: _Batch, request_options: RequestOptions | None
+) -> Steps[RawResponse[CreateBatchResponse]]:
+    """Create the batch, then stream its items until the server seals it, as steps."""
     try:
-        created_response = client.request(batch.create, batch.create_args, request_options)
+        created_response: RawResponse[CreateBatchResponse] = yield Request(
+            batch.create, batch.create_args, request_options
+        )
     except NotFoundError as error:
         raise _no_batch_api(batch.create.name, error) from None
     created = created_response.parse()
@@ -134,25 +150,7 @@ def _run(
         return created_response  # the same batch was created before; its items are in
     _check_batch_id(batch.create.name, created_response, created)
     for _ in range(STREAM_ATTEMPTS):
-        streamed = client.request(batch.stream, _stream_args(created, batch), request_options).parse()
-        if streamed.sealed:
-            return created_response
-    raise _not_sealed(batch.create.name, created, streamed, len(batch.lines))
-
-
-async def _async_run(
-    client: AsyncAPIClient, batch: _Batch, request_options: RequestOptions | None
-) -> RawResponse[CreateBatchResponse]:
-    try:
-        created_response = await client.request(batch.create, batch.create_args, request_options)
-    except NotFoundError as error:
-        raise _no_batch_api(batch.create.name, error) from None
-    created = created_response.parse()
-    if created.is_cached:
-        return created_response
-    _check_batch_id(batch.create.name, created_response, created)
-    for _ in range(STREAM_ATTEMPTS):
-        streamed = (await client.request(batch.stream, _stream_args(created, batch), request_options)).parse()
+        streamed = (yield Request(batch.stream, _stream_args(created, batch), request_options)).parse()
         if streamed.sealed:
             return created_response
     raise _not_sealed(batch.create.name, created, streamed, len(batch.lines))

@@ -33,7 +33,7 @@ from .sse import Event, EventParser
 
 if TYPE_CHECKING:
     from .._async_base_client import AsyncAPIClient
-    from .._base_client import SyncAPIClient
+    from .._base_client import BaseAPIClient, SyncAPIClient
     from .._http.async_transport import AsyncOpenResponse
     from .._http.transport import OpenResponse
 
@@ -305,7 +305,17 @@ class AsyncOutputStream(_Stream):
         await self.aclose()
 
 
-def _check(key: str, timeout_seconds: int | None, reconnect_timeout: float | None) -> None:
+def _check(
+    client: BaseAPIClient,
+    run_id: str,
+    key: str,
+    timeout_seconds: int | None,
+    reconnect_timeout: float | None,
+    request_options: RequestOptions | None,
+) -> None:
+    """Refuse a stream's arguments before anything is sent."""
+    from .. import _operations as operations
+
     if not isinstance(key, str) or not key:
         raise InvalidArgumentError(
             f"runs.stream() key must be a non-empty string such as 'default', got {key!r}"
@@ -323,6 +333,7 @@ def _check(key: str, timeout_seconds: int | None, reconnect_timeout: float | Non
         raise InvalidArgumentError(
             "runs.stream() reconnect_timeout must be a positive number of seconds or None"
         )
+    client.check(operations.RUNS_READ_STREAM, {"run_id": run_id, "key": key}, request_options)
 
 
 class OutputStreams:
@@ -350,10 +361,7 @@ class OutputStreams:
         trying). ``last_event_id`` (a previous stream's `last_event_id`) starts after that
         chunk instead of at the beginning. `NotFoundError` for an unknown run.
         """
-        from .. import _operations as operations
-
-        _check(key, timeout_seconds, reconnect_timeout)
-        self._client.check(operations.RUNS_READ_STREAM, {"run_id": run_id, "key": key}, request_options)
+        _check(self._client, run_id, key, timeout_seconds, reconnect_timeout, request_options)
         return OutputStream(
             self._client,
             run_id,
@@ -381,10 +389,7 @@ class AsyncOutputStreams:
         request_options: RequestOptions | None = None,
     ) -> AsyncOutputStream:
         """See `OutputStreams.stream`: ``async for chunk in client.runs.stream(run_id)``."""
-        from .. import _operations as operations
-
-        _check(key, timeout_seconds, reconnect_timeout)
-        self._client.check(operations.RUNS_READ_STREAM, {"run_id": run_id, "key": key}, request_options)
+        _check(self._client, run_id, key, timeout_seconds, reconnect_timeout, request_options)
         return AsyncOutputStream(
             self._client,
             run_id,

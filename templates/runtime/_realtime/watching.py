@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .. import _operations as operations
 from .._exceptions import InvalidArgumentError, PollTimeoutError
+from .._http.steps import Pause, Request, Steps
 from .output_streams import AsyncOutputStreams, OutputStreams
 from .subscriptions import AsyncRealtimeSubscriptions, RealtimeSubscriptions
 
@@ -78,16 +79,7 @@ class RunsWatching(RealtimeSubscriptions, OutputStreams):
         rate limits included; a `RateLimitError` asking for a longer wait than the client
         sleeps ends the poll.
         """
-        _check(interval, timeout)
-        started = time.monotonic()
-        while True:
-            run = self._client.request(operations.RUNS_RETRIEVE, {"run_id": run_id}, request_options).parse()
-            if is_finished(run):
-                return run
-            waited = time.monotonic() - started
-            if timeout is not None and waited + interval > timeout:
-                raise _timed_out(run, waited)
-            self._client.pause(interval)
+        return self._client.run(_poll_steps(run_id, interval, timeout, request_options))
 
 
 class AsyncRunsWatching(AsyncRealtimeSubscriptions, AsyncOutputStreams):
@@ -104,16 +96,20 @@ class AsyncRunsWatching(AsyncRealtimeSubscriptions, AsyncOutputStreams):
         request_options: RequestOptions | None = None,
     ) -> Run:
         """See `RunsWatching.poll`; the waits do not block the event loop."""
-        _check(interval, timeout)
-        started = time.monotonic()
-        while True:
-            response = await self._client.request(
-                operations.RUNS_RETRIEVE, {"run_id": run_id}, request_options
-            )
-            run = response.parse()
-            if is_finished(run):
-                return run
-            waited = time.monotonic() - started
-            if timeout is not None and waited + interval > timeout:
-                raise _timed_out(run, waited)
-            await self._client.pause(interval)
+        return await self._client.run(_poll_steps(run_id, interval, timeout, request_options))
+
+
+def _poll_steps(
+    run_id: str, interval: float, timeout: float | None, request_options: RequestOptions | None
+) -> Steps[Run]:
+    """Retrieve the run until it has finished (see `RunsWatching.poll`), as steps."""
+    _check(interval, timeout)
+    started = time.monotonic()
+    while True:
+        run = (yield Request(operations.RUNS_RETRIEVE, {"run_id": run_id}, request_options)).parse()
+        if is_finished(run):
+            return run  # type: ignore[no-any-return]
+        waited = time.monotonic() - started
+        if timeout is not None and waited + interval > timeout:
+            raise _timed_out(run, waited)
+        yield Pause(interval)
