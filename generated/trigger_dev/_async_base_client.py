@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 11f794a03a7825da); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 8d93ddc962aa0b79); edit that file, not this one.
 """The asyncio client core: the same requests, retry decisions and errors as
 `SyncAPIClient`, with the I/O awaited. Waiting between retries never blocks the loop."""
 
@@ -121,6 +121,8 @@ class AsyncAPIClient(BaseAPIClient):
                     answer = await self.request(step.operation, step.args, step.request_options)
                 else:
                     await self.pause(step.seconds)
+            except (StopIteration, StopAsyncIteration):
+                raise  # a generator cannot take these (PEP 479): they end the caller's loop, as before
             except Exception as error:  # handed to the core, which decides
                 failure = error
 

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 56146b221baf1125); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 d6149be336c46194); edit that file, not this one.
 """The call pipeline. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -325,6 +325,8 @@ class SyncAPIClient(BaseAPIClient):
                     answer = self.request(step.operation, step.args, step.request_options)
                 else:
                     self.pause(step.seconds)
+            except (StopIteration, StopAsyncIteration):
+                raise  # a generator cannot take these (PEP 479): they end the caller's loop, as before
             except Exception as error:  # handed to the core, which decides
                 failure = error
 

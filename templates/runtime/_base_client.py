@@ -325,6 +325,8 @@ class SyncAPIClient(BaseAPIClient):
                     answer = self.request(step.operation, step.args, step.request_options)
                 else:
                     self.pause(step.seconds)
+            except (StopIteration, StopAsyncIteration):
+                raise  # a generator cannot take these (PEP 479): they end the caller's loop, as before
             except Exception as error:  # handed to the core, which decides
                 failure = error
 

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_realtime/subscriptions.py (sha256 b537ead629c0fa8e); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_realtime/subscriptions.py (sha256 6ff0677074c32052); edit that file, not this one.
 """Realtime run subscriptions: `runs.subscribe_to_run`, `runs.subscribe_to_runs_with_tag`
 and `runs.subscribe_to_batch`, iterators of `RealtimeRun` snapshots over the server's shape
 stream (the protocol itself is in `shapes`).
@@ -35,11 +35,9 @@ from .._exceptions import (
     InvalidArgumentError,
     SchemaError,
 )
-from .._http.options import RequestOptions, ResolvedOptions
-from .._http.steps import Pause, Request, Steps
+from .._http.options import RequestOptions
 from .._logging import logger
 from .._payloads.packets import decode_packet_text
-from .._payloads.transfers import stored_packet_steps
 from .._spec import DATABASE_STATUS_DEFAULT, DATABASE_STATUSES, STATUS_FLAGS
 from .._wire.operation import Operation
 from ..models import RealtimeRun
@@ -382,31 +380,6 @@ class _Subscription:
         )
         return wait
 
-    def _fetch_steps(self, client_options: ResolvedOptions) -> Steps[None]:
-        """One request of the subscription, as steps: the rows it changed become snapshots
-        (stored payloads and outputs downloaded first); a failure waits or raises."""
-        plan = self._plan
-        try:
-            raw = yield Request(plan.operation, self._request_args(), plan.request_options)
-        except ApiError as error:
-            wait = self._wait_after(error)
-            if wait:
-                yield Pause(wait)
-            return
-        changed = self._changed_rows(raw.headers, raw.content)
-        for key, row in changed:
-            for column, path in self._builder.stored(key, row):
-                value = yield from stored_packet_steps(
-                    self._name,
-                    path,
-                    client_options.merged(plan.request_options),
-                    data_field=column,
-                    run_id=str(row.get("friendlyId")),
-                    request_options=plan.request_options,
-                )
-                self._builder.keep(key, column, path, value)
-        self._snapshots(changed)
-
     def _protocol_error(self, exc: Exception, headers: Mapping[str, str]) -> ApiSchemaValidationError:
         return ApiSchemaValidationError(
             f"{self._name}: the realtime answer cannot be read: {exc}", headers=headers
@@ -436,7 +409,25 @@ class RunSubscription(_Subscription):
         return self._ready.popleft()
 
     def _fetch(self) -> None:
-        self._client.run(self._fetch_steps(self._client.options))
+        try:
+            raw = self._client.request(self._plan.operation, self._request_args(), self._plan.request_options)
+        except ApiError as error:
+            wait = self._wait_after(error)
+            if wait:
+                self._client.pause(wait)
+            return
+        changed = self._changed_rows(raw.headers, raw.content)
+        for key, row in changed:
+            for column, path in self._builder.stored(key, row):
+                value = self._client.read_stored_packet(
+                    self._name,
+                    path,
+                    data_field=column,
+                    run_id=str(row.get("friendlyId")),
+                    request_options=self._plan.request_options,
+                )
+                self._builder.keep(key, column, path, value)
+        self._snapshots(changed)
 
     def close(self) -> None:
         self._done = True
@@ -470,7 +461,27 @@ class AsyncRunSubscription(_Subscription):
         return self._ready.popleft()
 
     async def _fetch(self) -> None:
-        await self._client.run(self._fetch_steps(self._client.options))
+        try:
+            raw = await self._client.request(
+                self._plan.operation, self._request_args(), self._plan.request_options
+            )
+        except ApiError as error:
+            wait = self._wait_after(error)
+            if wait:
+                await self._client.pause(wait)
+            return
+        changed = self._changed_rows(raw.headers, raw.content)
+        for key, row in changed:
+            for column, path in self._builder.stored(key, row):
+                value = await self._client.read_stored_packet(
+                    self._name,
+                    path,
+                    data_field=column,
+                    run_id=str(row.get("friendlyId")),
+                    request_options=self._plan.request_options,
+                )
+                self._builder.keep(key, column, path, value)
+        self._snapshots(changed)
 
     async def aclose(self) -> None:
         self._done = True
