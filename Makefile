@@ -27,9 +27,10 @@ setup: ## create .venv with the package (editable) and the dev tools; install th
 generate: ## regenerate generated/ and the README's credential matrix from openapi/ + templates/
 	$(PY) codegen.py generate
 
-check: ## spec valid, generated/ up to date, lint, types (and the typing suite under mypy and pyright)
+check: ## spec valid, generated/ up to date, import layers, lint, types (and the typing suite under mypy and pyright)
 	$(PY) -m openapi_spec_validator openapi/trigger.yaml
 	$(PY) codegen.py check
+	$(VENV)/bin/lint-imports --no-cache  # the runtime's layers and no import cycle ([tool.importlinter] in pyproject.toml)
 	$(PY) tools/upstream_evidence.py check
 	$(PY) -m ruff check codegen.py generator tools tests examples noxfile.py templates/runtime generated
 	$(PY) -m ruff format --check codegen.py generator tools tests examples noxfile.py templates/runtime

@@ -109,22 +109,32 @@ def _digest(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
 
 
+def runtime_sources() -> list[Path]:
+    """The runtime's modules, sub-packages included, as paths relative to templates/runtime/."""
+    return sorted(
+        path.relative_to(RUNTIME) for path in RUNTIME.rglob("*.py") if "__pycache__" not in path.parts
+    )
+
+
 def runtime_copies() -> dict[str, str]:
-    """The copies of templates/runtime/*.py: file name -> content with its marker line."""
+    """The copies of templates/runtime/**/*.py: path inside the package (``_http/retry.py``)
+    -> content with its marker line."""
     copies = {}
-    for source in sorted(RUNTIME.glob("*.py")):
+    for relative in runtime_sources():
+        source = RUNTIME / relative
         text = source.read_text(encoding="utf-8")
         if not text.startswith(RUNTIME_MARKER):
             raise GenerationError(f"{source} must start with the line {RUNTIME_MARKER.strip()!r}")
         body = text[len(RUNTIME_MARKER) :]
-        copies[source.name] = copy_marker(source.name, body) + body
+        name = relative.as_posix()
+        copies[name] = copy_marker(name, body) + body
     return copies
 
 
 def hand_edited_copies(package: Path) -> list[str]:
     """Copies of runtime modules in ``package`` that no longer match their own digest."""
     edited = []
-    for path in sorted(package.glob("*.py")):
+    for path in sorted(package.rglob("*.py")):
         first, _, body = path.read_text(encoding="utf-8").partition("\n")
         match = COPY_MARKER.match(first)
         if match and _digest(body) != match.group(2):
@@ -146,7 +156,9 @@ def render(context: Context, destination: Path) -> None:
     # Runtime modules are plain Python that ruff and mypy check where they are written;
     # they are copied after formatting, so the copy is the source, line for line.
     for name, text in runtime_copies().items():
-        (destination / PACKAGE / name).write_text(text, encoding="utf-8")
+        target = destination / PACKAGE / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
 
 
 def format_tree(destination: Path) -> None:

@@ -105,12 +105,12 @@ def test_a_429_storm_is_waited_out_by_every_worker(monkeypatch: pytest.MonkeyPat
     # knew then: the server's arrival times also hold scheduling delays on a loaded machine.
     pacers: list[Any] = []
 
-    class Watched(trigger_dev._bulk_trigger._Pacer):  # type: ignore[name-defined]
+    class Watched(trigger_dev._bulk.trigger_many._Pacer):  # type: ignore[name-defined]
         def __init__(self) -> None:
             super().__init__()
             pacers.append(self)
 
-    monkeypatch.setattr(trigger_dev._bulk_trigger, "_Pacer", Watched)
+    monkeypatch.setattr(trigger_dev._bulk.trigger_many, "_Pacer", Watched)
     state = BatchServerState(fail_creations=4, retry_after=0.4)
     progress: list[BulkProgress] = []
     still_to_wait: list[float] = []  # what the pacer still asked for as each creation left
@@ -158,7 +158,7 @@ def test_after_a_429_one_worker_tests_the_limiter_before_the_others_go(mode: str
 
 
 def test_the_pacer_lets_one_creation_out_at_a_time_after_a_429() -> None:
-    from trigger_dev._bulk_trigger import PROBE_INTERVAL, _Pacer
+    from trigger_dev._bulk.trigger_many import PROBE_INTERVAL, _Pacer
 
     pacer = _Pacer()
     a, b, c = object(), object(), object()  # three workers
@@ -180,7 +180,8 @@ def test_the_pacer_lets_one_creation_out_at_a_time_after_a_429() -> None:
 def test_a_wait_lengthened_during_a_pause_is_waited_out_before_creating() -> None:
     # One worker sleeps on the pacer; another worker's 429 lengthens the wait meanwhile. The
     # sleeper must pause again, not create as soon as its first pause ends.
-    from trigger_dev._bulk_trigger import _batch_steps, _Chunk, _Pacer, _Pause, _Request, _Settings
+    from trigger_dev._bulk.trigger_many import _batch_steps, _Chunk, _Pacer, _Settings
+    from trigger_dev._http.steps import Pause, Request
 
     pacer = _Pacer()
     pacer.told_to_wait(0.3)
@@ -188,12 +189,12 @@ def test_a_wait_lengthened_during_a_pause_is_waited_out_before_creating() -> Non
     settings = _Settings(None, None, resolve_runs=False, resolve_timeout=1.0, request_options=None)
     steps = _batch_steps(chunk, settings, pacer, backoff=lambda attempt: 1.0)
     first = next(steps)
-    assert isinstance(first, _Pause) and 0.2 < first.seconds <= 0.3
+    assert isinstance(first, Pause) and 0.2 < first.seconds <= 0.3
     pacer.told_to_wait(5.0)  # the other worker's answer, while this one sleeps
     second = steps.send(None)
-    assert isinstance(second, _Pause) and 4.5 < second.seconds <= 5.0
+    assert isinstance(second, Pause) and 4.5 < second.seconds <= 5.0
     pacer.not_before = 0.0  # the wait is over
-    assert isinstance(steps.send(None), _Request)
+    assert isinstance(steps.send(None), Request)
     steps.close()
 
 
@@ -209,7 +210,7 @@ def test_a_batch_that_never_seals_fails_its_items_only() -> None:
 
 
 def test_a_limiter_that_never_relents_fails_the_batch_not_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(trigger_dev._bulk_trigger, "RATE_LIMIT_WAITS", 2)
+    monkeypatch.setattr(trigger_dev._bulk.trigger_many, "RATE_LIMIT_WAITS", 2)
     state = BatchServerState(fail_creations=100, retry_after=0.01)
     with batch_server(state) as (url, _), sync_client(url) as client:
         outcomes = list(client.batches.trigger_many(items(5), max_in_flight=1))

@@ -380,12 +380,14 @@ def test_no_runtime_module_raises_a_bare_type_or_value_error() -> None:
     from pathlib import Path
 
     internal = {
-        ("_shapes.py", "parse_array"),
-        ("_shapes.py", "_array_at"),
-        ("_packets.py", "decode_packet_text"),
+        ("_realtime/shapes.py", "parse_array"),
+        ("_realtime/shapes.py", "_array_at"),
+        ("_payloads/packets.py", "decode_packet_text"),
     }
     found = []
-    for source in sorted((Path(__file__).parent.parent / "templates" / "runtime").glob("*.py")):
+    runtime = Path(__file__).parent.parent / "templates" / "runtime"
+    for source in sorted(runtime.rglob("*.py")):
+        name = source.relative_to(runtime).as_posix()
         tree = ast.parse(source.read_text())
         for function in ast.walk(tree):
             if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -396,9 +398,9 @@ def test_no_runtime_module_raises_a_bare_type_or_value_error() -> None:
                     and isinstance(node.exc, ast.Call)
                     and isinstance(node.exc.func, ast.Name)
                     and node.exc.func.id in {"TypeError", "ValueError"}
-                    and (source.name, function.name) not in internal
+                    and (name, function.name) not in internal
                 ):
-                    found.append(f"{source.name}:{node.lineno} in {function.name}()")
+                    found.append(f"{name}:{node.lineno} in {function.name}()")
     assert found == []
 
 

@@ -16,28 +16,62 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_every_runtime_source_is_copied_line_for_line() -> None:
-    for source in sorted((ROOT / "templates" / "runtime").glob("*.py")):
-        copy = ROOT / "generated" / "trigger_dev" / source.name
+    runtime = ROOT / "templates" / "runtime"
+    sources = sorted(runtime.rglob("*.py"))
+    assert any(len(source.relative_to(runtime).parts) > 1 for source in sources), "no sub-package seen"
+    for source in sources:
+        name = source.relative_to(runtime).as_posix()
+        copy = ROOT / "generated" / "trigger_dev" / name
         source_lines = source.read_text().splitlines()
         copy_lines = copy.read_text().splitlines()
-        assert copy_lines[0].startswith(
-            f"# Copied by codegen.py from templates/runtime/{source.name} (sha256 "
-        )
-        assert copy_lines[1:] == source_lines[1:], source.name
+        assert copy_lines[0].startswith(f"# Copied by codegen.py from templates/runtime/{name} (sha256 ")
+        assert copy_lines[1:] == source_lines[1:], name
+
+
+def test_a_sub_package_is_copied_with_its_path_in_the_marker(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    runtime = tmp_path / "runtime"
+    (runtime / "_feature").mkdir(parents=True)
+    (runtime / "_top.py").write_text(render.RUNTIME_MARKER + '"""Top."""\n')
+    (runtime / "_feature" / "__init__.py").write_text(render.RUNTIME_MARKER + '"""A feature."""\n')
+    (runtime / "_feature" / "steps.py").write_text(render.RUNTIME_MARKER + '"""Its steps."""\n')
+    monkeypatch.setattr(render, "RUNTIME", runtime)
+    copies = render.runtime_copies()
+    assert sorted(copies) == ["_feature/__init__.py", "_feature/steps.py", "_top.py"]
+    assert copies["_feature/steps.py"].startswith(
+        "# Copied by codegen.py from templates/runtime/_feature/steps.py (sha256 "
+    )
+    assert copies["_feature/steps.py"].endswith('"""Its steps."""\n')
+
+
+def test_a_copy_in_a_sub_package_edited_by_hand_is_reported(tmp_path: Path) -> None:
+    package = tmp_path / "trigger_dev"
+    shutil.copytree(ROOT / "generated" / "trigger_dev", package)
+    runtime = ROOT / "templates" / "runtime"
+    nested = next(
+        source.relative_to(runtime).as_posix()
+        for source in sorted(runtime.rglob("*.py"))
+        if len(source.relative_to(runtime).parts) > 1
+    )
+    copy = package / nested
+    copy.write_text(copy.read_text() + "\n# a quick fix\n")
+    (edited,) = render.hand_edited_copies(package)
+    assert edited.endswith(f"{nested} (from templates/runtime/{nested})")
 
 
 def test_a_copy_edited_by_hand_is_reported(tmp_path: Path) -> None:
     package = tmp_path / "trigger_dev"
     shutil.copytree(ROOT / "generated" / "trigger_dev", package)
     assert render.hand_edited_copies(package) == []
-    retry = package / "_retry.py"
+    retry = package / "_http" / "retry.py"
     retry.write_text(
         retry.read_text().replace(
             "_RETRIED_STATUSES = frozenset({408, 409, 429})", "_RETRIED_STATUSES = frozenset({408})"
         )
     )
     (edited,) = render.hand_edited_copies(package)
-    assert edited.endswith("_retry.py (from templates/runtime/_retry.py)")
+    assert edited.endswith("_http/retry.py (from templates/runtime/_http/retry.py)")
 
 
 def test_generate_refuses_to_overwrite_an_edited_copy(
@@ -45,10 +79,10 @@ def test_generate_refuses_to_overwrite_an_edited_copy(
 ) -> None:
     output = tmp_path / "generated"
     shutil.copytree(ROOT / "generated", output)
-    retry = output / "trigger_dev" / "_retry.py"
+    retry = output / "trigger_dev" / "_http" / "retry.py"
     retry.write_text(retry.read_text() + "\n# a quick fix\n")
     monkeypatch.setattr(codegen, "OUTPUT", output)
-    with pytest.raises(GenerationError, match=r"(?s)edited in generated/.*_retry\.py"):
+    with pytest.raises(GenerationError, match=r"(?s)edited in generated/.*_http/retry\.py"):
         codegen.command_generate(None)  # type: ignore[arg-type]
     assert retry.read_text().endswith("# a quick fix\n")  # left as it was
 

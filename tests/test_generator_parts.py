@@ -223,7 +223,7 @@ def test_the_context_is_typed_and_complete(document: Document) -> None:
         m.sdk_name for m in context.internal_methods
     }
     auth = next(r for r in context.resources if r.name == "auth")
-    assert auth.runtime == ("_tokens", "PublicTokens", "AsyncPublicTokens")
+    assert auth.runtime == ("_tokens.public", "PublicTokens", "AsyncPublicTokens")
     assert context.batch_max_items == 1000
     assert context.page_fields == {
         "cursor_next": "next",

@@ -15,7 +15,10 @@ from generator.spec import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "generated" / "trigger_dev"
-RUNTIME = {path.name for path in (ROOT / "templates" / "runtime").glob("*.py")}
+RUNTIME = {
+    path.relative_to(ROOT / "templates" / "runtime").as_posix()
+    for path in (ROOT / "templates" / "runtime").rglob("*.py")
+}
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +30,7 @@ def docstrings() -> list[tuple[str, str]]:
     """(where, docstring) of every module, class and function the templates render."""
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
-        if path.parent == PACKAGE and path.name in RUNTIME:
+        if path.relative_to(PACKAGE).as_posix() in RUNTIME:
             continue  # hand-written runtime modules, copied as they are
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):

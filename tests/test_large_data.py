@@ -410,13 +410,13 @@ def test_object_store_errors_are_api_errors() -> None:
     ],
 )
 def test_decoding_stored_data(content_type: str | None, content: bytes, expected: Any) -> None:
-    from trigger_dev._packets import decode_packet
+    from trigger_dev._payloads.packets import decode_packet
 
     assert decode_packet(content_type, content) == expected
 
 
 def test_a_superjson_document_without_its_json_member_is_refused() -> None:
-    from trigger_dev._packets import decode_packet
+    from trigger_dev._payloads.packets import decode_packet
 
     with pytest.raises(ValueError, match="'json' member"):
         decode_packet("application/super+json", b'{"meta": {}}')

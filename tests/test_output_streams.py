@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import trigger_dev
 from tests.support.clients import AsyncWaits, Waits, async_client, sync_client
 from tests.support.realtime_server import OutputStreamScript, RealtimeServer, realtime_server
-from trigger_dev._sse import Event, EventParser
+from trigger_dev._realtime.sse import Event, EventParser
 
 MODES = ["sync", "async"]
 

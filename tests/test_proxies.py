@@ -17,7 +17,7 @@ from tests.support.clients import SECRET_KEY, sync_client
 from tests.support.local_server import ReplayHandler, serving, tls_context_for
 from tests.support.proxy_server import ProxyLog, running_proxy
 from trigger_dev import AsyncTriggerClient
-from trigger_dev._environment import NoProxyRule, ca_bundle_for, proxy_settings
+from trigger_dev._http.environment import NoProxyRule, ca_bundle_for, proxy_settings
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +190,7 @@ def test_a_socks_proxy_from_the_environment_says_what_to_do(
 
 
 def test_the_ca_bundle_choice(monkeypatch: pytest.MonkeyPatch) -> None:
-    from trigger_dev import _environment
+    from trigger_dev._http import environment as _environment
 
     assert ca_bundle_for("/given.pem", True, {"REQUESTS_CA_BUNDLE": "/env.pem"}) == "/given.pem"
     assert ca_bundle_for(None, True, {"REQUESTS_CA_BUNDLE": "/env.pem"}) == "/env.pem"

@@ -173,7 +173,7 @@ def test_a_large_payload_goes_through_the_object_store(
     # The client uploads payloads of 128 KiB or more to a presigned URL first; the storage key
     # has a time and a random part, fixed here so that the recording can be replayed.
     monkeypatch.setattr(
-        trigger_dev._packets, "_filename", lambda task: f"trigger/{task}/real-lane/payload.json"
+        trigger_dev._payloads.packets, "_filename", lambda task: f"trigger/{task}/real-lane/payload.json"
     )
     payload = {"rows": ["x" * 1000] * 135}  # about 136 KB: just over the client's 128 KiB
     triggered = sk_client.tasks.trigger(TASK, payload, options={"delay": "1h", "tags": ["real-lane-large"]})

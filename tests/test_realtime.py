@@ -17,7 +17,7 @@ import pytest
 import trigger_dev
 from tests.support.clients import AsyncWaits, Waits, async_client, sync_client
 from tests.support.realtime_server import RealtimeServer, realtime_server, run_row
-from trigger_dev._realtime import SKIPPABLE_FIELDS, SnapshotBuilder
+from trigger_dev._realtime.subscriptions import SKIPPABLE_FIELDS, SnapshotBuilder
 from trigger_dev.models import RealtimeRun
 
 MODES = ["sync", "async"]

@@ -16,7 +16,7 @@ import trigger_dev
 from tests.support.clients import ACCESS_TOKEN, async_client, sync_client
 from tests.support.factories import retrieved_run
 from trigger_dev import TriggerClient
-from trigger_dev._request_options import ResolvedOptions
+from trigger_dev._http.options import ResolvedOptions
 
 
 def _last(httpserver: HTTPServer) -> Any:

@@ -16,7 +16,7 @@ from werkzeug import Response
 import trigger_dev
 from tests.support.clients import SECRET_KEY, Waits, sync_client
 from trigger_dev import TriggerClient
-from trigger_dev._retry import RetryPolicy, requested_wait
+from trigger_dev._http.retry import RetryPolicy, requested_wait
 
 
 @pytest.fixture

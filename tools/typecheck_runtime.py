@@ -1,4 +1,4 @@
-"""mypy --strict on the runtime sources in templates/runtime/ themselves.
+"""mypy --strict on the runtime sources in templates/runtime/ (sub-packages included) themselves.
 
 A runtime module imports generated ones (`._spec`, `._operations`, the models), so it is
 checked inside the generated package, with mypy reading each copied module from its source
@@ -19,16 +19,17 @@ PACKAGE = ROOT / "generated" / "trigger_dev"
 
 def main() -> int:
     command = [sys.executable, "-m", "mypy", "--strict", str(PACKAGE.relative_to(ROOT))]
-    for source in sorted(RUNTIME.glob("*.py")):
-        copy = PACKAGE / source.name
+    names = sorted(source.relative_to(RUNTIME).as_posix() for source in RUNTIME.rglob("*.py"))
+    for name in names:
+        copy = PACKAGE / name
         if not copy.exists():
             print(f"{copy.relative_to(ROOT)} is missing: run make generate", file=sys.stderr)
             return 1
-        command += ["--shadow-file", str(copy.relative_to(ROOT)), str(source.relative_to(ROOT))]
+        command += ["--shadow-file", str(copy.relative_to(ROOT)), f"templates/runtime/{name}"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     output = result.stdout + result.stderr
-    for source in RUNTIME.glob("*.py"):
-        output = output.replace(f"generated/trigger_dev/{source.name}", f"templates/runtime/{source.name}")
+    for name in names:
+        output = output.replace(f"generated/trigger_dev/{name}", f"templates/runtime/{name}")
     print(output.strip())
     return result.returncode
 

@@ -59,8 +59,9 @@ from ._version import __version__
 if TYPE_CHECKING:
     from . import models, types
     from ._async_client import AsyncTriggerClient
-    from ._bulk_trigger import BulkProgress, ItemOutcome
-    from ._output_streams import AsyncOutputStream, OutputStream
+    from ._bulk.trigger_many import BulkProgress, ItemOutcome
+    from ._http.options import RequestOptions, RetryOptions
+    from ._http.raw_response import RawResponse
     from ._pagination import (
         AsyncCursorPage,
         AsyncOffsetPage,
@@ -70,9 +71,8 @@ if TYPE_CHECKING:
         OffsetPage,
         Page,
     )
-    from ._raw_response import RawResponse
-    from ._realtime import AsyncRunSubscription, RunSubscription
-    from ._request_options import RequestOptions, RetryOptions
+    from ._realtime.output_streams import AsyncOutputStream, OutputStream
+    from ._realtime.subscriptions import AsyncRunSubscription, RunSubscription
 
 # Loaded on first use rather than at import: the models and types (about forty modules) and
 # the client core, which the first TriggerClient loads anyway.
@@ -82,20 +82,20 @@ _LAZY = {
     "AsyncOffsetPage": "._pagination",
     "AsyncPage": "._pagination",
     "AsyncPaginator": "._pagination",
-    "AsyncOutputStream": "._output_streams",
-    "AsyncRunSubscription": "._realtime",
-    "BulkProgress": "._bulk_trigger",
-    "ItemOutcome": "._bulk_trigger",
-    "OutputStream": "._output_streams",
-    "RunSubscription": "._realtime",
+    "AsyncOutputStream": "._realtime.output_streams",
+    "AsyncRunSubscription": "._realtime.subscriptions",
+    "BulkProgress": "._bulk.trigger_many",
+    "ItemOutcome": "._bulk.trigger_many",
+    "OutputStream": "._realtime.output_streams",
+    "RunSubscription": "._realtime.subscriptions",
     "models": ".models",
     "types": ".types",
     "CursorPage": "._pagination",
     "OffsetPage": "._pagination",
     "Page": "._pagination",
-    "RawResponse": "._raw_response",
-    "RequestOptions": "._request_options",
-    "RetryOptions": "._request_options",
+    "RawResponse": "._http.raw_response",
+    "RequestOptions": "._http.options",
+    "RetryOptions": "._http.options",
 }
 
 

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 11669805a473ed96); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 8d93ddc962aa0b79); edit that file, not this one.
 """The asyncio client core: the same requests, retry decisions and errors as
 `SyncAPIClient`, with the I/O awaited. Waiting between retries never blocks the loop."""
 
@@ -9,28 +9,25 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._base_client import BaseAPIClient, Call, object_store_request, stored_packet
-from ._credentials import Credential
-from ._exceptions import ApiConnectionError, ApiError, NotFoundError
-from ._operation import Operation
-from ._packets import (
-    LargePayload,
-    download_error,
-    large_payloads,
-    store_reference,
-    transfer_failure,
-    upload_error,
-)
+from ._base_client import BaseAPIClient
+from ._exceptions import ApiConnectionError
+from ._http.messages import Outgoing, Received
+from ._http.options import RequestOptions, ResolvedOptions
+from ._http.raw_response import RawResponse
+from ._http.steps import Request, Send, Steps
+from ._http.transport import POOL_SIZE
 from ._pagination import AsyncCursorPage, AsyncOffsetPage, AsyncPage
-from ._raw_response import RawResponse
-from ._request_options import RequestOptions, ResolvedOptions
-from ._transport import POOL_SIZE
-from ._wire import Outgoing, Received
+from ._payloads.packets import (
+    large_payloads,
+)
+from ._payloads.transfers import decoded_packets, download_steps, offload_steps, stored_packet_steps
+from ._wire.credentials import Credential
+from ._wire.operation import Operation
 
 if TYPE_CHECKING:
     import aiohttp
 
-    from ._async_transport import AsyncOpenResponse
+    from ._http.async_transport import AsyncOpenResponse
 
 __all__ = ["AsyncAPIClient"]
 
@@ -50,7 +47,7 @@ class AsyncAPIClient(BaseAPIClient):
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         super().__init__(credential=credential, base_url=base_url, options=options)
-        from ._async_transport import AsyncTransport
+        from ._http.async_transport import AsyncTransport
 
         self._transport = AsyncTransport(session, ca_bundle=ca_bundle, trust_env=trust_env)
         self._sleep = sleep
@@ -69,17 +66,17 @@ class AsyncAPIClient(BaseAPIClient):
         call = self._prepare(operation, args, request_options)
         payloads = large_payloads(call.request)
         if payloads:
-            await _bounded_gather([self._offload(call, payload) for payload in payloads])
+            await _bounded_gather([self.run(offload_steps(call, payload)) for payload in payloads])
         received = await self._send(self._outgoing(call))
         document, pending = self._completed(call, received)
         if pending:
             values = await asyncio.gather(
-                *(self._download(call, document, data, url) for data, url in pending)
+                *(self.run(download_steps(call, document, data, url)) for data, url in pending)
             )
             for (data_field, _), value in zip(pending, values, strict=True):
                 document[data_field] = value
         if operation.packets and 200 <= received.status < 300:
-            document, stored = self._decoded_packets(call, received, document)
+            document, stored = decoded_packets(call, received, document)
             for data_field, path in stored:
                 document[data_field] = await self.read_stored_packet(
                     operation.name,
@@ -106,6 +103,39 @@ class AsyncAPIClient(BaseAPIClient):
     async def pause(self, seconds: float) -> None:
         """Wait between two calls of one operation (polling, reconnecting)."""
         await self._sleep(seconds)
+
+    async def run(self, steps: Steps[T]) -> T:
+        """See `SyncAPIClient.run`."""
+        answer: Any = None
+        failure: Exception | None = None
+        while True:
+            try:
+                step = steps.throw(failure) if failure is not None else steps.send(answer)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            answer, failure = None, None
+            try:
+                if isinstance(step, Send):
+                    answer = await self._send(step.outgoing)
+                elif isinstance(step, Request):
+                    answer = await self.request(step.operation, step.args, step.request_options)
+                else:
+                    await self.pause(step.seconds)
+            except (StopIteration, StopAsyncIteration):
+                raise  # a generator cannot take these (PEP 479): they end the caller's loop, as before
+            except Exception as error:  # handed to the core, which decides
+                failure = error
+
+    async def read_stored_packet(
+        self, name: str, path: str, *, data_field: str, run_id: str, request_options: RequestOptions | None
+    ) -> Any:
+        """See `SyncAPIClient.read_stored_packet`."""
+        options = self.options.merged(request_options)
+        return await self.run(
+            stored_packet_steps(
+                name, path, options, data_field=data_field, run_id=run_id, request_options=request_options
+            )
+        )
 
     async def _send(self, outgoing: Outgoing) -> Received:
         """Send one request until it succeeds or the retry policy gives up (then raises)."""
@@ -135,64 +165,6 @@ class AsyncAPIClient(BaseAPIClient):
             self._slots = {key: value for key, value in self._slots.items() if not value[0].is_closed()}
             known = self._slots[id(loop)] = (loop, asyncio.Semaphore(POOL_SIZE))
         return known[1]
-
-    async def _offload(self, call: Call, payload: LargePayload) -> None:
-        """Upload a large payload and put its storage path in its place."""
-        from . import _operations as operations
-
-        args = {"filename": payload.filename}
-        try:
-            try:
-                answer = (
-                    await self.request(operations.PACKETS_PRESIGN_UPLOAD, args, call.request_options)
-                ).parse()
-            except NotFoundError:  # a server before 4.5
-                answer = (
-                    await self.request(operations.PACKETS_PRESIGN_UPLOAD_V1, args, call.request_options)
-                ).parse()
-        except ApiError as error:
-            if error.status is None:
-                raise
-            self._without_upload(call, payload, error)
-            return
-        target = self._upload_target(answer, payload)
-        try:
-            await self._send(self._object_store_request(call, "PUT", target.url, payload.data))
-        except ApiError as error:
-            raise upload_error(
-                call.operation.name, payload, target.url, transfer_failure(error), error.status
-            ) from None
-        store_reference(payload, target.storage_path)
-        call.request.encoded = None
-
-    async def read_stored_packet(
-        self, name: str, path: str, *, data_field: str, run_id: str, request_options: RequestOptions | None
-    ) -> Any:
-        """See `SyncAPIClient.read_stored_packet`."""
-        from . import _operations as operations
-
-        answer = (
-            await self.request(operations.PACKETS_PRESIGN_DOWNLOAD, {"filename": path}, request_options)
-        ).parse()
-        url = answer.presigned_url
-        outgoing = object_store_request(name, self.options.merged(request_options), "GET", url)
-        try:
-            received = await self._send(outgoing)
-        except ApiError as error:
-            raise download_error(
-                name, data_field, run_id, url, transfer_failure(error), error.status
-            ) from None
-        return stored_packet(name, data_field, run_id, url, received)
-
-    async def _download(self, call: Call, document: Any, data_field: str, url: str) -> Any:
-        try:
-            received = await self._send(self._object_store_request(call, "GET", url))
-        except ApiError as error:
-            reason = transfer_failure(error)
-            raise download_error(
-                call.operation.name, data_field, document.get("id"), url, reason, error.status
-            ) from None
-        return self._downloaded(call, document, data_field, url, received)
 
     def _parser(
         self, operation: Operation[T], args: Mapping[str, Any], request_options: RequestOptions | None

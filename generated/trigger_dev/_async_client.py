@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from ._async_base_client import AsyncAPIClient
 from ._base_client import DEFAULT_BASE_URL
 from ._client import ClientDetails
-from ._credentials import credential_from
-from ._request_options import RequestOptions, ResolvedOptions
+from ._http.options import RequestOptions, ResolvedOptions
+from ._wire.credentials import credential_from
 
 if TYPE_CHECKING:
     import aiohttp

@@ -1,12 +1,20 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 84ebf6855153cc02); edit that file, not this one.
-"""The client core. `BaseAPIClient` turns one SDK call into a request and decides, after
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 bc201bcfd37d7f90); edit that file, not this one.
+"""The call pipeline. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
-`request`; nothing else sends."""
+`request`; nothing else sends.
+
+What happens around a call lives with its feature and is only invoked here: uploads and
+downloads of large payloads in `_payloads.transfers`, tokens read from response headers in
+`_tokens.from_headers`. Cores written once as steps (`_http.steps`) are carried out by
+`run`, the client's driver.
+
+May import: `_payloads`, `_tokens`, `_http`, `_wire`, `_pagination`, `_exceptions`,
+`_logging` and the generated `_spec`; never a feature above it (`_realtime`, `_bulk`) or
+the generated clients and namespaces."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 import uuid
@@ -16,7 +24,6 @@ from typing import Any, NamedTuple, TypeVar
 import urllib3
 
 from . import _json
-from ._credentials import Credential, SecretHeaders
 from ._exceptions import (
     ApiConnectionError,
     ApiError,
@@ -24,11 +31,22 @@ from ._exceptions import (
     InvalidArgumentError,
     NotFoundError,
     RateLimitError,
-    SchemaError,
     error_from_response,
 )
+from ._http.messages import USER_AGENT, Outgoing, Received
+from ._http.options import RequestOptions, ResolvedOptions
+from ._http.raw_response import UNPARSED, RawResponse
+from ._http.retry import MAX_SERVER_REQUESTED_WAIT, requested_wait
+from ._http.steps import Request, Send, Steps
+from ._http.transport import OpenResponse, Transport
 from ._logging import logger
-from ._operation import (
+from ._pagination import CursorPage, OffsetPage, Page
+from ._payloads.packets import large_payloads, offloaded_fields
+from ._payloads.transfers import decoded_packets, download_steps, offload_steps, stored_packet_steps
+from ._spec import API_VERSION, DEFAULT_BASE_URL
+from ._tokens.from_headers import with_header_fields
+from ._wire.credentials import Credential, SecretHeaders
+from ._wire.operation import (
     Operation,
     PreparedRequest,
     check_size,
@@ -36,28 +54,6 @@ from ._operation import (
     prepare_request,
     select_route,
 )
-from ._packets import (
-    INLINE_LIMIT,
-    STORE_TYPE,
-    LargePayload,
-    decode_packet,
-    decode_packet_text,
-    download_error,
-    large_payloads,
-    no_upload_url_error,
-    offloaded_fields,
-    store_reference,
-    transfer_failure,
-    upload_error,
-)
-from ._pagination import CursorPage, OffsetPage, Page
-from ._raw_response import UNPARSED, RawResponse
-from ._request_options import RequestOptions, ResolvedOptions
-from ._retry import MAX_SERVER_REQUESTED_WAIT, requested_wait
-from ._spec import API_VERSION, DEFAULT_BASE_URL
-from ._transport import OpenResponse, Transport
-from ._version import __version__
-from ._wire import Outgoing, Received
 
 __all__ = [
     "API_VERSION",
@@ -66,13 +62,9 @@ __all__ = [
     "Call",
     "Outgoing",
     "SyncAPIClient",
-    "object_store_request",
-    "stored_packet",
 ]
 
 T = TypeVar("T")
-
-USER_AGENT = f"trigger-dev-python/{__version__}"
 
 
 class Call(NamedTuple):
@@ -83,13 +75,6 @@ class Call(NamedTuple):
     request_options: RequestOptions | None
     request: PreparedRequest
     options: ResolvedOptions
-
-
-class Upload(NamedTuple):
-    """Where a large payload goes: the presigned URL, and what to send in its place."""
-
-    url: str
-    storage_path: str
 
 
 class BaseAPIClient:
@@ -164,27 +149,6 @@ class BaseAPIClient:
             at_most_once,
         )
 
-    def _object_store_request(self, call: Call, method: str, url: str, body: bytes | None = None) -> Outgoing:
-        return object_store_request(call.operation.name, call.options, method, url, body)
-
-    @staticmethod
-    def _upload_target(answer: Any, payload: LargePayload) -> Upload:
-        # Servers before 4.5 give no storage path: the filename is the path.
-        return Upload(answer.presigned_url, answer.storage_path or payload.filename)
-
-    @staticmethod
-    def _without_upload(call: Call, payload: LargePayload, error: ApiError) -> None:
-        """The server gave no upload URL: send inline when the server takes it so, else raise."""
-        reason = str(error)
-        if payload.inline_size > INLINE_LIMIT:
-            raise no_upload_url_error(call.operation.name, payload, reason, error.status) from None
-        logger.info(
-            "%s: no upload URL for %s (%s); sending it inline",
-            call.operation.name,
-            payload.describe(),
-            reason,
-        )
-
     def _completed(self, call: Call, received: Received) -> tuple[Any, list[tuple[str, str]]]:
         """The body to parse in place of the one received, when the client completes it (else
         ``UNPARSED``), and the presigned URLs in it to download into it.
@@ -194,7 +158,7 @@ class BaseAPIClient:
         if not received.content and call.operation.when_empty is not None:
             return empty_result(call.operation, call.request), []
         if call.operation.header_fields:
-            return self._with_header_fields(call, received), []
+            return with_header_fields(self.credential, call.operation, received), []
         if not call.operation.resolves or not call.options.download_offloaded:
             return UNPARSED, []
         if b"PresignedUrl" not in received.content:  # a scan of the bytes: no JSON decode
@@ -204,71 +168,6 @@ class BaseAPIClient:
         except ValueError:
             return UNPARSED, []  # parse() reports the body
         return document, offloaded_fields(call.operation.resolves, document)
-
-    @staticmethod
-    def _decoded_packets(call: Call, received: Received, document: Any) -> tuple[Any, list[tuple[str, str]]]:
-        """The body with its encoded fields (``x-sdk-packet``) decoded, and the fields kept in
-        object storage still to download: ``(data field, storage path)``."""
-        if document is UNPARSED:
-            try:
-                document = _json.loads(received.content)
-            except ValueError:
-                return UNPARSED, []  # parse() reports the body
-        if not isinstance(document, dict):
-            return document, []
-        stored = []
-        for data_field, type_field in call.operation.packets:
-            value, kind = document.get(data_field), document.get(type_field)
-            if not isinstance(value, str):
-                continue  # absent, null, or already a JSON value
-            if kind == STORE_TYPE:
-                if call.options.download_offloaded:
-                    stored.append((data_field, value))
-                continue
-            if not isinstance(kind, str) or not kind:
-                # No encoding named: JSON when it reads as JSON (the server's default type),
-                # else the text as it came.
-                with contextlib.suppress(ValueError):
-                    document[data_field] = _json.loads(value)
-                continue
-            try:
-                document[data_field] = decode_packet_text(kind, value)
-            except ValueError as exc:
-                raise SchemaError(f"is not valid {kind}: {exc}", [data_field]) from None
-        return document, stored
-
-    def _with_header_fields(self, call: Call, received: Received) -> Any:
-        try:
-            document = _json.loads(received.content)
-        except ValueError:
-            return UNPARSED  # parse() reports the body
-        if not isinstance(document, dict):
-            return UNPARSED
-        for name, header, scope, expiration in call.operation.header_fields:
-            value = received.headers.get(header)
-            if not value and scope is not None:
-                value = self._signed_instead(received, scope.format(id=document.get("id", "")), expiration)
-            if value:
-                document[name] = value
-        return document
-
-    def _signed_instead(self, received: Received, scope: str, expiration: str) -> str | None:
-        """The public access token the official SDK signs itself when the server sent none:
-        the server's claims header plus one scope, valid for ``expiration``."""
-        claims_text = received.headers.get("x-trigger-jwt-claims")
-        if not claims_text or self.credential is None or not self.credential.signs_tokens:
-            return None
-        try:
-            claims = _json.loads(claims_text)
-        except ValueError:
-            return None
-        if not isinstance(claims, dict):
-            return None
-        return self.credential.sign({**claims, "scopes": [scope]}, expiration=expiration)
-
-    @staticmethod
-    def _downloaded(call: Call, document: Any, data_field: str, url: str, received: Received) -> Any:
-        return stored_packet(call.operation.name, data_field, document.get("id"), url, received)
 
     def _held_back(self, outgoing: Outgoing) -> float:
         """Seconds this request waits before it is sent, because a 429 on this client asked
@@ -391,13 +290,13 @@ class SyncAPIClient(BaseAPIClient):
         """Send one SDK call (retrying as configured) and return its raw response."""
         call = self._prepare(operation, args, request_options)
         for payload in large_payloads(call.request):
-            self._offload(call, payload)
+            self.run(offload_steps(call, payload))
         received = self._send(self._outgoing(call))
         document, pending = self._completed(call, received)
         for data_field, url in pending:
-            document[data_field] = self._download(call, document, data_field, url)
+            document[data_field] = self.run(download_steps(call, document, data_field, url))
         if operation.packets and 200 <= received.status < 300:
-            document, stored = self._decoded_packets(call, received, document)
+            document, stored = decoded_packets(call, received, document)
             for data_field, path in stored:
                 document[data_field] = self.read_stored_packet(
                     operation.name,
@@ -426,6 +325,41 @@ class SyncAPIClient(BaseAPIClient):
         """Wait between two calls of one operation (polling, reconnecting)."""
         self._sleep(seconds)
 
+    def run(self, steps: Steps[T]) -> T:
+        """Carry out a core written as steps (`_http.steps`): each step's result, or the
+        error it raised, is sent back in; returns what the core returns."""
+        answer: Any = None
+        failure: Exception | None = None
+        while True:
+            try:
+                step = steps.throw(failure) if failure is not None else steps.send(answer)
+            except StopIteration as done:
+                return done.value  # type: ignore[no-any-return]
+            answer, failure = None, None
+            try:
+                if isinstance(step, Send):
+                    answer = self._send(step.outgoing)
+                elif isinstance(step, Request):
+                    answer = self.request(step.operation, step.args, step.request_options)
+                else:
+                    self.pause(step.seconds)
+            except (StopIteration, StopAsyncIteration):
+                raise  # a generator cannot take these (PEP 479): they end the caller's loop, as before
+            except Exception as error:  # handed to the core, which decides
+                failure = error
+
+    def read_stored_packet(
+        self, name: str, path: str, *, data_field: str, run_id: str, request_options: RequestOptions | None
+    ) -> Any:
+        """A payload or output kept in object storage, by its storage path (what realtime
+        rows carry), downloaded and decoded."""
+        options = self.options.merged(request_options)
+        return self.run(
+            stored_packet_steps(
+                name, path, options, data_field=data_field, run_id=run_id, request_options=request_options
+            )
+        )
+
     def _send(self, outgoing: Outgoing) -> Received:
         """Send one request until it succeeds or the retry policy gives up (then raises)."""
         attempt = 1
@@ -446,64 +380,6 @@ class SyncAPIClient(BaseAPIClient):
             self._sleep(wait)
             attempt += 1
 
-    def _offload(self, call: Call, payload: LargePayload) -> None:
-        """Upload a large payload and put its storage path in its place."""
-        from . import _operations as operations
-
-        args = {"filename": payload.filename}
-        try:
-            try:
-                answer = self.request(operations.PACKETS_PRESIGN_UPLOAD, args, call.request_options).parse()
-            except NotFoundError:  # a server before 4.5
-                answer = self.request(
-                    operations.PACKETS_PRESIGN_UPLOAD_V1, args, call.request_options
-                ).parse()
-        except ApiError as error:
-            if error.status is None:
-                raise
-            self._without_upload(call, payload, error)
-            return
-        target = self._upload_target(answer, payload)
-        try:
-            self._send(self._object_store_request(call, "PUT", target.url, payload.data))
-        except ApiError as error:
-            raise upload_error(
-                call.operation.name, payload, target.url, transfer_failure(error), error.status
-            ) from None
-        store_reference(payload, target.storage_path)
-        call.request.encoded = None
-
-    def read_stored_packet(
-        self, name: str, path: str, *, data_field: str, run_id: str, request_options: RequestOptions | None
-    ) -> Any:
-        """A payload or output kept in object storage, by its storage path (what realtime
-        rows carry): ask the API for a download URL, then download and decode it."""
-        from . import _operations as operations
-
-        answer = self.request(
-            operations.PACKETS_PRESIGN_DOWNLOAD, {"filename": path}, request_options
-        ).parse()
-        url = answer.presigned_url
-        try:
-            received = self._send(
-                object_store_request(name, self.options.merged(request_options), "GET", url)
-            )
-        except ApiError as error:
-            raise download_error(
-                name, data_field, run_id, url, transfer_failure(error), error.status
-            ) from None
-        return stored_packet(name, data_field, run_id, url, received)
-
-    def _download(self, call: Call, document: Any, data_field: str, url: str) -> Any:
-        try:
-            received = self._send(self._object_store_request(call, "GET", url))
-        except ApiError as error:
-            reason = transfer_failure(error)
-            raise download_error(
-                call.operation.name, data_field, document.get("id"), url, reason, error.status
-            ) from None
-        return self._downloaded(call, document, data_field, url, received)
-
     def _parser(
         self, operation: Operation[T], args: Mapping[str, Any], request_options: RequestOptions | None
     ) -> Callable[[Any], T]:
@@ -522,26 +398,6 @@ class SyncAPIClient(BaseAPIClient):
     def close(self) -> None:
         self.closed = True
         self._transport.close()
-
-
-def object_store_request(
-    name: str, options: ResolvedOptions, method: str, url: str, body: bytes | None = None
-) -> Outgoing:
-    """A transfer to or from a presigned URL: no credential, no API headers (the URL is
-    signed, and the key must never reach the object store)."""
-    headers = SecretHeaders({"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"})
-    if body is not None:
-        headers["Content-Type"] = "application/json"
-    return Outgoing(f"{name} (object storage)", method, url, headers, body, options)
-
-
-def stored_packet(name: str, data_field: str, run_id: str, url: str, received: Received) -> Any:
-    """The value downloaded from object storage, read by the content type it came with."""
-    try:
-        return decode_packet(received.headers.get("content-type"), received.content)
-    except ValueError as exc:
-        reason = f"what it holds is not valid for its content type: {exc}"
-        raise download_error(name, data_field, run_id, url, reason, received.status) from None
 
 
 def _error(received: Received, outgoing: Outgoing) -> ApiError:

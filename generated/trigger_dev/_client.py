@@ -13,7 +13,7 @@ import urllib3
 
 if TYPE_CHECKING:
     from ._base_client import BaseAPIClient, SyncAPIClient
-    from ._request_options import RequestOptions
+    from ._http.options import RequestOptions
     from .resources.auth import Auth
     from .resources.batches import Batches
     from .resources.bulk_actions import BulkActions
@@ -112,8 +112,8 @@ class TriggerClient(ClientDetails):
         # Imported here rather than at the top: `import trigger_dev` stays cheap, and the
         # client core loads with the first client.
         from ._base_client import DEFAULT_BASE_URL, SyncAPIClient
-        from ._credentials import credential_from
-        from ._request_options import ResolvedOptions
+        from ._http.options import ResolvedOptions
+        from ._wire.credentials import credential_from
 
         self._client: SyncAPIClient = SyncAPIClient(
             credential=credential_from(secret_key, access_token),

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_constants.py (sha256 88a196fcf51eda19); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_constants.py (sha256 492ccce5c92acce5); edit that file, not this one.
 """The client's defaults: not facts of the API, so they live here rather than in the spec."""
 
 from __future__ import annotations
@@ -32,7 +32,5 @@ STREAM_RETRY_MAX = 5.0
 LIVE_REQUEST_MIN_TIMEOUT = 30.0
 """A live realtime request is held up to about 23 s by the server: a shorter timeout would
 fail every quiet period."""
-STREAM_TIMEOUT_SECONDS = 60
-"""How long the server keeps an output stream open without new data (Timeout-Seconds)."""
 STREAM_DEDUPE_WINDOW = 5000
 """Part ids remembered to drop repeats from a v2 output stream, as the official client."""

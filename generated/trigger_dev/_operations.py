@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._encoding import (
+from ._model_support import as_any, as_str, list_reader
+from ._pagination import CursorPage, OffsetPage
+from ._wire.encoders import (
     Field,
     boolean,
     csv,
@@ -21,9 +23,7 @@ from ._encoding import (
     queue_path,
     text,
 )
-from ._model_support import as_any, as_str, list_reader
-from ._operation import Offload, Operation, Param, Route
-from ._pagination import CursorPage, OffsetPage
+from ._wire.operation import Offload, Operation, Param, Route
 from .models import (
     Batch,
     BulkAction,

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_resource.py (sha256 ae4149552f61fc4f); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_resource.py (sha256 5d5f5bcfda8ed389); edit that file, not this one.
 """The base of every resource namespace, sync and async, and the typed wrappers behind
 `with_raw_response`."""
 
@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
-from ._operation import Operation
+from ._http.options import RequestOptions
+from ._http.raw_response import RawResponse
 from ._pagination import AsyncPage, AsyncPaginator
-from ._raw_response import RawResponse
-from ._request_options import RequestOptions
+from ._wire.operation import Operation
 
 if TYPE_CHECKING:
     from ._async_base_client import AsyncAPIClient

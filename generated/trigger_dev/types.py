@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
 
-from ._tokens import PublicTokenScopes, ResourceScopes, TaskScopes
+from ._tokens.public import PublicTokenScopes, ResourceScopes, TaskScopes
 from .models import (
     DebounceMode,
     DebounceModeLiteral,

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
-from ._operation import Operation
+from ._http.options import RequestOptions
+from ._http.raw_response import RawResponse
 from ._pagination import AsyncPage, AsyncPaginator
-from ._raw_response import RawResponse
-from ._request_options import RequestOptions
+from ._wire.operation import Operation
 
 if TYPE_CHECKING:
     from ._async_base_client import AsyncAPIClient

@@ -23,7 +23,7 @@ from typing import Any
 
 import urllib3
 
-from trigger_dev._wire import Received
+from trigger_dev._http.messages import Received
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = Path(__file__).resolve().parent / "server.mjs"

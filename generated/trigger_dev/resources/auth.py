@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from .._resource import AsyncAPIResource, SyncAPIResource
-from .._tokens import AsyncPublicTokens, PublicTokens
+from .._tokens.public import AsyncPublicTokens, PublicTokens
 
 __all__ = [
     "AsyncAuth",

@@ -6,8 +6,8 @@ from __future__ import annotations
 from functools import cached_property
 
 from .. import _operations
-from .._bulk_trigger import AsyncBulkTriggers, BulkTriggers
-from .._request_options import RequestOptions
+from .._bulk.trigger_many import AsyncBulkTriggers, BulkTriggers
+from .._http.options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from ..models import Batch
 

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from functools import cached_property
 
 from .. import _operations
-from .._idempotency import AsyncIdempotencyKeyHelpers, IdempotencyKeyHelpers
-from .._request_options import RequestOptions
+from .._http.options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
+from .._wire.idempotency import AsyncIdempotencyKeyHelpers, IdempotencyKeyHelpers
 from ..models import ResetIdempotencyKeyResponse
 
 __all__ = [

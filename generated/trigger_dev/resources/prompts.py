@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from .. import _operations
-from .._request_options import RequestOptions
+from .._http.options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from ..models import (
     ListPromptsResponse,

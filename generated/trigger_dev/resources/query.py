@@ -7,7 +7,7 @@ import datetime
 from functools import cached_property
 
 from .. import _operations
-from .._request_options import RequestOptions
+from .._http.options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from ..models import QueryFormat, QueryFormatLiteral, QueryResult, QueryScope, QueryScopeLiteral
 

@@ -7,8 +7,8 @@ from functools import cached_property
 from typing import cast
 
 from .. import _operations
+from .._http.options import RequestOptions
 from .._pagination import AsyncOffsetPage, AsyncPaginator, OffsetPage
-from .._request_options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from ..models import DeletedSchedule, Schedule, Timezones
 

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
-from .. import _batch, _operations
-from .._request_options import RequestOptions
+from .. import _operations
+from .._bulk import batch as _batch
+from .._http.options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from ..models import CreateBatchResponse, TriggerTaskResponse
 from ..types import BatchTriggerItem, BatchTriggerOptions, TriggerTaskOptions

@@ -1,0 +1,115 @@
+# Copied by codegen.py from templates/runtime/_realtime/watching.py (sha256 bdb3560b36c89508); edit that file, not this one.
+"""Waiting for runs: `runs.poll` (retrieve until the run has finished). The realtime
+subscriptions and output streams are in `subscriptions` and `output_streams`; this module
+mixes them into the `runs` namespace."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from .. import _operations as operations
+from .._exceptions import InvalidArgumentError, PollTimeoutError
+from .._http.steps import Pause, Request, Steps
+from .output_streams import AsyncOutputStreams, OutputStreams
+from .subscriptions import AsyncRealtimeSubscriptions, RealtimeSubscriptions
+
+if TYPE_CHECKING:
+    from .._async_base_client import AsyncAPIClient
+    from .._base_client import SyncAPIClient
+    from .._http.options import RequestOptions
+    from ..models import Run
+
+__all__ = ["AsyncRunsWatching", "RunsWatching", "is_finished"]
+
+DEFAULT_INTERVAL = 1.0
+"""Seconds between two retrieves, as the official SDK polls."""
+DEFAULT_TIMEOUT = 600.0
+# The server's isCompleted leaves these out, though neither ever changes again: the official
+# SDK's poll spins on them until it gives up. Here they end the wait.
+_FINAL_WITHOUT_COMPLETED_FLAG = frozenset({"EXPIRED", "TIMED_OUT"})
+
+
+def is_finished(run: Run) -> bool:
+    """Whether the run will not change any more: the API's ``isCompleted`` (completed,
+    cancelled, failed, crashed, system failure), or expired, or timed out."""
+    return run.is_completed or str(run.status) in _FINAL_WITHOUT_COMPLETED_FLAG
+
+
+def _check(interval: float, timeout: float | None) -> None:
+    if not interval > 0:
+        raise InvalidArgumentError(
+            f"runs.poll() interval must be a positive number of seconds, got {interval!r}"
+        )
+    if timeout is not None and not timeout > 0:
+        raise InvalidArgumentError(
+            f"runs.poll() timeout must be a positive number of seconds or None, got {timeout!r}"
+        )
+
+
+def _timed_out(run: Run, waited: float) -> PollTimeoutError:
+    return PollTimeoutError(
+        f"runs.poll: run {run.id} had not finished after {waited:.1f} s (last status {run.status}); "
+        "pass a larger timeout, or timeout=None to wait as long as it takes",
+        run_id=run.id,
+        status=str(run.status),
+        waited=waited,
+    )
+
+
+class RunsWatching(RealtimeSubscriptions, OutputStreams):
+    """Methods of `runs` written by hand: waiting for a run, following it as it changes,
+    reading its output streams."""
+
+    _client: SyncAPIClient
+
+    def poll(
+        self,
+        run_id: str,
+        *,
+        interval: float = DEFAULT_INTERVAL,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        request_options: RequestOptions | None = None,
+    ) -> Run:
+        """Retrieve the run every ``interval`` seconds until it has finished, and return it.
+
+        Finished means the API's completed flag (completed, cancelled, failed, crashed,
+        system failure), or expired, or timed out. `PollTimeoutError` after ``timeout``
+        seconds (None: no limit). Each retrieve retries as the client is configured to,
+        rate limits included; a `RateLimitError` asking for a longer wait than the client
+        sleeps ends the poll.
+        """
+        return self._client.run(_poll_steps(run_id, interval, timeout, request_options))
+
+
+class AsyncRunsWatching(AsyncRealtimeSubscriptions, AsyncOutputStreams):
+    """`RunsWatching` for `AsyncTriggerClient`: the same methods, awaited."""
+
+    _client: AsyncAPIClient
+
+    async def poll(
+        self,
+        run_id: str,
+        *,
+        interval: float = DEFAULT_INTERVAL,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        request_options: RequestOptions | None = None,
+    ) -> Run:
+        """See `RunsWatching.poll`; the waits do not block the event loop."""
+        return await self._client.run(_poll_steps(run_id, interval, timeout, request_options))
+
+
+def _poll_steps(
+    run_id: str, interval: float, timeout: float | None, request_options: RequestOptions | None
+) -> Steps[Run]:
+    """Retrieve the run until it has finished (see `RunsWatching.poll`), as steps."""
+    _check(interval, timeout)
+    started = time.monotonic()
+    while True:
+        run = (yield Request(operations.RUNS_RETRIEVE, {"run_id": run_id}, request_options)).parse()
+        if is_finished(run):
+            return run  # type: ignore[no-any-return]
+        waited = time.monotonic() - started
+        if timeout is not None and waited + interval > timeout:
+            raise _timed_out(run, waited)
+        yield Pause(interval)
