@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_payloads/transfers.py (sha256 1d523e11889991a2); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_payloads/transfers.py (sha256 7a4e90ca8d157baf); edit that file, not this one.
 """The transfers to and from object storage, each written once as a step generator (see
 `_http.steps`) that the sync and the async client both carry out: uploading a large
 payload before its call, downloading a payload or output the server kept in storage, and
@@ -59,14 +59,14 @@ def offload_steps(call: Call, payload: LargePayload) -> Steps[None]:
     try:
         try:
             answer = (yield Request(operations.PACKETS_PRESIGN_UPLOAD, args, call.request_options)).parse()
-        except NotFoundError:  # a server before 4.5
+        except NotFoundError:  # a server before 4.4.4
             answer = (yield Request(operations.PACKETS_PRESIGN_UPLOAD_V1, args, call.request_options)).parse()
     except ApiError as error:
         if error.status is None:
             raise
         _without_upload(call, payload, error)
         return
-    # Servers before 4.5 give no storage path: the filename is the path.
+    # The v1 route (servers before 4.4.4) gives no storage path: the filename is the path.
     target = Upload(answer.presigned_url, answer.storage_path or payload.filename)
     try:
         yield Send(object_store_request(call.operation.name, call.options, "PUT", target.url, payload.data))

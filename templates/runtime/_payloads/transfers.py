@@ -59,14 +59,14 @@ def offload_steps(call: Call, payload: LargePayload) -> Steps[None]:
     try:
         try:
             answer = (yield Request(operations.PACKETS_PRESIGN_UPLOAD, args, call.request_options)).parse()
-        except NotFoundError:  # a server before 4.5
+        except NotFoundError:  # a server before 4.4.4
             answer = (yield Request(operations.PACKETS_PRESIGN_UPLOAD_V1, args, call.request_options)).parse()
     except ApiError as error:
         if error.status is None:
             raise
         _without_upload(call, payload, error)
         return
-    # Servers before 4.5 give no storage path: the filename is the path.
+    # The v1 route (servers before 4.4.4) gives no storage path: the filename is the path.
     target = Upload(answer.presigned_url, answer.storage_path or payload.filename)
     try:
         yield Send(object_store_request(call.operation.name, call.options, "PUT", target.url, payload.data))
