@@ -19,6 +19,8 @@ PUBLIC = {
         "RunSubscription", "SchemaError", "TriggerClient", "TriggerError", "UnprocessableEntityError", "__version__", "auth", "batches", "configure",
         "bulk_actions", "default_client", "deployments", "envvars", "idempotency_keys", "models", "query", "queues", "runs",
         "schedules", "tasks", "types", "waitpoints",
+        # added with the operations routes (traces, errors, webhooks, environments)
+        "environments", "errors", "webhooks",
     ],
     "trigger_dev.models": [
         "Batch", "BatchItemError", "BatchProcessing", "BatchStatus", "CreateBatchResponse", "CursorPagination", "DebounceMode", "DeletedSchedule", "EnvironmentSlug",
@@ -43,6 +45,20 @@ PUBLIC = {
         "QueryFormatLiteral", "QueryScopeLiteral", "QueueLookupTypeLiteral", "QueueTypeLiteral",
         "RunStatusFilterLiteral", "RunStatusLiteral", "RunsEnvironmentSlugLiteral", "ScheduleGeneratorTypeLiteral",
         "ScheduleTypeLiteral", "TriggerFunctionLiteral", "WaitpointTokenStatusLiteral",
+        # added with the operations routes (traces, errors, webhooks, environments, query discovery)
+        "DeploymentDetail", "DeploymentErrorData", "DeploymentExternalBuild", "DeploymentWorker",
+        "DeploymentWorkerTask", "EnvironmentPauseState", "ErrorGroup", "ErrorGroupItem", "ErrorGroupStatus",
+        "ErrorGroupStatusLiteral", "IntegrationDeployment", "KillSwitchEnvironmentSlug",
+        "KillSwitchEnvironmentSlugLiteral", "LatestDeployment", "ListErrorGroupsResponse",
+        "ListQueryDashboardsResponse", "ListWebhookDeliveriesResponse", "ListWebhookEndpointsResponse",
+        "PromotedDeployment", "QueryColumn", "QueryDashboard", "QueryDashboardWidget", "QueryDashboardWidgetType",
+        "QueryDashboardWidgetTypeLiteral", "QuerySchema", "QueryTable", "QueueMetrics", "QueueMetricsLookupType",
+        "QueueMetricsLookupTypeLiteral", "QueueWaitTimes", "ReplayedWebhookDelivery", "RotatedWebhookSecret",
+        "RunEvents", "RunSpan", "RunTrace", "RunTraceResponse", "SpanAIUsage", "SpanTriggeredRun", "TraceSpan",
+        "TraceSpanData", "WebhookDelivery", "WebhookDeliveryItem", "WebhookDeliveryStatus",
+        "WebhookDeliveryStatusLiteral", "WebhookEndpoint", "WebhookEndpointStatus", "WebhookEndpointStatusLiteral",
+        "WebhookSecretProvisioning", "WebhookSecretProvisioningLiteral", "WhoAmI", "WhoAmIOrganization",
+        "WhoAmIProject",
     ],
     "trigger_dev.types": [
         "BatchTaskItem", "BatchTriggerItem", "BatchTriggerOptions", "CreatePublicTokenRequestBodyRealtime", "PublicTokenScopes",

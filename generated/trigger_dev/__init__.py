@@ -19,7 +19,9 @@ from ._client import (
     configure,
     default_client,
     deployments,
+    environments,
     envvars,
+    errors,
     idempotency_keys,
     query,
     queues,
@@ -27,6 +29,7 @@ from ._client import (
     schedules,
     tasks,
     waitpoints,
+    webhooks,
 )
 from ._exceptions import (
     ApiConnectionError,
@@ -173,7 +176,9 @@ __all__ = [
     "batches",
     "bulk_actions",
     "deployments",
+    "environments",
     "envvars",
+    "errors",
     "idempotency_keys",
     "query",
     "queues",
@@ -181,4 +186,5 @@ __all__ = [
     "schedules",
     "tasks",
     "waitpoints",
+    "webhooks",
 ]
