@@ -66,7 +66,7 @@ demo: ## run examples/quickstart.py against the local mock
 
 evidence: ## re-read the official SDK's response schemas: make evidence UPSTREAM=<trigger.dev git repo> TAGS="<tags>"
 	@test -n "$(UPSTREAM)" || { echo "UPSTREAM=<path to a trigger.dev git repository> is needed"; exit 1; }
-	for tag in $(or $(TAGS),trigger.dev@4.0.0 trigger.dev@4.0.1 trigger.dev@4.3.1 v4.4.2 v4.4.4 v4.4.5 v4.5.12); do \
+	for tag in $(or $(TAGS),trigger.dev@4.0.0 trigger.dev@4.0.1 trigger.dev@4.3.1 v4.4.2 v4.4.4 v4.4.5 v4.5.0 v4.5.12); do \
 		$(PY) tools/upstream_evidence.py extract --upstream $(UPSTREAM) --tag $$tag || exit 1; done
 	$(PY) tools/upstream_evidence.py routes --upstream $(UPSTREAM)
 	$(PY) tools/upstream_evidence.py fixtures

@@ -43,20 +43,20 @@ def resolve(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def wire_data(schema: dict[str, Any], *, nulls: bool) -> st.SearchStrategy[Any]:
+def wire_data(schema: dict[str, Any], *, nulls: bool, depth: int = 0) -> st.SearchStrategy[Any]:
     """Values a server following the schema (or a newer one) could send."""
     schema = resolve(schema)
     if "enum" in schema:
         return st.sampled_from(schema["enum"]) | st.text(min_size=1, max_size=12)  # a value added later
     if "oneOf" in schema:
         options = [o for o in schema["oneOf"] if resolve(o).get("type") != "null" or nulls]
-        return st.one_of(*(wire_data(option, nulls=nulls) for option in options))
+        return st.one_of(*(wire_data(option, nulls=nulls, depth=depth) for option in options))
     types = schema.get("type")
     if types is None:
         return json_values
     if isinstance(types, list):
         allowed = [t for t in types if t != "null" or nulls]
-        return st.one_of(*(wire_data({**schema, "type": t}, nulls=nulls) for t in allowed))
+        return st.one_of(*(wire_data({**schema, "type": t}, nulls=nulls, depth=depth) for t in allowed))
     if types == "string":
         return dates if schema.get("format") == "date-time" else st.text(max_size=12)
     if types == "integer":
@@ -68,18 +68,22 @@ def wire_data(schema: dict[str, Any], *, nulls: bool) -> st.SearchStrategy[Any]:
     if types == "null":
         return st.none()
     if types == "array":
-        return st.lists(wire_data(schema.get("items", {}), nulls=nulls), max_size=2)
-    return objects(schema, nulls=nulls)
+        if depth > 8:  # a schema that contains itself (a trace's span tree) ends in leaves
+            return st.just([])
+        return st.lists(wire_data(schema.get("items", {}), nulls=nulls, depth=depth + 1), max_size=2)
+    return objects(schema, nulls=nulls, depth=depth + 1)
 
 
-def objects(schema: dict[str, Any], *, nulls: bool) -> st.SearchStrategy[dict[str, Any]]:
+def objects(schema: dict[str, Any], *, nulls: bool, depth: int = 0) -> st.SearchStrategy[dict[str, Any]]:
     properties = schema.get("properties", {})
     if not properties:
         return st.dictionaries(st.text(max_size=6), json_values, max_size=3)
     required = set(schema.get("required", []))
     known = st.fixed_dictionaries(
-        {k: wire_data(v, nulls=nulls) for k, v in properties.items() if k in required},
-        optional={k: wire_data(v, nulls=nulls) for k, v in properties.items() if k not in required},
+        {k: wire_data(v, nulls=nulls, depth=depth) for k, v in properties.items() if k in required},
+        optional={
+            k: wire_data(v, nulls=nulls, depth=depth) for k, v in properties.items() if k not in required
+        },
     )
     extra_keys = st.text(min_size=1, max_size=8).filter(lambda key: key not in properties)
     extras = st.dictionaries(extra_keys, json_values, max_size=2)

@@ -21,6 +21,8 @@ PUBLIC = {
         "schedules", "tasks", "types", "waitpoints",
         # added with sessions and prompts (issue 23)
         "prompts", "sessions",
+        # added with the operations routes (traces, errors, webhooks, environments)
+        "environments", "errors", "webhooks",
     ],
     "trigger_dev.models": [
         "Batch", "BatchItemError", "BatchProcessing", "BatchStatus", "CreateBatchResponse", "CursorPagination", "DebounceMode", "DeletedSchedule", "EnvironmentSlug",
@@ -49,6 +51,20 @@ PUBLIC = {
         "ListPromptVersionsResponse", "ListPromptsResponse", "ListSessionsResponse", "OkResponse",
         "PromptOverrideCreated", "PromptSummary", "PromptVersion", "ResolvePromptResponse", "ResolvedPrompt",
         "Session", "SessionStatus", "SessionStatusLiteral", "StartedSession", "StoredTriggerConfig",
+        # added with the operations routes (traces, errors, webhooks, environments, query discovery)
+        "DeploymentDetail", "DeploymentErrorData", "DeploymentExternalBuild", "DeploymentWorker",
+        "DeploymentWorkerTask", "EnvironmentPauseState", "ErrorGroup", "ErrorGroupItem", "ErrorGroupStatus",
+        "ErrorGroupStatusLiteral", "IntegrationDeployment", "KillSwitchEnvironmentSlug",
+        "KillSwitchEnvironmentSlugLiteral", "LatestDeployment", "ListErrorGroupsResponse",
+        "ListQueryDashboardsResponse", "ListWebhookDeliveriesResponse", "ListWebhookEndpointsResponse",
+        "PromotedDeployment", "QueryColumn", "QueryDashboard", "QueryDashboardWidget", "QueryDashboardWidgetType",
+        "QueryDashboardWidgetTypeLiteral", "QuerySchema", "QueryTable", "QueueMetrics", "QueueMetricsLookupType",
+        "QueueMetricsLookupTypeLiteral", "QueueWaitTimes", "ReplayedWebhookDelivery", "RotatedWebhookSecret",
+        "RunEvents", "RunSpan", "RunTrace", "RunTraceResponse", "SpanAIUsage", "SpanTriggeredRun", "TraceSpan",
+        "TraceSpanData", "WebhookDelivery", "WebhookDeliveryItem", "WebhookDeliveryStatus",
+        "WebhookDeliveryStatusLiteral", "WebhookEndpoint", "WebhookEndpointStatus", "WebhookEndpointStatusLiteral",
+        "WebhookSecretProvisioning", "WebhookSecretProvisioningLiteral", "WhoAmI", "WhoAmIOrganization",
+        "WhoAmIProject",
     ],
     "trigger_dev.types": [
         "BatchTaskItem", "BatchTriggerItem", "BatchTriggerOptions", "CreatePublicTokenRequestBodyRealtime", "PublicTokenScopes",

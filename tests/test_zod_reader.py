@@ -38,7 +38,7 @@ export const Wrapped = z.object(Shared);
 export const Bigger = Thing.extend({ more: z.array(Color) });
 export const Smaller = Thing.pick({ id: true, kind: true });
 export const Relaxed = Wrapped.partial();
-export const Tricky = z.lazy(() => Thing);
+export const Tricky = z.instanceof(Thing);
 """
 
 
@@ -89,3 +89,8 @@ def test_a_name_from_elsewhere_is_any_value_with_a_note() -> None:
     read = reader("export const X = z.object({ a: Imported });")
     assert read.schema("X")["fields"]["a"] == {"type": "any", "unresolved": "Imported"}
     assert read.notes == ["Imported is defined outside the files read; taken as any value"]
+
+
+def test_a_lazy_schema_is_the_schema_its_arrow_returns() -> None:
+    read = reader("export const Node = z.object({ children: z.lazy(() => Node.array()) });")
+    assert read.schema("Node")["fields"]["children"] == {"type": "array", "items": {"ref": "Node"}}

@@ -289,7 +289,7 @@ class Checker:
                         where, f"required in the spec, but {how} in the official SDK at {evidence.version}"
                     )
                 )
-            if merged.get("nullable") and "null" not in _types(spec_field):
+            if merged.get("nullable") and not _any_value(spec_field) and "null" not in _types(spec_field):
                 self.findings.append(
                     Finding(
                         where, f"the official SDK at {evidence.version} accepts null; the spec must allow it"
@@ -348,6 +348,12 @@ def _nullable_one_of(spec: dict[str, Any], schema: Node) -> Node | None:
     options = [resolve_spec(spec, option) for option in schema.get("oneOf", [])]
     kept = [option for option in options if option.get("type") != "null"]
     return kept[0] if len(options) == 2 and len(kept) == 1 else None
+
+
+def _any_value(schema: Node) -> bool:
+    """Whether a spec schema is free-form JSON (``{}``), which null already satisfies."""
+    shaping = ("type", "properties", "additionalProperties", "enum", "$ref", "oneOf", "anyOf", "allOf")
+    return not any(key in schema for key in shaping)
 
 
 def _types(schema: Node) -> set[str]:

@@ -335,11 +335,29 @@ class _Parser:
             self.take("]")
             self.take(")")
             return {"type": "union", "options": options}
+        if name == "lazy":
+            lazy = self.lazy()
+            if lazy is not None:
+                return lazy
         if name in ("lazy", "nativeEnum", "instanceof", "custom", "function", "tuple", "map", "set"):
             start = self.i - 3
             self.skip_balanced()
             return self.unknown(max(start, 0))
         raise ParseError(f"z.{name} is not understood")
+
+    def lazy(self) -> Node | None:
+        """``z.lazy(() => <schema>)``, the way zod writes a recursive schema, read as the schema
+        the arrow returns; None (nothing consumed) for any other argument."""
+        start = self.i
+        try:
+            for value in ("(", "(", ")", "=>"):
+                self.take(value)
+            node = self.expression()
+            self.take(")")
+        except ParseError:
+            self.i = start
+            return None
+        return node
 
     def method(self, node: Node, method: str, args_start: int, start: int) -> Node:
         node = dict(node)

@@ -19,7 +19,9 @@ from ._client import (
     configure,
     default_client,
     deployments,
+    environments,
     envvars,
+    errors,
     idempotency_keys,
     prompts,
     query,
@@ -29,6 +31,7 @@ from ._client import (
     sessions,
     tasks,
     waitpoints,
+    webhooks,
 )
 from ._exceptions import (
     ApiConnectionError,
@@ -175,7 +178,9 @@ __all__ = [
     "batches",
     "bulk_actions",
     "deployments",
+    "environments",
     "envvars",
+    "errors",
     "idempotency_keys",
     "prompts",
     "query",
@@ -185,4 +190,5 @@ __all__ = [
     "sessions",
     "tasks",
     "waitpoints",
+    "webhooks",
 ]

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from .resources.batches import AsyncBatches
     from .resources.bulk_actions import AsyncBulkActions
     from .resources.deployments import AsyncDeployments
+    from .resources.environments import AsyncEnvironments
     from .resources.envvars import AsyncEnvvars
+    from .resources.errors import AsyncErrors
     from .resources.idempotency_keys import AsyncIdempotencyKeys
     from .resources.prompts import AsyncPrompts
     from .resources.query import AsyncQuery
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from .resources.sessions import AsyncSessions
     from .resources.tasks import AsyncTasks
     from .resources.waitpoints import AsyncWaitpoints
+    from .resources.webhooks import AsyncWebhooks
 
 __all__ = ["AsyncTriggerClient"]
 
@@ -102,11 +105,25 @@ class AsyncTriggerClient(ClientDetails):
         return AsyncDeployments(self._client)
 
     @cached_property
+    def environments(self) -> AsyncEnvironments:
+        """Pause and resume a whole environment (the kill switch), with a personal access token."""
+        from .resources.environments import AsyncEnvironments
+
+        return AsyncEnvironments(self._client)
+
+    @cached_property
     def envvars(self) -> AsyncEnvvars:
         """Manage the environment variables of a project environment."""
         from .resources.envvars import AsyncEnvvars
 
         return AsyncEnvvars(self._client)
+
+    @cached_property
+    def errors(self) -> AsyncErrors:
+        """Failures grouped by task and fingerprint; resolve, ignore and reopen them."""
+        from .resources.errors import AsyncErrors
+
+        return AsyncErrors(self._client)
 
     @cached_property
     def idempotency_keys(self) -> AsyncIdempotencyKeys:
@@ -174,6 +191,13 @@ class AsyncTriggerClient(ClientDetails):
         from .resources.waitpoints import AsyncWaitpoints
 
         return AsyncWaitpoints(self._client)
+
+    @cached_property
+    def webhooks(self) -> AsyncWebhooks:
+        """Inbound webhook endpoints (the URLs providers post to) and their deliveries."""
+        from .resources.webhooks import AsyncWebhooks
+
+        return AsyncWebhooks(self._client)
 
     async def close(self) -> None:
         """Close the pooled connections."""

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
     from .resources.batches import Batches
     from .resources.bulk_actions import BulkActions
     from .resources.deployments import Deployments
+    from .resources.environments import Environments
     from .resources.envvars import Envvars
+    from .resources.errors import Errors
     from .resources.idempotency_keys import IdempotencyKeys
     from .resources.prompts import Prompts
     from .resources.query import Query
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from .resources.sessions import Sessions
     from .resources.tasks import Tasks
     from .resources.waitpoints import Waitpoints
+    from .resources.webhooks import Webhooks
 
 __all__ = [
     "TriggerClient",
@@ -37,7 +40,9 @@ __all__ = [
     "batches",
     "bulk_actions",
     "deployments",
+    "environments",
     "envvars",
+    "errors",
     "idempotency_keys",
     "prompts",
     "query",
@@ -47,6 +52,7 @@ __all__ = [
     "sessions",
     "tasks",
     "waitpoints",
+    "webhooks",
 ]
 
 
@@ -154,11 +160,25 @@ class TriggerClient(ClientDetails):
         return Deployments(self._client)
 
     @cached_property
+    def environments(self) -> Environments:
+        """Pause and resume a whole environment (the kill switch), with a personal access token."""
+        from .resources.environments import Environments
+
+        return Environments(self._client)
+
+    @cached_property
     def envvars(self) -> Envvars:
         """Manage the environment variables of a project environment."""
         from .resources.envvars import Envvars
 
         return Envvars(self._client)
+
+    @cached_property
+    def errors(self) -> Errors:
+        """Failures grouped by task and fingerprint; resolve, ignore and reopen them."""
+        from .resources.errors import Errors
+
+        return Errors(self._client)
 
     @cached_property
     def idempotency_keys(self) -> IdempotencyKeys:
@@ -226,6 +246,13 @@ class TriggerClient(ClientDetails):
         from .resources.waitpoints import Waitpoints
 
         return Waitpoints(self._client)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        """Inbound webhook endpoints (the URLs providers post to) and their deliveries."""
+        from .resources.webhooks import Webhooks
+
+        return Webhooks(self._client)
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -302,7 +329,9 @@ auth = cast("Auth", _DefaultNamespace("auth"))
 batches = cast("Batches", _DefaultNamespace("batches"))
 bulk_actions = cast("BulkActions", _DefaultNamespace("bulk_actions"))
 deployments = cast("Deployments", _DefaultNamespace("deployments"))
+environments = cast("Environments", _DefaultNamespace("environments"))
 envvars = cast("Envvars", _DefaultNamespace("envvars"))
+errors = cast("Errors", _DefaultNamespace("errors"))
 idempotency_keys = cast("IdempotencyKeys", _DefaultNamespace("idempotency_keys"))
 prompts = cast("Prompts", _DefaultNamespace("prompts"))
 query = cast("Query", _DefaultNamespace("query"))
@@ -312,3 +341,4 @@ schedules = cast("Schedules", _DefaultNamespace("schedules"))
 sessions = cast("Sessions", _DefaultNamespace("sessions"))
 tasks = cast("Tasks", _DefaultNamespace("tasks"))
 waitpoints = cast("Waitpoints", _DefaultNamespace("waitpoints"))
+webhooks = cast("Webhooks", _DefaultNamespace("webhooks"))

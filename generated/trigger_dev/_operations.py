@@ -31,29 +31,46 @@ from .models import (
     CreateBatchResponse,
     DeletedSchedule,
     Deployment,
+    DeploymentDetail,
+    EnvironmentPauseState,
     EnvironmentVariable,
+    ErrorGroup,
+    ErrorGroupItem,
     JwtClaims,
+    LatestDeployment,
     ListBulkActionsResponse,
     ListDeploymentsResponse,
+    ListErrorGroupsResponse,
     ListPromptsResponse,
     ListPromptVersionsResponse,
+    ListQueryDashboardsResponse,
     ListQueuesResponse,
     ListRunItem,
     ListRunsResponse,
     ListSchedulesResponse,
     ListSessionsResponse,
     ListWaitpointTokensResponse,
+    ListWebhookDeliveriesResponse,
+    ListWebhookEndpointsResponse,
     MessageResponse,
     OkResponse,
     PacketUploadUrl,
+    PromotedDeployment,
     PromptOverrideCreated,
     PublicToken,
     QueryResult,
+    QuerySchema,
     Queue,
+    QueueMetrics,
+    ReplayedWebhookDelivery,
     ResetIdempotencyKeyResponse,
     ResolvePromptResponse,
+    RotatedWebhookSecret,
     Run,
+    RunEvents,
     RunIdResponse,
+    RunSpan,
+    RunTraceResponse,
     Schedule,
     Session,
     StartedSession,
@@ -66,6 +83,10 @@ from .models import (
     WaitpointToken,
     WaitpointTokenDetail,
     WaitpointTokenItem,
+    WebhookDelivery,
+    WebhookDeliveryItem,
+    WebhookEndpoint,
+    WhoAmI,
 )
 
 # Options dicts users pass inside request bodies: snake_case key -> wire field.
@@ -260,6 +281,17 @@ ENVIRONMENT_PARAM = Param(
     location="path",
     required=True,
     schema={"type": "string", "enum": ["dev", "stg", "staging", "prod", "preview"]},
+    encode=text,
+)
+ERROR_ID_PARAM = Param(
+    wire="errorId", python="error_id", location="path", required=True, schema={"type": "string"}, encode=text
+)
+KILL_SWITCH_ENVIRONMENT_PARAM = Param(
+    wire="env",
+    python="env",
+    location="path",
+    required=True,
+    schema={"type": "string", "enum": ["dev", "staging", "prod", "preview"]},
     encode=text,
 )
 PACKET_FILENAME_PARAM = Param(
@@ -565,8 +597,51 @@ WAITPOINT_ID_PARAM = Param(
     schema={"type": "string"},
     encode=text,
 )
+WEBHOOK_DELIVERY_ID_PARAM = Param(
+    wire="deliveryId",
+    python="delivery_id",
+    location="path",
+    required=True,
+    schema={"type": "string"},
+    encode=text,
+)
+WEBHOOK_ENDPOINT_ID_PARAM = Param(
+    wire="endpointId",
+    python="endpoint_id",
+    location="path",
+    required=True,
+    schema={"type": "string"},
+    encode=text,
+)
 
 # Routes: one HTTP endpoint each.
+
+WHO_AM_I_WITH_SECRET_KEY = Route(
+    operation_id="whoAmIWithSecretKey",
+    method="GET",
+    path="/api/v1/whoami",
+    credentials=frozenset(["secret_key"]),
+    params=(),
+    body=None,
+)
+
+WHO_AM_I_WITH_ACCESS_TOKEN = Route(
+    operation_id="whoAmIWithAccessToken",
+    method="GET",
+    path="/api/v2/whoami",
+    credentials=frozenset(["organization_access_token", "personal_access_token"]),
+    params=(
+        Param(
+            wire="projectRef",
+            python="project_ref",
+            location="query",
+            required=False,
+            schema={"type": "string"},
+            encode=text,
+        ),
+    ),
+    body=None,
+)
 
 RETRIEVE_BATCH = Route(
     operation_id="retrieveBatch",
@@ -753,6 +828,85 @@ RETRIEVE_CURRENT_DEPLOYMENT = Route(
     since="4.5.0",
 )
 
+RETRIEVE_LATEST_DEPLOYMENT = Route(
+    operation_id="retrieveLatestDeployment",
+    method="GET",
+    path="/api/v1/deployments/latest",
+    credentials=frozenset(["secret_key"]),
+    params=(),
+    body=None,
+)
+
+RETRIEVE_DEPLOYMENT = Route(
+    operation_id="retrieveDeployment",
+    method="GET",
+    path="/api/v1/deployments/{deploymentId}",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="deploymentId",
+            python="deployment_id",
+            location="path",
+            required=True,
+            schema={"type": "string"},
+            encode=text,
+        ),
+    ),
+    body=None,
+)
+
+PROMOTE_DEPLOYMENT = Route(
+    operation_id="promoteDeployment",
+    method="POST",
+    path="/api/v1/deployments/{deploymentVersion}/promote",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="deploymentVersion",
+            python="version",
+            location="path",
+            required=True,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(
+            wire="allowRollbacks",
+            python="allow_rollbacks",
+            location="query",
+            required=False,
+            schema={"type": "boolean"},
+            encode=boolean,
+        ),
+    ),
+    body=None,
+)
+
+PAUSE_ENVIRONMENT = Route(
+    operation_id="pauseEnvironment",
+    method="POST",
+    path="/api/v1/projects/{projectRef}/{env}/pause",
+    credentials=frozenset(["personal_access_token"]),
+    params=(
+        PROJECT_REF_PARAM,
+        KILL_SWITCH_ENVIRONMENT_PARAM,
+    ),
+    body=None,
+    since="4.5.5",
+)
+
+RESUME_ENVIRONMENT = Route(
+    operation_id="resumeEnvironment",
+    method="POST",
+    path="/api/v1/projects/{projectRef}/{env}/resume",
+    credentials=frozenset(["personal_access_token"]),
+    params=(
+        PROJECT_REF_PARAM,
+        KILL_SWITCH_ENVIRONMENT_PARAM,
+    ),
+    body=None,
+    since="4.5.5",
+)
+
 LIST_ENV_VARS = Route(
     operation_id="listEnvVars",
     method="GET",
@@ -847,6 +1001,173 @@ DELETE_ENV_VAR = Route(
         ),
     ),
     body=None,
+)
+
+LIST_ERRORS = Route(
+    operation_id="listErrors",
+    method="GET",
+    path="/api/v1/errors",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="page[size]",
+            python="limit",
+            location="query",
+            required=False,
+            schema={"type": "integer", "minimum": 1, "maximum": 100},
+            encode=text,
+        ),
+        PAGE_AFTER_PARAM,
+        PAGE_BEFORE_PARAM,
+        Param(
+            wire="filter[taskIdentifier]",
+            python="task_identifier",
+            location="query",
+            required=False,
+            schema={"type": "array", "items": {"type": "string"}},
+            encode=csv,
+        ),
+        Param(
+            wire="filter[version]",
+            python="version",
+            location="query",
+            required=False,
+            schema={"type": "array", "items": {"type": "string"}},
+            encode=csv,
+        ),
+        Param(
+            wire="filter[status]",
+            python="status",
+            location="query",
+            required=False,
+            schema={
+                "type": "array",
+                "items": {"type": "string", "enum": ["unresolved", "resolved", "ignored"]},
+            },
+            encode=csv,
+        ),
+        Param(
+            wire="filter[search]",
+            python="search",
+            location="query",
+            required=False,
+            schema={"type": "string", "maxLength": 1000},
+            encode=text,
+        ),
+        Param(
+            wire="filter[period]",
+            python="period",
+            location="query",
+            required=False,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(
+            wire="filter[from]",
+            python="from_",
+            location="query",
+            required=False,
+            schema={
+                "type": "integer",
+                "x-accepts": ["datetime"],
+                "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+            },
+            encode=epoch_ms,
+        ),
+        Param(
+            wire="filter[to]",
+            python="to",
+            location="query",
+            required=False,
+            schema={
+                "type": "integer",
+                "x-accepts": ["datetime"],
+                "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+            },
+            encode=epoch_ms,
+        ),
+    ),
+    body=None,
+    since="4.5.0",
+)
+
+RETRIEVE_ERROR = Route(
+    operation_id="retrieveError",
+    method="GET",
+    path="/api/v1/errors/{errorId}",
+    credentials=frozenset(["secret_key"]),
+    params=(ERROR_ID_PARAM,),
+    body=None,
+    since="4.5.0",
+)
+
+IGNORE_ERROR = Route(
+    operation_id="ignoreError",
+    method="POST",
+    path="/api/v1/errors/{errorId}/ignore",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        ERROR_ID_PARAM,
+        Param(
+            wire="duration",
+            python="duration_ms",
+            location="body",
+            required=False,
+            schema={"type": "integer", "minimum": 1},
+        ),
+        Param(
+            wire="occurrenceRate",
+            python="occurrence_rate",
+            location="body",
+            required=False,
+            schema={"type": "number", "exclusiveMinimum": 0},
+        ),
+        Param(
+            wire="totalOccurrences",
+            python="total_occurrences",
+            location="body",
+            required=False,
+            schema={"type": "integer", "minimum": 1},
+        ),
+        Param(
+            wire="reason",
+            python="reason",
+            location="body",
+            required=False,
+            schema={"type": "string", "maxLength": 1000},
+        ),
+    ),
+    body="json",
+    since="4.5.0",
+)
+
+RESOLVE_ERROR = Route(
+    operation_id="resolveError",
+    method="POST",
+    path="/api/v1/errors/{errorId}/resolve",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        ERROR_ID_PARAM,
+        Param(
+            wire="resolvedInVersion",
+            python="resolved_in_version",
+            location="body",
+            required=False,
+            schema={"type": "string"},
+        ),
+    ),
+    body="json",
+    since="4.5.0",
+)
+
+UNRESOLVE_ERROR = Route(
+    operation_id="unresolveError",
+    method="POST",
+    path="/api/v1/errors/{errorId}/unresolve",
+    credentials=frozenset(["secret_key"]),
+    params=(ERROR_ID_PARAM,),
+    body=None,
+    since="4.5.0",
 )
 
 RESET_IDEMPOTENCY_KEY = Route(
@@ -1089,6 +1410,26 @@ EXECUTE_QUERY = Route(
     since="4.4.0",
 )
 
+RETRIEVE_QUERY_SCHEMA = Route(
+    operation_id="retrieveQuerySchema",
+    method="GET",
+    path="/api/v1/query/schema",
+    credentials=frozenset(["secret_key"]),
+    params=(),
+    body=None,
+    since="4.4.4",
+)
+
+LIST_QUERY_DASHBOARDS = Route(
+    operation_id="listQueryDashboards",
+    method="GET",
+    path="/api/v1/query/dashboards",
+    credentials=frozenset(["secret_key"]),
+    params=(),
+    body=None,
+    since="4.4.4",
+)
+
 LIST_QUEUES = Route(
     operation_id="listQueues",
     method="GET",
@@ -1206,6 +1547,41 @@ RESET_QUEUE_CONCURRENCY_LIMIT = Route(
     ),
     body="json",
     since="4.0.5",
+)
+
+RETRIEVE_QUEUE_METRICS = Route(
+    operation_id="retrieveQueueMetrics",
+    method="GET",
+    path="/api/v1/queues/{queueParam}/metrics",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="queueParam",
+            python="queue",
+            location="path",
+            required=True,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(
+            wire="type",
+            python="type",
+            location="query",
+            required=False,
+            schema={"type": "string", "enum": ["task", "custom"]},
+            encode=text,
+        ),
+        Param(
+            wire="period",
+            python="period",
+            location="query",
+            required=False,
+            schema={"type": "string", "pattern": "^[1-9][0-9]*[smhdw]$"},
+            encode=text,
+        ),
+    ),
+    body=None,
+    since="4.5.11",
 )
 
 LIST_RUNS = Route(
@@ -1420,6 +1796,45 @@ SEND_INPUT_STREAM = Route(
     max_body=1048576,
     since="4.4.2",
     at_most_once=True,
+)
+
+RETRIEVE_RUN_TRACE = Route(
+    operation_id="retrieveRunTrace",
+    method="GET",
+    path="/api/v1/runs/{runId}/trace",
+    credentials=frozenset(["secret_key"]),
+    params=(RUN_ID_PARAM,),
+    body=None,
+    since="4.0.1",
+)
+
+RETRIEVE_RUN_SPAN = Route(
+    operation_id="retrieveRunSpan",
+    method="GET",
+    path="/api/v1/runs/{runId}/spans/{spanId}",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        RUN_ID_PARAM,
+        Param(
+            wire="spanId",
+            python="span_id",
+            location="path",
+            required=True,
+            schema={"type": "string"},
+            encode=text,
+        ),
+    ),
+    body=None,
+    since="4.4.4",
+)
+
+LIST_RUN_EVENTS = Route(
+    operation_id="listRunEvents",
+    method="GET",
+    path="/api/v1/runs/{runId}/events",
+    credentials=frozenset(["secret_key"]),
+    params=(RUN_ID_PARAM,),
+    body=None,
 )
 
 LIST_SCHEDULES = Route(
@@ -2014,6 +2429,160 @@ COMPLETE_WAITPOINT_TOKEN = Route(
     max_body=3145728,
 )
 
+LIST_WEBHOOK_ENDPOINTS = Route(
+    operation_id="listWebhookEndpoints",
+    method="GET",
+    path="/api/v1/webhooks/endpoints",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="filter[webhook]",
+            python="webhook",
+            location="query",
+            required=False,
+            schema={"type": "array", "items": {"type": "string"}},
+            encode=csv,
+        ),
+    ),
+    body=None,
+    since="4.5.12",
+)
+
+RETRIEVE_WEBHOOK_ENDPOINT = Route(
+    operation_id="retrieveWebhookEndpoint",
+    method="GET",
+    path="/api/v1/webhooks/endpoints/{endpointId}",
+    credentials=frozenset(["secret_key"]),
+    params=(WEBHOOK_ENDPOINT_ID_PARAM,),
+    body=None,
+    since="4.5.12",
+)
+
+ENABLE_WEBHOOK_ENDPOINT = Route(
+    operation_id="enableWebhookEndpoint",
+    method="POST",
+    path="/api/v1/webhooks/endpoints/{endpointId}/enable",
+    credentials=frozenset(["secret_key"]),
+    params=(WEBHOOK_ENDPOINT_ID_PARAM,),
+    body=None,
+    since="4.5.12",
+)
+
+DISABLE_WEBHOOK_ENDPOINT = Route(
+    operation_id="disableWebhookEndpoint",
+    method="POST",
+    path="/api/v1/webhooks/endpoints/{endpointId}/disable",
+    credentials=frozenset(["secret_key"]),
+    params=(WEBHOOK_ENDPOINT_ID_PARAM,),
+    body=None,
+    since="4.5.12",
+)
+
+ROTATE_WEBHOOK_ENDPOINT_SECRET = Route(
+    operation_id="rotateWebhookEndpointSecret",
+    method="POST",
+    path="/api/v1/webhooks/endpoints/{endpointId}/rotate-secret",
+    credentials=frozenset(["secret_key"]),
+    params=(WEBHOOK_ENDPOINT_ID_PARAM,),
+    body=None,
+    since="4.5.12",
+)
+
+LIST_WEBHOOK_DELIVERIES = Route(
+    operation_id="listWebhookDeliveries",
+    method="GET",
+    path="/api/v1/webhooks/deliveries",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        Param(
+            wire="page[size]",
+            python="limit",
+            location="query",
+            required=False,
+            schema={"type": "integer", "minimum": 1, "maximum": 100},
+            encode=text,
+        ),
+        PAGE_AFTER_PARAM,
+        PAGE_BEFORE_PARAM,
+        Param(
+            wire="filter[webhook]",
+            python="webhook",
+            location="query",
+            required=False,
+            schema={"type": "array", "items": {"type": "string"}},
+            encode=csv,
+        ),
+        Param(
+            wire="filter[status]",
+            python="status",
+            location="query",
+            required=False,
+            schema={
+                "type": "array",
+                "items": {
+                    "type": "string",
+                    "enum": ["pending", "processing", "succeeded", "failed", "filtered"],
+                },
+            },
+            encode=csv,
+        ),
+        Param(
+            wire="filter[period]",
+            python="period",
+            location="query",
+            required=False,
+            schema={"type": "string"},
+            encode=text,
+        ),
+        Param(
+            wire="filter[from]",
+            python="from_",
+            location="query",
+            required=False,
+            schema={
+                "type": "integer",
+                "x-accepts": ["datetime"],
+                "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+            },
+            encode=epoch_ms,
+        ),
+        Param(
+            wire="filter[to]",
+            python="to",
+            location="query",
+            required=False,
+            schema={
+                "type": "integer",
+                "x-accepts": ["datetime"],
+                "x-type-hint": "a timezone-aware datetime or epoch milliseconds (an int)",
+            },
+            encode=epoch_ms,
+        ),
+    ),
+    body=None,
+    since="4.5.12",
+)
+
+RETRIEVE_WEBHOOK_DELIVERY = Route(
+    operation_id="retrieveWebhookDelivery",
+    method="GET",
+    path="/api/v1/webhooks/deliveries/{deliveryId}",
+    credentials=frozenset(["secret_key"]),
+    params=(WEBHOOK_DELIVERY_ID_PARAM,),
+    body=None,
+    since="4.5.12",
+)
+
+REPLAY_WEBHOOK_DELIVERY = Route(
+    operation_id="replayWebhookDelivery",
+    method="POST",
+    path="/api/v1/webhooks/deliveries/{deliveryId}/replay",
+    credentials=frozenset(["secret_key"]),
+    params=(WEBHOOK_DELIVERY_ID_PARAM,),
+    body=None,
+    since="4.5.12",
+)
+
 PRESIGN_PACKET_UPLOAD = Route(
     operation_id="presignPacketUpload",
     method="PUT",
@@ -2202,6 +2771,16 @@ READ_RUN_STREAM = Route(
 
 # SDK methods.
 
+AUTH_WHOAMI: Operation[WhoAmI] = Operation(
+    name="auth.whoami",
+    routes=(
+        WHO_AM_I_WITH_SECRET_KEY,
+        WHO_AM_I_WITH_ACCESS_TOKEN,
+    ),
+    parse=WhoAmI._from_wire,
+    pagination=None,
+)
+
 BATCHES_RETRIEVE: Operation[Batch] = Operation(
     name="batches.retrieve",
     routes=(RETRIEVE_BATCH,),
@@ -2251,6 +2830,41 @@ DEPLOYMENTS_RETRIEVE_CURRENT: Operation[Deployment] = Operation(
     pagination=None,
 )
 
+DEPLOYMENTS_RETRIEVE_LATEST: Operation[LatestDeployment] = Operation(
+    name="deployments.retrieve_latest",
+    routes=(RETRIEVE_LATEST_DEPLOYMENT,),
+    parse=LatestDeployment._from_wire,
+    pagination=None,
+)
+
+DEPLOYMENTS_RETRIEVE: Operation[DeploymentDetail] = Operation(
+    name="deployments.retrieve",
+    routes=(RETRIEVE_DEPLOYMENT,),
+    parse=DeploymentDetail._from_wire,
+    pagination=None,
+)
+
+DEPLOYMENTS_PROMOTE: Operation[PromotedDeployment] = Operation(
+    name="deployments.promote",
+    routes=(PROMOTE_DEPLOYMENT,),
+    parse=PromotedDeployment._from_wire,
+    pagination=None,
+)
+
+ENVIRONMENTS_PAUSE: Operation[EnvironmentPauseState] = Operation(
+    name="environments.pause",
+    routes=(PAUSE_ENVIRONMENT,),
+    parse=EnvironmentPauseState._from_wire,
+    pagination=None,
+)
+
+ENVIRONMENTS_RESUME: Operation[EnvironmentPauseState] = Operation(
+    name="environments.resume",
+    routes=(RESUME_ENVIRONMENT,),
+    parse=EnvironmentPauseState._from_wire,
+    pagination=None,
+)
+
 ENVVARS_LIST: Operation[list[EnvironmentVariable]] = Operation(
     name="envvars.list",
     routes=(LIST_ENV_VARS,),
@@ -2292,6 +2906,41 @@ ENVVARS_DELETE: Operation[SuccessResponse] = Operation(
     parse=SuccessResponse._from_wire,
     pagination=None,
     when_empty={"success": True},
+)
+
+ERRORS_LIST: Operation[CursorPage[ErrorGroupItem]] = Operation(
+    name="errors.list",
+    routes=(LIST_ERRORS,),
+    parse=ListErrorGroupsResponse._from_wire,
+    pagination="cursor",
+)
+
+ERRORS_RETRIEVE: Operation[ErrorGroup] = Operation(
+    name="errors.retrieve",
+    routes=(RETRIEVE_ERROR,),
+    parse=ErrorGroup._from_wire,
+    pagination=None,
+)
+
+ERRORS_IGNORE: Operation[ErrorGroup] = Operation(
+    name="errors.ignore",
+    routes=(IGNORE_ERROR,),
+    parse=ErrorGroup._from_wire,
+    pagination=None,
+)
+
+ERRORS_RESOLVE: Operation[ErrorGroup] = Operation(
+    name="errors.resolve",
+    routes=(RESOLVE_ERROR,),
+    parse=ErrorGroup._from_wire,
+    pagination=None,
+)
+
+ERRORS_UNRESOLVE: Operation[ErrorGroup] = Operation(
+    name="errors.unresolve",
+    routes=(UNRESOLVE_ERROR,),
+    parse=ErrorGroup._from_wire,
+    pagination=None,
 )
 
 IDEMPOTENCY_KEYS_RESET: Operation[ResetIdempotencyKeyResponse] = Operation(
@@ -2364,6 +3013,20 @@ QUERY_EXECUTE: Operation[QueryResult] = Operation(
     pagination=None,
 )
 
+QUERY_SCHEMA: Operation[QuerySchema] = Operation(
+    name="query.schema",
+    routes=(RETRIEVE_QUERY_SCHEMA,),
+    parse=QuerySchema._from_wire,
+    pagination=None,
+)
+
+QUERY_LIST_DASHBOARDS: Operation[ListQueryDashboardsResponse] = Operation(
+    name="query.list_dashboards",
+    routes=(LIST_QUERY_DASHBOARDS,),
+    parse=ListQueryDashboardsResponse._from_wire,
+    pagination=None,
+)
+
 QUEUES_LIST: Operation[OffsetPage[Queue]] = Operation(
     name="queues.list",
     routes=(LIST_QUEUES,),
@@ -2403,6 +3066,13 @@ QUEUES_RESET_CONCURRENCY_LIMIT: Operation[Queue] = Operation(
     name="queues.reset_concurrency_limit",
     routes=(RESET_QUEUE_CONCURRENCY_LIMIT,),
     parse=Queue._from_wire,
+    pagination=None,
+)
+
+QUEUES_METRICS: Operation[QueueMetrics] = Operation(
+    name="queues.metrics",
+    routes=(RETRIEVE_QUEUE_METRICS,),
+    parse=QueueMetrics._from_wire,
     pagination=None,
 )
 
@@ -2479,6 +3149,27 @@ RUNS_SEND_INPUT: Operation[OkResponse] = Operation(
     name="runs.send_input",
     routes=(SEND_INPUT_STREAM,),
     parse=OkResponse._from_wire,
+    pagination=None,
+)
+
+RUNS_RETRIEVE_TRACE: Operation[RunTraceResponse] = Operation(
+    name="runs.retrieve_trace",
+    routes=(RETRIEVE_RUN_TRACE,),
+    parse=RunTraceResponse._from_wire,
+    pagination=None,
+)
+
+RUNS_RETRIEVE_SPAN: Operation[RunSpan] = Operation(
+    name="runs.retrieve_span",
+    routes=(RETRIEVE_RUN_SPAN,),
+    parse=RunSpan._from_wire,
+    pagination=None,
+)
+
+RUNS_LIST_EVENTS: Operation[RunEvents] = Operation(
+    name="runs.list_events",
+    routes=(LIST_RUN_EVENTS,),
+    parse=RunEvents._from_wire,
     pagination=None,
 )
 
@@ -2622,6 +3313,62 @@ WAITPOINTS_COMPLETE_TOKEN: Operation[SuccessResponse] = Operation(
     name="waitpoints.complete_token",
     routes=(COMPLETE_WAITPOINT_TOKEN,),
     parse=SuccessResponse._from_wire,
+    pagination=None,
+)
+
+WEBHOOKS_LIST_ENDPOINTS: Operation[ListWebhookEndpointsResponse] = Operation(
+    name="webhooks.list_endpoints",
+    routes=(LIST_WEBHOOK_ENDPOINTS,),
+    parse=ListWebhookEndpointsResponse._from_wire,
+    pagination=None,
+)
+
+WEBHOOKS_RETRIEVE_ENDPOINT: Operation[WebhookEndpoint] = Operation(
+    name="webhooks.retrieve_endpoint",
+    routes=(RETRIEVE_WEBHOOK_ENDPOINT,),
+    parse=WebhookEndpoint._from_wire,
+    pagination=None,
+)
+
+WEBHOOKS_ENABLE_ENDPOINT: Operation[WebhookEndpoint] = Operation(
+    name="webhooks.enable_endpoint",
+    routes=(ENABLE_WEBHOOK_ENDPOINT,),
+    parse=WebhookEndpoint._from_wire,
+    pagination=None,
+)
+
+WEBHOOKS_DISABLE_ENDPOINT: Operation[WebhookEndpoint] = Operation(
+    name="webhooks.disable_endpoint",
+    routes=(DISABLE_WEBHOOK_ENDPOINT,),
+    parse=WebhookEndpoint._from_wire,
+    pagination=None,
+)
+
+WEBHOOKS_ROTATE_SECRET: Operation[RotatedWebhookSecret] = Operation(
+    name="webhooks.rotate_secret",
+    routes=(ROTATE_WEBHOOK_ENDPOINT_SECRET,),
+    parse=RotatedWebhookSecret._from_wire,
+    pagination=None,
+)
+
+WEBHOOKS_LIST_DELIVERIES: Operation[CursorPage[WebhookDeliveryItem]] = Operation(
+    name="webhooks.list_deliveries",
+    routes=(LIST_WEBHOOK_DELIVERIES,),
+    parse=ListWebhookDeliveriesResponse._from_wire,
+    pagination="cursor",
+)
+
+WEBHOOKS_RETRIEVE_DELIVERY: Operation[WebhookDelivery] = Operation(
+    name="webhooks.retrieve_delivery",
+    routes=(RETRIEVE_WEBHOOK_DELIVERY,),
+    parse=WebhookDelivery._from_wire,
+    pagination=None,
+)
+
+WEBHOOKS_REPLAY_DELIVERY: Operation[ReplayedWebhookDelivery] = Operation(
+    name="webhooks.replay_delivery",
+    routes=(REPLAY_WEBHOOK_DELIVERY,),
+    parse=ReplayedWebhookDelivery._from_wire,
     pagination=None,
 )
 

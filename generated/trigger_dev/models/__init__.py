@@ -16,57 +16,89 @@ from .cursor_pagination import CursorPagination
 from .debounce_mode import DebounceMode, DebounceModeLiteral
 from .deleted_schedule import DeletedSchedule
 from .deployment import Deployment
+from .deployment_detail import DeploymentDetail
 from .deployment_error import DeploymentError
+from .deployment_error_data import DeploymentErrorData
+from .deployment_external_build import DeploymentExternalBuild
 from .deployment_git import DeploymentGit
 from .deployment_status import DeploymentStatus, DeploymentStatusLiteral
 from .deployment_status_filter import DeploymentStatusFilter, DeploymentStatusFilterLiteral
+from .deployment_worker import DeploymentWorker
+from .deployment_worker_task import DeploymentWorkerTask
+from .environment_pause_state import EnvironmentPauseState
 from .environment_slug import EnvironmentSlug, EnvironmentSlugLiteral
 from .environment_type import EnvironmentType, EnvironmentTypeLiteral
 from .environment_variable import EnvironmentVariable
 from .error_body import ErrorBody
+from .error_group import ErrorGroup
+from .error_group_item import ErrorGroupItem
+from .error_group_status import ErrorGroupStatus, ErrorGroupStatusLiteral
 from .idempotency_key_scope import IdempotencyKeyScope, IdempotencyKeyScopeLiteral
+from .integration_deployment import IntegrationDeployment
 from .jwt_claims import JwtClaims
+from .kill_switch_environment_slug import KillSwitchEnvironmentSlug, KillSwitchEnvironmentSlugLiteral
+from .latest_deployment import LatestDeployment
 from .list_bulk_actions_response import ListBulkActionsResponse
 from .list_deployments_response import ListDeploymentsResponse
+from .list_error_groups_response import ListErrorGroupsResponse
 from .list_prompt_versions_response import ListPromptVersionsResponse
 from .list_prompts_response import ListPromptsResponse
+from .list_query_dashboards_response import ListQueryDashboardsResponse
 from .list_queues_response import ListQueuesResponse
 from .list_run_item import ListRunItem
 from .list_runs_response import ListRunsResponse
 from .list_schedules_response import ListSchedulesResponse
 from .list_sessions_response import ListSessionsResponse
 from .list_waitpoint_tokens_response import ListWaitpointTokensResponse
+from .list_webhook_deliveries_response import ListWebhookDeliveriesResponse
+from .list_webhook_endpoints_response import ListWebhookEndpointsResponse
 from .machine_preset import MachinePreset, MachinePresetLiteral
 from .message_response import MessageResponse
 from .metadata_operation_type import MetadataOperationType, MetadataOperationTypeLiteral
 from .offset_pagination import OffsetPagination
 from .ok_response import OkResponse
 from .packet_upload_url import PacketUploadUrl
+from .promoted_deployment import PromotedDeployment
 from .prompt_override_created import PromptOverrideCreated
 from .prompt_summary import PromptSummary
 from .prompt_version import PromptVersion
 from .public_token import PublicToken
+from .query_column import QueryColumn
+from .query_dashboard import QueryDashboard
+from .query_dashboard_widget import QueryDashboardWidget
+from .query_dashboard_widget_type import QueryDashboardWidgetType, QueryDashboardWidgetTypeLiteral
 from .query_format import QueryFormat, QueryFormatLiteral
 from .query_result import QueryResult
+from .query_schema import QuerySchema
 from .query_scope import QueryScope, QueryScopeLiteral
+from .query_table import QueryTable
 from .queue import Queue
 from .queue_concurrency import QueueConcurrency
 from .queue_lookup_type import QueueLookupType, QueueLookupTypeLiteral
+from .queue_metrics import QueueMetrics
+from .queue_metrics_lookup_type import QueueMetricsLookupType, QueueMetricsLookupTypeLiteral
 from .queue_type import QueueType, QueueTypeLiteral
+from .queue_wait_times import QueueWaitTimes
 from .rate_limit_problem import RateLimitProblem
 from .realtime_run import RealtimeRun
 from .related_run import RelatedRun
 from .related_runs import RelatedRuns
+from .replayed_webhook_delivery import ReplayedWebhookDelivery
 from .reset_idempotency_key_response import ResetIdempotencyKeyResponse
 from .resolve_prompt_response import ResolvePromptResponse
 from .resolved_prompt import ResolvedPrompt
+from .rotated_webhook_secret import RotatedWebhookSecret
 from .run import Run
 from .run_environment import RunEnvironment
 from .run_error import RunError
+from .run_events import RunEvents
 from .run_id_response import RunIdResponse
 from .run_schedule import RunSchedule
+from .run_span import RunSpan
 from .run_status import RunStatus, RunStatusLiteral
 from .run_status_filter import RunStatusFilter, RunStatusFilterLiteral
+from .run_trace import RunTrace
+from .run_trace_response import RunTraceResponse
 from .runs_environment_slug import RunsEnvironmentSlug, RunsEnvironmentSlugLiteral
 from .schedule import Schedule
 from .schedule_environment import ScheduleEnvironment
@@ -75,12 +107,16 @@ from .schedule_generator_type import ScheduleGeneratorType, ScheduleGeneratorTyp
 from .schedule_type import ScheduleType, ScheduleTypeLiteral
 from .session import Session
 from .session_status import SessionStatus, SessionStatusLiteral
+from .span_ai_usage import SpanAIUsage
+from .span_triggered_run import SpanTriggeredRun
 from .started_session import StartedSession
 from .stored_run_metadata import StoredRunMetadata
 from .stored_trigger_config import StoredTriggerConfig
 from .stream_batch_items_response import StreamBatchItemsResponse
 from .success_response import SuccessResponse
 from .timezones import Timezones
+from .trace_span import TraceSpan
+from .trace_span_data import TraceSpanData
 from .trigger_function import TriggerFunction, TriggerFunctionLiteral
 from .trigger_task_response import TriggerTaskResponse
 from .updated_run_metadata import UpdatedRunMetadata
@@ -89,6 +125,15 @@ from .waitpoint_token import WaitpointToken
 from .waitpoint_token_detail import WaitpointTokenDetail
 from .waitpoint_token_item import WaitpointTokenItem
 from .waitpoint_token_status import WaitpointTokenStatus, WaitpointTokenStatusLiteral
+from .webhook_delivery import WebhookDelivery
+from .webhook_delivery_item import WebhookDeliveryItem
+from .webhook_delivery_status import WebhookDeliveryStatus, WebhookDeliveryStatusLiteral
+from .webhook_endpoint import WebhookEndpoint
+from .webhook_endpoint_status import WebhookEndpointStatus, WebhookEndpointStatusLiteral
+from .webhook_secret_provisioning import WebhookSecretProvisioning, WebhookSecretProvisioningLiteral
+from .who_am_i import WhoAmI
+from .who_am_i_organization import WhoAmIOrganization
+from .who_am_i_project import WhoAmIProject
 
 __all__ = [
     "Batch",
@@ -111,31 +156,49 @@ __all__ = [
     "DebounceModeLiteral",
     "DeletedSchedule",
     "Deployment",
+    "DeploymentDetail",
     "DeploymentError",
+    "DeploymentErrorData",
+    "DeploymentExternalBuild",
     "DeploymentGit",
     "DeploymentStatus",
     "DeploymentStatusFilter",
     "DeploymentStatusFilterLiteral",
     "DeploymentStatusLiteral",
+    "DeploymentWorker",
+    "DeploymentWorkerTask",
+    "EnvironmentPauseState",
     "EnvironmentSlug",
     "EnvironmentSlugLiteral",
     "EnvironmentType",
     "EnvironmentTypeLiteral",
     "EnvironmentVariable",
     "ErrorBody",
+    "ErrorGroup",
+    "ErrorGroupItem",
+    "ErrorGroupStatus",
+    "ErrorGroupStatusLiteral",
     "IdempotencyKeyScope",
     "IdempotencyKeyScopeLiteral",
+    "IntegrationDeployment",
     "JwtClaims",
+    "KillSwitchEnvironmentSlug",
+    "KillSwitchEnvironmentSlugLiteral",
+    "LatestDeployment",
     "ListBulkActionsResponse",
     "ListDeploymentsResponse",
+    "ListErrorGroupsResponse",
     "ListPromptsResponse",
     "ListPromptVersionsResponse",
+    "ListQueryDashboardsResponse",
     "ListQueuesResponse",
     "ListRunItem",
     "ListRunsResponse",
     "ListSchedulesResponse",
     "ListSessionsResponse",
     "ListWaitpointTokensResponse",
+    "ListWebhookDeliveriesResponse",
+    "ListWebhookEndpointsResponse",
     "MachinePreset",
     "MachinePresetLiteral",
     "MessageResponse",
@@ -144,39 +207,57 @@ __all__ = [
     "OffsetPagination",
     "OkResponse",
     "PacketUploadUrl",
+    "PromotedDeployment",
     "PromptOverrideCreated",
     "PromptSummary",
     "PromptVersion",
     "PublicToken",
+    "QueryColumn",
+    "QueryDashboard",
+    "QueryDashboardWidget",
+    "QueryDashboardWidgetType",
+    "QueryDashboardWidgetTypeLiteral",
     "QueryFormat",
     "QueryFormatLiteral",
     "QueryResult",
+    "QuerySchema",
     "QueryScope",
     "QueryScopeLiteral",
+    "QueryTable",
     "Queue",
     "QueueConcurrency",
     "QueueLookupType",
     "QueueLookupTypeLiteral",
+    "QueueMetrics",
+    "QueueMetricsLookupType",
+    "QueueMetricsLookupTypeLiteral",
     "QueueType",
     "QueueTypeLiteral",
+    "QueueWaitTimes",
     "RateLimitProblem",
     "RealtimeRun",
     "RelatedRun",
     "RelatedRuns",
+    "ReplayedWebhookDelivery",
     "ResetIdempotencyKeyResponse",
     "ResolvedPrompt",
     "ResolvePromptResponse",
+    "RotatedWebhookSecret",
     "Run",
     "RunEnvironment",
     "RunError",
+    "RunEvents",
     "RunIdResponse",
     "RunSchedule",
     "RunsEnvironmentSlug",
     "RunsEnvironmentSlugLiteral",
+    "RunSpan",
     "RunStatus",
     "RunStatusFilter",
     "RunStatusFilterLiteral",
     "RunStatusLiteral",
+    "RunTrace",
+    "RunTraceResponse",
     "Schedule",
     "ScheduleEnvironment",
     "ScheduleGenerator",
@@ -187,12 +268,16 @@ __all__ = [
     "Session",
     "SessionStatus",
     "SessionStatusLiteral",
+    "SpanAIUsage",
+    "SpanTriggeredRun",
     "StartedSession",
     "StoredRunMetadata",
     "StoredTriggerConfig",
     "StreamBatchItemsResponse",
     "SuccessResponse",
     "Timezones",
+    "TraceSpan",
+    "TraceSpanData",
     "TriggerFunction",
     "TriggerFunctionLiteral",
     "TriggerTaskResponse",
@@ -203,4 +288,16 @@ __all__ = [
     "WaitpointTokenItem",
     "WaitpointTokenStatus",
     "WaitpointTokenStatusLiteral",
+    "WebhookDelivery",
+    "WebhookDeliveryItem",
+    "WebhookDeliveryStatus",
+    "WebhookDeliveryStatusLiteral",
+    "WebhookEndpoint",
+    "WebhookEndpointStatus",
+    "WebhookEndpointStatusLiteral",
+    "WebhookSecretProvisioning",
+    "WebhookSecretProvisioningLiteral",
+    "WhoAmI",
+    "WhoAmIOrganization",
+    "WhoAmIProject",
 ]

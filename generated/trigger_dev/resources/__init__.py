@@ -25,11 +25,23 @@ from .deployments import (
     Deployments,
     DeploymentsWithRawResponse,
 )
+from .environments import (
+    AsyncEnvironments,
+    AsyncEnvironmentsWithRawResponse,
+    Environments,
+    EnvironmentsWithRawResponse,
+)
 from .envvars import (
     AsyncEnvvars,
     AsyncEnvvarsWithRawResponse,
     Envvars,
     EnvvarsWithRawResponse,
+)
+from .errors import (
+    AsyncErrors,
+    AsyncErrorsWithRawResponse,
+    Errors,
+    ErrorsWithRawResponse,
 )
 from .idempotency_keys import (
     AsyncIdempotencyKeys,
@@ -85,6 +97,12 @@ from .waitpoints import (
     Waitpoints,
     WaitpointsWithRawResponse,
 )
+from .webhooks import (
+    AsyncWebhooks,
+    AsyncWebhooksWithRawResponse,
+    Webhooks,
+    WebhooksWithRawResponse,
+)
 
 __all__ = [
     "AsyncAuth",
@@ -103,10 +121,18 @@ __all__ = [
     "AsyncDeploymentsWithRawResponse",
     "Deployments",
     "DeploymentsWithRawResponse",
+    "AsyncEnvironments",
+    "AsyncEnvironmentsWithRawResponse",
+    "Environments",
+    "EnvironmentsWithRawResponse",
     "AsyncEnvvars",
     "AsyncEnvvarsWithRawResponse",
     "Envvars",
     "EnvvarsWithRawResponse",
+    "AsyncErrors",
+    "AsyncErrorsWithRawResponse",
+    "Errors",
+    "ErrorsWithRawResponse",
     "AsyncIdempotencyKeys",
     "AsyncIdempotencyKeysWithRawResponse",
     "IdempotencyKeys",
@@ -143,4 +169,8 @@ __all__ = [
     "AsyncWaitpointsWithRawResponse",
     "Waitpoints",
     "WaitpointsWithRawResponse",
+    "AsyncWebhooks",
+    "AsyncWebhooksWithRawResponse",
+    "Webhooks",
+    "WebhooksWithRawResponse",
 ]

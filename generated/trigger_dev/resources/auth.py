@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from .._resource import AsyncAPIResource, SyncAPIResource
+from .. import _operations
+from .._http.options import RequestOptions
+from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
 from .._tokens.public import AsyncPublicTokens, PublicTokens
+from ..models import WhoAmI
 
 __all__ = [
     "AsyncAuth",
@@ -26,13 +29,43 @@ class Auth(SyncAPIResource, PublicTokens):
         """The same calls, returning the `RawResponse` (status, headers, body) instead."""
         return AuthWithRawResponse(self)
 
+    def whoami(
+        self,
+        *,
+        project_ref: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> WhoAmI:
+        """Identify the secret key, or identify the access token.
+
+        With a secret key, it sends ``GET /api/v1/whoami``. Returns the environment the secret
+        key belongs to, with its project and organization, and the user whose development
+        environment it is (dev keys only).
+
+        With a personal access token or an organization access token, it sends ``GET
+        /api/v2/whoami``. Returns the user a personal access token belongs to (an organization
+        access token gives a stand-in user), and with `project_ref` the project's name,
+        dashboard URL and organization when the token can reach it.
+
+        Args:
+            project_ref: A project's external reference (`proj_…`) to describe as well; ignored when the
+                token cannot reach it.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return self._call(
+            _operations.AUTH_WHOAMI,
+            {
+                "project_ref": project_ref,
+            },
+            request_options,
+        )
+
 
 class AuthWithRawResponse:
     """`auth` calls that return the `RawResponse`; its `parse()` gives the result."""
 
     def __init__(self, resource: Auth) -> None:
-        # Every call of this namespace is computed by the client (a token), not an HTTP answer.
-        self._resource = resource
+        raw = resource._as_raw()
+        self.whoami = to_raw_response(raw.whoami)
 
 
 class AsyncAuth(AsyncAPIResource, AsyncPublicTokens):
@@ -45,10 +78,40 @@ class AsyncAuth(AsyncAPIResource, AsyncPublicTokens):
         """The same calls, returning the `RawResponse` (status, headers, body) instead."""
         return AsyncAuthWithRawResponse(self)
 
+    async def whoami(
+        self,
+        *,
+        project_ref: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> WhoAmI:
+        """Identify the secret key, or identify the access token.
+
+        With a secret key, it sends ``GET /api/v1/whoami``. Returns the environment the secret
+        key belongs to, with its project and organization, and the user whose development
+        environment it is (dev keys only).
+
+        With a personal access token or an organization access token, it sends ``GET
+        /api/v2/whoami``. Returns the user a personal access token belongs to (an organization
+        access token gives a stand-in user), and with `project_ref` the project's name,
+        dashboard URL and organization when the token can reach it.
+
+        Args:
+            project_ref: A project's external reference (`proj_…`) to describe as well; ignored when the
+                token cannot reach it.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            _operations.AUTH_WHOAMI,
+            {
+                "project_ref": project_ref,
+            },
+            request_options,
+        )
+
 
 class AsyncAuthWithRawResponse:
     """`auth` calls that return the `RawResponse`; its `parse()` gives the result."""
 
     def __init__(self, resource: AsyncAuth) -> None:
-        # Every call of this namespace is computed by the client (a token), not an HTTP answer.
-        self._resource = resource
+        raw = resource._as_raw()
+        self.whoami = async_to_raw_response(raw.whoami)

@@ -11,7 +11,14 @@ from .. import _operations
 from .._http.options import RequestOptions
 from .._pagination import AsyncCursorPage, AsyncPaginator, CursorPage
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
-from ..models import Deployment, DeploymentStatusFilter, DeploymentStatusFilterLiteral
+from ..models import (
+    Deployment,
+    DeploymentDetail,
+    DeploymentStatusFilter,
+    DeploymentStatusFilterLiteral,
+    LatestDeployment,
+    PromotedDeployment,
+)
 
 __all__ = [
     "AsyncDeployments",
@@ -88,6 +95,75 @@ class Deployments(SyncAPIResource):
             request_options,
         )
 
+    def retrieve_latest(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> LatestDeployment:
+        """Retrieve the latest self-hosted deployment
+
+        Returns the newest deployment of the key's environment that runs on your own workers (an
+        unmanaged deployment); deployments built for Trigger.dev Cloud's workers are not
+        considered. 404 when there is none. It is not necessarily the promoted one:
+        `deployments.retrieve_current` gives that.
+        """
+        return self._call(
+            _operations.DEPLOYMENTS_RETRIEVE_LATEST,
+            {},
+            request_options,
+        )
+
+    def retrieve(
+        self,
+        deployment_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> DeploymentDetail:
+        """Retrieve a deployment
+
+        Returns one deployment of the key's environment with its image, its build error if it
+        failed, and the worker and tasks it registered.
+
+        Args:
+            deployment_id: Id of the deployment (`deployment_…`).
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return self._call(
+            _operations.DEPLOYMENTS_RETRIEVE,
+            {
+                "deployment_id": deployment_id,
+            },
+            request_options,
+        )
+
+    def promote(
+        self,
+        version: str,
+        *,
+        allow_rollbacks: bool | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> PromotedDeployment:
+        """Promote a deployment
+
+        Makes the deployment of this version the current one of the key's environment, so new
+        runs execute on it. Promoting a version older than the current one is refused with 400
+        unless `allow_rollbacks` is true.
+
+        Args:
+            version: The version to promote, such as `20250101.1` (not a deployment id).
+            allow_rollbacks: Allow promoting a version older than the current one (the server's default is
+                false).
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return self._call(
+            _operations.DEPLOYMENTS_PROMOTE,
+            {
+                "version": version,
+                "allow_rollbacks": allow_rollbacks,
+            },
+            request_options,
+        )
+
 
 class DeploymentsWithRawResponse:
     """`deployments` calls that return the `RawResponse`; its `parse()` gives the result."""
@@ -96,6 +172,9 @@ class DeploymentsWithRawResponse:
         raw = resource._as_raw()
         self.list = to_raw_response(raw.list)
         self.retrieve_current = to_raw_response(raw.retrieve_current)
+        self.retrieve_latest = to_raw_response(raw.retrieve_latest)
+        self.retrieve = to_raw_response(raw.retrieve)
+        self.promote = to_raw_response(raw.promote)
 
 
 class AsyncDeployments(AsyncAPIResource):
@@ -169,6 +248,75 @@ class AsyncDeployments(AsyncAPIResource):
             request_options,
         )
 
+    async def retrieve_latest(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> LatestDeployment:
+        """Retrieve the latest self-hosted deployment
+
+        Returns the newest deployment of the key's environment that runs on your own workers (an
+        unmanaged deployment); deployments built for Trigger.dev Cloud's workers are not
+        considered. 404 when there is none. It is not necessarily the promoted one:
+        `deployments.retrieve_current` gives that.
+        """
+        return await self._call(
+            _operations.DEPLOYMENTS_RETRIEVE_LATEST,
+            {},
+            request_options,
+        )
+
+    async def retrieve(
+        self,
+        deployment_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> DeploymentDetail:
+        """Retrieve a deployment
+
+        Returns one deployment of the key's environment with its image, its build error if it
+        failed, and the worker and tasks it registered.
+
+        Args:
+            deployment_id: Id of the deployment (`deployment_…`).
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            _operations.DEPLOYMENTS_RETRIEVE,
+            {
+                "deployment_id": deployment_id,
+            },
+            request_options,
+        )
+
+    async def promote(
+        self,
+        version: str,
+        *,
+        allow_rollbacks: bool | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> PromotedDeployment:
+        """Promote a deployment
+
+        Makes the deployment of this version the current one of the key's environment, so new
+        runs execute on it. Promoting a version older than the current one is refused with 400
+        unless `allow_rollbacks` is true.
+
+        Args:
+            version: The version to promote, such as `20250101.1` (not a deployment id).
+            allow_rollbacks: Allow promoting a version older than the current one (the server's default is
+                false).
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            _operations.DEPLOYMENTS_PROMOTE,
+            {
+                "version": version,
+                "allow_rollbacks": allow_rollbacks,
+            },
+            request_options,
+        )
+
 
 class AsyncDeploymentsWithRawResponse:
     """`deployments` calls that return the `RawResponse`; its `parse()` gives the result."""
@@ -177,3 +325,6 @@ class AsyncDeploymentsWithRawResponse:
         raw = resource._as_raw()
         self.list = async_to_raw_response(raw.list)
         self.retrieve_current = async_to_raw_response(raw.retrieve_current)
+        self.retrieve_latest = async_to_raw_response(raw.retrieve_latest)
+        self.retrieve = async_to_raw_response(raw.retrieve)
+        self.promote = async_to_raw_response(raw.promote)

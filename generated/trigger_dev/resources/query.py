@@ -9,7 +9,15 @@ from functools import cached_property
 from .. import _operations
 from .._http.options import RequestOptions
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
-from ..models import QueryFormat, QueryFormatLiteral, QueryResult, QueryScope, QueryScopeLiteral
+from ..models import (
+    ListQueryDashboardsResponse,
+    QueryFormat,
+    QueryFormatLiteral,
+    QueryResult,
+    QuerySchema,
+    QueryScope,
+    QueryScopeLiteral,
+)
 
 __all__ = [
     "AsyncQuery",
@@ -70,6 +78,38 @@ class Query(SyncAPIResource):
             request_options,
         )
 
+    def schema(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> QuerySchema:
+        """Describe what queries can read
+
+        Returns the tables `query.execute` can read, with each column's type, description and
+        allowed values. Servers serve this route from Trigger.dev 4.4.4.
+        """
+        return self._call(
+            _operations.QUERY_SCHEMA,
+            {},
+            request_options,
+        )
+
+    def list_dashboards(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> ListQueryDashboardsResponse:
+        """List the built-in dashboards
+
+        Returns the dashboards every environment has (overview, AI usage) with the query of each
+        widget, ready for `query.execute`. Servers serve this route from Trigger.dev 4.4.4.
+        """
+        return self._call(
+            _operations.QUERY_LIST_DASHBOARDS,
+            {},
+            request_options,
+        )
+
 
 class QueryWithRawResponse:
     """`query` calls that return the `RawResponse`; its `parse()` gives the result."""
@@ -77,6 +117,8 @@ class QueryWithRawResponse:
     def __init__(self, resource: Query) -> None:
         raw = resource._as_raw()
         self.execute = to_raw_response(raw.execute)
+        self.schema = to_raw_response(raw.schema)
+        self.list_dashboards = to_raw_response(raw.list_dashboards)
 
 
 class AsyncQuery(AsyncAPIResource):
@@ -131,6 +173,38 @@ class AsyncQuery(AsyncAPIResource):
             request_options,
         )
 
+    async def schema(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> QuerySchema:
+        """Describe what queries can read
+
+        Returns the tables `query.execute` can read, with each column's type, description and
+        allowed values. Servers serve this route from Trigger.dev 4.4.4.
+        """
+        return await self._call(
+            _operations.QUERY_SCHEMA,
+            {},
+            request_options,
+        )
+
+    async def list_dashboards(
+        self,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> ListQueryDashboardsResponse:
+        """List the built-in dashboards
+
+        Returns the dashboards every environment has (overview, AI usage) with the query of each
+        widget, ready for `query.execute`. Servers serve this route from Trigger.dev 4.4.4.
+        """
+        return await self._call(
+            _operations.QUERY_LIST_DASHBOARDS,
+            {},
+            request_options,
+        )
+
 
 class AsyncQueryWithRawResponse:
     """`query` calls that return the `RawResponse`; its `parse()` gives the result."""
@@ -138,3 +212,5 @@ class AsyncQueryWithRawResponse:
     def __init__(self, resource: AsyncQuery) -> None:
         raw = resource._as_raw()
         self.execute = async_to_raw_response(raw.execute)
+        self.schema = async_to_raw_response(raw.schema)
+        self.list_dashboards = async_to_raw_response(raw.list_dashboards)

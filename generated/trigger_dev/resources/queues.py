@@ -10,7 +10,15 @@ from .. import _operations
 from .._http.options import RequestOptions
 from .._pagination import AsyncOffsetPage, AsyncPaginator, OffsetPage
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
-from ..models import Queue, QueueLookupType, QueueLookupTypeLiteral, QueueType
+from ..models import (
+    Queue,
+    QueueLookupType,
+    QueueLookupTypeLiteral,
+    QueueMetrics,
+    QueueMetricsLookupType,
+    QueueMetricsLookupTypeLiteral,
+    QueueType,
+)
 
 __all__ = [
     "AsyncQueues",
@@ -204,6 +212,40 @@ class Queues(SyncAPIResource):
             request_options,
         )
 
+    def metrics(
+        self,
+        queue: str,
+        *,
+        type: QueueMetricsLookupType | QueueMetricsLookupTypeLiteral | None = None,
+        period: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> QueueMetrics:
+        """Retrieve a queue's metrics
+
+        Returns a queue's wait times, peak depth, start and throttle counts over a window ending
+        now, and its depth in 12 or so buckets across the window. An unknown queue gives zeros,
+        not a 404. 503 (retried) when the metrics store cannot be read. Servers serve this route
+        from Trigger.dev 4.5.11.
+
+        Args:
+            queue: The queue's name: a task's id (with `type="task"`, the default) or a custom
+                queue's name. Not a queue id. Names may hold `/`.
+            type: What `queue` names: `task` (a task's own queue, the server's default) or
+                `custom` (a queue's name).
+            period: The window ending now, a positive whole number and a unit (`s`, `m`, `h`, `d`,
+                `w`) such as `15m` or `24h`, at most 7 days; the server uses `1h` when absent.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return self._call(
+            _operations.QUEUES_METRICS,
+            {
+                "queue": queue,
+                "type": type,
+                "period": period,
+            },
+            request_options,
+        )
+
 
 class QueuesWithRawResponse:
     """`queues` calls that return the `RawResponse`; its `parse()` gives the result."""
@@ -216,6 +258,7 @@ class QueuesWithRawResponse:
         self.resume = to_raw_response(raw.resume)
         self.override_concurrency_limit = to_raw_response(raw.override_concurrency_limit)
         self.reset_concurrency_limit = to_raw_response(raw.reset_concurrency_limit)
+        self.metrics = to_raw_response(raw.metrics)
 
 
 class AsyncQueues(AsyncAPIResource):
@@ -406,6 +449,40 @@ class AsyncQueues(AsyncAPIResource):
             request_options,
         )
 
+    async def metrics(
+        self,
+        queue: str,
+        *,
+        type: QueueMetricsLookupType | QueueMetricsLookupTypeLiteral | None = None,
+        period: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> QueueMetrics:
+        """Retrieve a queue's metrics
+
+        Returns a queue's wait times, peak depth, start and throttle counts over a window ending
+        now, and its depth in 12 or so buckets across the window. An unknown queue gives zeros,
+        not a 404. 503 (retried) when the metrics store cannot be read. Servers serve this route
+        from Trigger.dev 4.5.11.
+
+        Args:
+            queue: The queue's name: a task's id (with `type="task"`, the default) or a custom
+                queue's name. Not a queue id. Names may hold `/`.
+            type: What `queue` names: `task` (a task's own queue, the server's default) or
+                `custom` (a queue's name).
+            period: The window ending now, a positive whole number and a unit (`s`, `m`, `h`, `d`,
+                `w`) such as `15m` or `24h`, at most 7 days; the server uses `1h` when absent.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            _operations.QUEUES_METRICS,
+            {
+                "queue": queue,
+                "type": type,
+                "period": period,
+            },
+            request_options,
+        )
+
 
 class AsyncQueuesWithRawResponse:
     """`queues` calls that return the `RawResponse`; its `parse()` gives the result."""
@@ -418,3 +495,4 @@ class AsyncQueuesWithRawResponse:
         self.resume = async_to_raw_response(raw.resume)
         self.override_concurrency_limit = async_to_raw_response(raw.override_concurrency_limit)
         self.reset_concurrency_limit = async_to_raw_response(raw.reset_concurrency_limit)
+        self.metrics = async_to_raw_response(raw.metrics)

@@ -20,12 +20,15 @@ from ..models import (
     MessageResponse,
     OkResponse,
     Run,
+    RunEvents,
     RunIdResponse,
     RunsEnvironmentSlug,
     RunsEnvironmentSlugLiteral,
+    RunSpan,
     RunStatus,
     RunStatusFilter,
     RunStatusFilterLiteral,
+    RunTraceResponse,
     StoredRunMetadata,
     UpdatedRunMetadata,
 )
@@ -367,6 +370,82 @@ class Runs(SyncAPIResource, RunsWatching):
             request_options,
         )
 
+    def retrieve_trace(
+        self,
+        run_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RunTraceResponse:
+        """Retrieve a run's trace
+
+        Returns the run's spans as one tree, the run's own span at the root and each child span
+        under its parent. The server sends the whole tree in one answer (it has no pages). A
+        missing run answers 404 with `x-should-retry: true`, like `runs.retrieve`. Servers serve
+        this route from Trigger.dev 4.0.1.
+
+        Args:
+            run_id: Id of the run.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return self._call(
+            _operations.RUNS_RETRIEVE_TRACE,
+            {
+                "run_id": run_id,
+            },
+            request_options,
+        )
+
+    def retrieve_span(
+        self,
+        run_id: str,
+        span_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RunSpan:
+        """Retrieve one span of a run
+
+        Returns one span of the run's trace with its attributes, events, the AI usage the server
+        read from it, and up to 50 runs triggered from it. 404 when the run or the span is
+        unknown. Servers serve this route from Trigger.dev 4.4.4.
+
+        Args:
+            run_id: Id of the run.
+            span_id: Id of a span of the run's trace (a trace's `id` fields).
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return self._call(
+            _operations.RUNS_RETRIEVE_SPAN,
+            {
+                "run_id": run_id,
+                "span_id": span_id,
+            },
+            request_options,
+        )
+
+    def list_events(
+        self,
+        run_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RunEvents:
+        """List a run's events
+
+        Returns every event the run recorded (spans, logs, span events), as the server stores
+        them. The server sends them all in one answer: it has no pages, so a run with many logs
+        gives one large body. A missing run answers 404 with `x-should-retry: true`.
+
+        Args:
+            run_id: Id of the run.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return self._call(
+            _operations.RUNS_LIST_EVENTS,
+            {
+                "run_id": run_id,
+            },
+            request_options,
+        )
+
 
 class RunsWithRawResponse:
     """`runs` calls that return the `RawResponse`; its `parse()` gives the result."""
@@ -382,6 +461,9 @@ class RunsWithRawResponse:
         self.update_metadata = to_raw_response(raw.update_metadata)
         self.add_tags = to_raw_response(raw.add_tags)
         self.send_input = to_raw_response(raw.send_input)
+        self.retrieve_trace = to_raw_response(raw.retrieve_trace)
+        self.retrieve_span = to_raw_response(raw.retrieve_span)
+        self.list_events = to_raw_response(raw.list_events)
 
 
 class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
@@ -716,6 +798,82 @@ class AsyncRuns(AsyncAPIResource, AsyncRunsWatching):
             request_options,
         )
 
+    async def retrieve_trace(
+        self,
+        run_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RunTraceResponse:
+        """Retrieve a run's trace
+
+        Returns the run's spans as one tree, the run's own span at the root and each child span
+        under its parent. The server sends the whole tree in one answer (it has no pages). A
+        missing run answers 404 with `x-should-retry: true`, like `runs.retrieve`. Servers serve
+        this route from Trigger.dev 4.0.1.
+
+        Args:
+            run_id: Id of the run.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            _operations.RUNS_RETRIEVE_TRACE,
+            {
+                "run_id": run_id,
+            },
+            request_options,
+        )
+
+    async def retrieve_span(
+        self,
+        run_id: str,
+        span_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RunSpan:
+        """Retrieve one span of a run
+
+        Returns one span of the run's trace with its attributes, events, the AI usage the server
+        read from it, and up to 50 runs triggered from it. 404 when the run or the span is
+        unknown. Servers serve this route from Trigger.dev 4.4.4.
+
+        Args:
+            run_id: Id of the run.
+            span_id: Id of a span of the run's trace (a trace's `id` fields).
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            _operations.RUNS_RETRIEVE_SPAN,
+            {
+                "run_id": run_id,
+                "span_id": span_id,
+            },
+            request_options,
+        )
+
+    async def list_events(
+        self,
+        run_id: str,
+        *,
+        request_options: RequestOptions | None = None,
+    ) -> RunEvents:
+        """List a run's events
+
+        Returns every event the run recorded (spans, logs, span events), as the server stores
+        them. The server sends them all in one answer: it has no pages, so a run with many logs
+        gives one large body. A missing run answers 404 with `x-should-retry: true`.
+
+        Args:
+            run_id: Id of the run.
+            request_options: Retry, timeout and header options for this call only.
+        """
+        return await self._call(
+            _operations.RUNS_LIST_EVENTS,
+            {
+                "run_id": run_id,
+            },
+            request_options,
+        )
+
 
 class AsyncRunsWithRawResponse:
     """`runs` calls that return the `RawResponse`; its `parse()` gives the result."""
@@ -731,3 +889,6 @@ class AsyncRunsWithRawResponse:
         self.update_metadata = async_to_raw_response(raw.update_metadata)
         self.add_tags = async_to_raw_response(raw.add_tags)
         self.send_input = async_to_raw_response(raw.send_input)
+        self.retrieve_trace = async_to_raw_response(raw.retrieve_trace)
+        self.retrieve_span = async_to_raw_response(raw.retrieve_span)
+        self.list_events = async_to_raw_response(raw.list_events)
