@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
 BASE ?= $(shell git merge-base HEAD main 2>/dev/null || echo HEAD)
 
-.PHONY: help setup generate check dist test test-replay test-live record demo diff evidence bench test-all clean \
+.PHONY: help setup generate check dist docs test test-replay test-live record demo diff evidence bench test-all clean \
 	real-server real-server-stop test-real record-real
 
 help: ## list the targets and what each does
@@ -24,7 +24,7 @@ setup: ## create .venv with the package (editable) and the dev tools; install th
 	npm ci --prefix tools/bench --no-audit --no-fund --loglevel=error
 	npm ci --prefix tools/typing --no-audit --no-fund --loglevel=error
 
-generate: ## regenerate generated/ and the README's credential matrix from openapi/ + templates/
+generate: ## regenerate generated/ and the generated docs (reference pages, credential matrix, server versions) from openapi/ + templates/
 	$(PY) codegen.py generate
 
 check: ## spec valid, generated/ up to date, import layers, lint, types (and the typing suite under mypy and pyright)
@@ -46,6 +46,10 @@ dist: ## build the sdist and wheel, check them (twine), and install the wheel on
 	$(PY) -m build --outdir dist
 	$(PY) -m twine check --strict dist/*
 	$(PY) tools/check_dist.py dist
+
+docs: ## build the documentation site strictly into site/ (a broken link or undocumented name fails), then open it in headless Chromium
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict
+	$(PYTEST) -q -p no:cacheprovider tests/test_docs_site.py
 
 test: test-replay ## the suite offline from cassettes; in CI also once live against the mock
 ifdef CI

@@ -28,6 +28,9 @@ PACKAGE = "trigger_dev"
 README = ROOT / "README.md"
 
 
+DOCS = ROOT / "docs"
+
+
 # Wire media types the parser does not know, read as JSON (each NDJSON line is one object).
 CONTENT_TYPE_OVERRIDES = {"application/x-ndjson": "application/json"}
 

@@ -9,16 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.context import build_context
-from generator.readme import readme_blocks
+from generator.readme import GeneratedDocs, generated_docs
 from generator.render import render
 from generator.spec import SPEC, Document
 
 
-def generate_into(destination: Path, spec_path: Path = SPEC) -> dict[tuple[str, str], str]:
-    """Render the package into ``destination``; returns the README's generated blocks."""
+def generate_into(destination: Path, spec_path: Path = SPEC) -> GeneratedDocs:
+    """Render the package into ``destination``; returns the generated documentation."""
     context = build_context(Document.load(spec_path))
     render(context, destination)
-    return readme_blocks(context)
+    return generated_docs(context)
 
 
 def package_files(root: Path) -> Iterator[Path]:
