@@ -237,7 +237,21 @@ class OperationBuilder:
             (content_type,) = request_body["content"]
             body_schema = self.doc.resolve(request_body["content"][content_type]["schema"])
             offload = self.offload_of(operation_id, body_schema)
-            if content_type == "application/json":
+            if request_body.get("x-sdk-raw"):
+                body_kind = "text"
+                params.append(
+                    ParamView(
+                        wire="body",
+                        python="body",
+                        location="body",
+                        required=True,
+                        annotation="str",
+                        description="The body, as text.",
+                        schema=None,
+                        encoder="plain",
+                    )
+                )
+            elif content_type == "application/json":
                 body_kind = "json"
                 params.extend(
                     self.params.body_params(request_body["content"][content_type]["schema"], endpoint)

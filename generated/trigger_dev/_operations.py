@@ -73,6 +73,8 @@ from .models import (
     RunTraceResponse,
     Schedule,
     Session,
+    SessionStreamAppendResponse,
+    SessionStreamRecordsResponse,
     StartedSession,
     StoredRunMetadata,
     StreamBatchItemsResponse,
@@ -537,6 +539,14 @@ SESSION_ID_PARAM = Param(
     location="path",
     required=True,
     schema={"type": "string"},
+    encode=text,
+)
+SESSION_IO_PARAM = Param(
+    wire="io",
+    python="io",
+    location="path",
+    required=True,
+    schema={"type": "string", "enum": ["in", "out"]},
     encode=text,
 )
 SHAPE_CURSOR_PARAM = Param(
@@ -2769,6 +2779,56 @@ READ_RUN_STREAM = Route(
     headers={"Accept": "text/event-stream", "Accept-Encoding": "identity"},
 )
 
+APPEND_SESSION_STREAM = Route(
+    operation_id="appendSessionStream",
+    method="POST",
+    path="/realtime/v1/sessions/{session}/{io}/append",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        SESSION_ID_PARAM,
+        SESSION_IO_PARAM,
+        Param(wire="body", python="body", location="body", required=True, schema=None),
+    ),
+    body="text",
+    max_body=1048576,
+    since="4.4.5",
+)
+
+READ_SESSION_STREAM = Route(
+    operation_id="readSessionStream",
+    method="GET",
+    path="/realtime/v1/sessions/{session}/{io}",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        SESSION_ID_PARAM,
+        SESSION_IO_PARAM,
+    ),
+    body=None,
+    headers={"Accept": "text/event-stream", "Accept-Encoding": "identity"},
+    since="4.4.5",
+)
+
+READ_SESSION_STREAM_RECORDS = Route(
+    operation_id="readSessionStreamRecords",
+    method="GET",
+    path="/realtime/v1/sessions/{session}/{io}/records",
+    credentials=frozenset(["secret_key"]),
+    params=(
+        SESSION_ID_PARAM,
+        SESSION_IO_PARAM,
+        Param(
+            wire="afterEventId",
+            python="after",
+            location="query",
+            required=False,
+            schema={"type": "string", "pattern": "^[0-9]+$"},
+            encode=text,
+        ),
+    ),
+    body=None,
+    since="4.5.0",
+)
+
 # SDK methods.
 
 AUTH_WHOAMI: Operation[WhoAmI] = Operation(
@@ -3426,4 +3486,22 @@ RUNS_READ_STREAM: Operation[str] = Operation(
     name="runs.read_stream",
     routes=(READ_RUN_STREAM,),
     parse=as_str,
+)
+
+SESSIONS_APPEND_STREAM: Operation[SessionStreamAppendResponse] = Operation(
+    name="sessions.append_stream",
+    routes=(APPEND_SESSION_STREAM,),
+    parse=SessionStreamAppendResponse._from_wire,
+)
+
+SESSIONS_READ_STREAM: Operation[str] = Operation(
+    name="sessions.read_stream",
+    routes=(READ_SESSION_STREAM,),
+    parse=as_str,
+)
+
+SESSIONS_READ_STREAM_RECORDS: Operation[SessionStreamRecordsResponse] = Operation(
+    name="sessions.read_stream_records",
+    routes=(READ_SESSION_STREAM_RECORDS,),
+    parse=SessionStreamRecordsResponse._from_wire,
 )

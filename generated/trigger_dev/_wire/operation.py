@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_wire/operation.py (sha256 4926308f599c6049); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_wire/operation.py (sha256 c17fca5c510d9a5d); edit that file, not this one.
 """What an SDK method is on the wire: its routes, their parameters, and how a call's
 arguments become a request. The tables themselves are generated into ``_operations.py``."""
 
@@ -74,7 +74,7 @@ class Route:
     path: str
     credentials: frozenset[str]
     params: tuple[Param, ...]
-    body: Literal["json", "ndjson"] | None = None
+    body: Literal["json", "ndjson", "text"] | None = None
     offload: Offload | None = None
     max_body: int | None = None  # bytes the server takes in one body; larger is refused (413)
     max_line: int | None = None  # the same, per NDJSON line
@@ -246,7 +246,7 @@ def prepare_request(
         else:
             query[name] = text
     if extra_body:
-        if route.body == "ndjson" or (route.body is None and route.method == "GET"):
+        if route.body in ("ndjson", "text") or (route.body is None and route.method == "GET"):
             raise InvalidArgumentError(
                 f"{operation.name}() sends no JSON body ({route.described}), so "
                 "request_options['extra_body'] has nowhere to go; use 'extra_query' for query parameters"
@@ -259,6 +259,9 @@ def prepare_request(
     if route.body == "ndjson":
         lines = list(body.get("items", ()))
         return PreparedRequest(route.method, path, lines, "application/x-ndjson", route, operation.name, args)
+    if route.body == "text":
+        text = body.get("body", "")
+        return PreparedRequest(route.method, path, text, "application/json", route, operation.name, args)
     if route_body == "json":
         return PreparedRequest(route.method, path, body, "application/json", route, operation.name, args)
     return PreparedRequest(route.method, path, None, None, route, operation.name, args)
@@ -318,6 +321,8 @@ def encode_document(operation: str, route: Route, document: Any) -> bytes:
     """The wire bytes of a request body: JSON, or one JSON object per line."""
     if route.body == "ndjson":
         return b"".join(json_bytes(operation, line) + b"\n" for line in document)
+    if route.body == "text":
+        return str(document).encode()
     return json_bytes(operation, document)
 
 

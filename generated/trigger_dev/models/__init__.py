@@ -107,6 +107,9 @@ from .schedule_generator_type import ScheduleGeneratorType, ScheduleGeneratorTyp
 from .schedule_type import ScheduleType, ScheduleTypeLiteral
 from .session import Session
 from .session_status import SessionStatus, SessionStatusLiteral
+from .session_stream_append_response import SessionStreamAppendResponse
+from .session_stream_record import SessionStreamRecord
+from .session_stream_records_response import SessionStreamRecordsResponse
 from .span_ai_usage import SpanAIUsage
 from .span_triggered_run import SpanTriggeredRun
 from .started_session import StartedSession
@@ -268,6 +271,9 @@ __all__ = [
     "Session",
     "SessionStatus",
     "SessionStatusLiteral",
+    "SessionStreamAppendResponse",
+    "SessionStreamRecord",
+    "SessionStreamRecordsResponse",
     "SpanAIUsage",
     "SpanTriggeredRun",
     "StartedSession",

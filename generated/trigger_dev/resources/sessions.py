@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any, cast
 
 from .. import _operations
+from .._agents.namespace import AsyncSessionChannels, SessionChannels
 from .._http.options import RequestOptions
 from .._pagination import AsyncCursorPage, AsyncPaginator, CursorPage
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
@@ -24,7 +25,7 @@ __all__ = [
 ]
 
 
-class Sessions(SyncAPIResource):
+class Sessions(SyncAPIResource, SessionChannels):
     """Sessions: a conversation with an agent task (`chat.agent`), bound to a task that the server
     keeps a run of alive for it; start, inspect, tag and close them."""
 
@@ -241,7 +242,7 @@ class SessionsWithRawResponse:
         self.close = to_raw_response(raw.close)
 
 
-class AsyncSessions(AsyncAPIResource):
+class AsyncSessions(AsyncAPIResource, AsyncSessionChannels):
     """Sessions: a conversation with an agent task (`chat.agent`), bound to a task that the server
     keeps a run of alive for it; start, inspect, tag and close them.
     The calls of `Sessions`, awaited; lists return an `AsyncPaginator`."""

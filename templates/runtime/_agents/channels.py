@@ -1,0 +1,428 @@
+# Runtime source of trigger_dev: codegen.py copies it into generated/trigger_dev/ unchanged.
+"""`sessions.open`: a session's ``in`` and ``out`` channels.
+
+Sending is safe to retry: each `SessionChannel.send` makes one ``X-Part-Id`` and every
+attempt of that send carries it; the server claims a part id once per session and channel,
+so an attempt whose answer was lost and that is sent again appends nothing the second time.
+Reading follows the channel as server-sent events and, when the connection drops, opens it
+again with ``Last-Event-ID`` set to the last ``seq_num`` read, so no part is lost or read
+twice. The decoding is `records` (no I/O); the reconnect timing is the one `runs.stream`
+uses; the classes here keep only the requests, sync and async.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal
+
+from .._exceptions import ApiError, InvalidArgumentError
+from .._http.options import RequestOptions
+from .._realtime.output_streams import _MAX_TIMEOUT_SECONDS, _Stream
+from .records import RecordDecoder, SessionPart, check_after, encode_record, new_part_id
+
+if TYPE_CHECKING:
+    from .._async_base_client import AsyncAPIClient
+    from .._base_client import BaseAPIClient, SyncAPIClient
+    from .._http.async_transport import AsyncOpenResponse
+    from .._http.transport import OpenResponse
+
+__all__ = [
+    "AsyncSessionChannel",
+    "AsyncSessionHandle",
+    "AsyncSessionStream",
+    "SessionChannel",
+    "SessionHandle",
+    "SessionStream",
+]
+
+Io = Literal["in", "out"]
+
+
+def _with_headers(request_options: RequestOptions | None, headers: dict[str, str]) -> RequestOptions:
+    given: dict[str, Any] = dict(request_options or {})
+    merged: dict[str, str] = dict(given.get("extra_headers") or given.get("additional_headers") or {})
+    merged.update(headers)
+    given.pop("additional_headers", None)
+    given["extra_headers"] = merged
+    return given  # type: ignore[return-value]
+
+
+def check_session(method: str, session_id: str) -> None:
+    if not isinstance(session_id, str) or not session_id.strip():
+        raise InvalidArgumentError(
+            f"{method}() session_id must be a session's id ('session_...') or the external id it "
+            f"was started with, got {session_id!r}"
+        )
+
+
+class _Reading(_Stream):
+    """The reconnecting reader of one channel; the position and the decoding are shared."""
+
+    def __init__(
+        self,
+        session_id: str,
+        io: Io,
+        *,
+        last_event_id: str | None,
+        timeout_seconds: int | None,
+        reconnect_timeout: float | None,
+        until_turn_complete: bool,
+        request_options: RequestOptions | None,
+    ) -> None:
+        super().__init__(
+            session_id,
+            io,
+            last_event_id=last_event_id,
+            timeout_seconds=timeout_seconds,
+            reconnect_timeout=reconnect_timeout,
+            request_options=request_options,
+        )
+        self._name = f"sessions.open({session_id!r}).{'input' if io == 'in' else 'output'}.subscribe()"
+        self._args = {"session_id": session_id, "io": io}
+        self._decoder: RecordDecoder = RecordDecoder(last_event_id)  # type: ignore[assignment]
+        self._until_turn_complete = until_turn_complete
+
+    def _ends(self, part: SessionPart) -> bool:
+        return self._until_turn_complete and part.is_turn_complete
+
+
+class SessionStream(_Reading):
+    """The parts of a session channel as they arrive: ``for part in stream``, each a
+    `SessionPart`. A context manager; `close` drops the connection."""
+
+    def __init__(self, client: SyncAPIClient, session_id: str, io: Io, **kwargs: Any) -> None:
+        super().__init__(session_id, io, **kwargs)
+        self._client = client
+        self._response: OpenResponse | None = None
+        self._parts = self._read()
+
+    def __iter__(self) -> Iterator[SessionPart]:
+        return self
+
+    def __next__(self) -> SessionPart:
+        return next(self._parts)
+
+    def _read(self) -> Generator[SessionPart, None, None]:
+        from .. import _operations as operations
+
+        while not self._closed:
+            try:
+                self._response = self._client.open_stream(
+                    operations.SESSIONS_READ_STREAM, self._args, self._options()
+                )
+                self._connected()
+                parser = self._decoder.start(self._response.headers)
+                for piece in self._response.chunks():
+                    for event in parser.feed(piece):
+                        for part in self._decoder.chunks(event):
+                            yield part
+                            if self._ends(part):
+                                self._closed = True
+                                return
+                parser.finish()
+                self._closed = True
+                return
+            except ApiError as error:
+                self._drop()
+                self._client.pause(self._wait_after(error))
+            finally:
+                self._drop()
+
+    def _drop(self) -> None:
+        if self._response is not None:
+            self._response.close()
+            self._response = None
+
+    def close(self) -> None:
+        """Stop reading and drop the connection."""
+        self._closed = True
+        self._drop()
+        self._parts.close()
+
+    def __enter__(self) -> SessionStream:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class AsyncSessionStream(_Reading):
+    """`SessionStream` for `AsyncTriggerClient`: ``async for part in stream``."""
+
+    def __init__(self, client: AsyncAPIClient, session_id: str, io: Io, **kwargs: Any) -> None:
+        super().__init__(session_id, io, **kwargs)
+        self._client = client
+        self._response: AsyncOpenResponse | None = None
+        self._parts = self._read()
+
+    def __aiter__(self) -> AsyncIterator[SessionPart]:
+        return self
+
+    async def __anext__(self) -> SessionPart:
+        return await self._parts.__anext__()
+
+    async def _read(self) -> AsyncGenerator[SessionPart, None]:
+        from .. import _operations as operations
+
+        while not self._closed:
+            try:
+                self._response = await self._client.open_stream(
+                    operations.SESSIONS_READ_STREAM, self._args, self._options()
+                )
+                self._connected()
+                parser = self._decoder.start(self._response.headers)
+                async for piece in self._response.chunks():
+                    for event in parser.feed(piece):
+                        for part in self._decoder.chunks(event):
+                            yield part
+                            if self._ends(part):
+                                self._closed = True
+                                return
+                parser.finish()
+                self._closed = True
+                return
+            except ApiError as error:
+                self._drop()
+                await self._client.pause(self._wait_after(error))
+            finally:
+                self._drop()
+
+    def _drop(self) -> None:
+        if self._response is not None:
+            self._response.close()
+            self._response = None
+
+    async def aclose(self) -> None:
+        """Stop reading and drop the connection."""
+        self._closed = True
+        self._drop()
+        await self._parts.aclose()
+
+    async def __aenter__(self) -> AsyncSessionStream:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+
+class _Channel:
+    """What the sync and async channel share: the checks made before anything is sent."""
+
+    def __init__(self, client: BaseAPIClient, session_id: str, io: Io) -> None:
+        self._base = client
+        self.session_id = session_id
+        self.io: Io = io
+        self._label = f"sessions.open({session_id!r}).{'input' if io == 'in' else 'output'}"
+
+    def _append_call(
+        self, method: str, data: Any, part_id: str | None, request_options: RequestOptions | None
+    ) -> tuple[dict[str, Any], RequestOptions]:
+        text = encode_record(f"{self._label}.{method}", data)
+        options = _with_headers(
+            request_options, {"X-Part-Id": new_part_id(part_id, f"{self._label}.{method}")}
+        )
+        return {"session_id": self.session_id, "io": self.io, "body": text}, options
+
+    def _subscribe_args(
+        self,
+        last_event_id: int | str | None,
+        timeout_seconds: int | None,
+        reconnect_timeout: float | None,
+        request_options: RequestOptions | None,
+    ) -> str | None:
+        from .. import _operations as operations
+
+        method = f"{self._label}.subscribe"
+        position = check_after(method, last_event_id)
+        if timeout_seconds is not None and (
+            isinstance(timeout_seconds, bool)
+            or not isinstance(timeout_seconds, int)
+            or not 1 <= timeout_seconds <= _MAX_TIMEOUT_SECONDS
+        ):
+            raise InvalidArgumentError(
+                f"{method}() timeout_seconds must be a whole number from 1 to {_MAX_TIMEOUT_SECONDS} "
+                f"(the server refuses more), got {timeout_seconds!r}"
+            )
+        if reconnect_timeout is not None and not reconnect_timeout > 0:
+            raise InvalidArgumentError(
+                f"{method}() reconnect_timeout must be a positive number of seconds or None"
+            )
+        self._base.check(
+            operations.SESSIONS_READ_STREAM, {"session_id": self.session_id, "io": self.io}, request_options
+        )
+        return position
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._label}>"
+
+
+class SessionChannel(_Channel):
+    """One channel of a session (``in`` or ``out``): send records to it, read them back."""
+
+    _client: SyncAPIClient
+
+    def __init__(self, client: SyncAPIClient, session_id: str, io: Io) -> None:
+        super().__init__(client, session_id, io)
+        self._client = client
+
+    def send(
+        self, data: Any, *, part_id: str | None = None, request_options: RequestOptions | None = None
+    ) -> int | None:
+        """Append ``data`` (any JSON value) as one record; returns its ``seq_num`` (None when
+        the server had the part id already and appended nothing).
+
+        The record's ``X-Part-Id`` is ``part_id`` or a new random id, the same on every retry
+        of this call, so a retry after a lost answer is not delivered twice; pass your own
+        ``part_id`` to make a send you repeat yourself (after a crash) idempotent too. Data
+        over 1 MiB as JSON is refused before sending. The ``out`` channel takes only the
+        secret key.
+        """
+        from .. import _operations as operations
+
+        args, options = self._append_call("send", data, part_id, request_options)
+        answer = self._client.request(operations.SESSIONS_APPEND_STREAM, args, options).parse()
+        return answer.seq
+
+    def append(
+        self, data: Any, *, part_id: str | None = None, request_options: RequestOptions | None = None
+    ) -> int | None:
+        """`send` under the name a writer of the ``out`` channel (a backend answering for an
+        agent, with the secret key) would look for."""
+        return self.send(data, part_id=part_id, request_options=request_options)
+
+    def read(
+        self, *, after: int | str | None = None, request_options: RequestOptions | None = None
+    ) -> list[SessionPart]:
+        """The parts in the channel now, after position ``after`` or from its start, without
+        waiting for more (servers from 4.5.0)."""
+        from .. import _operations as operations
+
+        position = check_after(f"{self._label}.read", after)
+        raw = self._client.request(
+            operations.SESSIONS_READ_STREAM_RECORDS,
+            {"session_id": self.session_id, "io": self.io, "after": position},
+            request_options,
+        )
+        return RecordDecoder(position).records(raw.json())
+
+    def subscribe(
+        self,
+        *,
+        last_event_id: int | str | None = None,
+        timeout_seconds: int | None = None,
+        reconnect_timeout: float | None = None,
+        until_turn_complete: bool = False,
+        request_options: RequestOptions | None = None,
+    ) -> SessionStream:
+        """Follow the channel: each part as it arrives, as a `SessionPart`.
+
+        Starts after ``last_event_id`` (a part's ``seq_num``, or a previous stream's
+        `last_event_id`) or at the channel's start. A dropped connection, a timeout, 429 or
+        5xx reopens it after the last part read, so nothing is lost or read twice
+        (``reconnect_timeout`` seconds of failing raises the last error). The iteration ends
+        when the server ends the answer (``timeout_seconds``, 1 to 600, without new records)
+        or, with ``until_turn_complete``, after the ``turn-complete`` control record.
+        """
+        position = self._subscribe_args(last_event_id, timeout_seconds, reconnect_timeout, request_options)
+        return SessionStream(
+            self._client,
+            self.session_id,
+            self.io,
+            last_event_id=position,
+            timeout_seconds=timeout_seconds,
+            reconnect_timeout=reconnect_timeout,
+            until_turn_complete=until_turn_complete,
+            request_options=request_options,
+        )
+
+
+class AsyncSessionChannel(_Channel):
+    """`SessionChannel` for `AsyncTriggerClient`."""
+
+    _client: AsyncAPIClient
+
+    def __init__(self, client: AsyncAPIClient, session_id: str, io: Io) -> None:
+        super().__init__(client, session_id, io)
+        self._client = client
+
+    async def send(
+        self, data: Any, *, part_id: str | None = None, request_options: RequestOptions | None = None
+    ) -> int | None:
+        """See `SessionChannel.send`."""
+        from .. import _operations as operations
+
+        args, options = self._append_call("send", data, part_id, request_options)
+        answer = (await self._client.request(operations.SESSIONS_APPEND_STREAM, args, options)).parse()
+        return answer.seq
+
+    async def append(
+        self, data: Any, *, part_id: str | None = None, request_options: RequestOptions | None = None
+    ) -> int | None:
+        """See `SessionChannel.append`."""
+        return await self.send(data, part_id=part_id, request_options=request_options)
+
+    async def read(
+        self, *, after: int | str | None = None, request_options: RequestOptions | None = None
+    ) -> list[SessionPart]:
+        """See `SessionChannel.read`."""
+        from .. import _operations as operations
+
+        position = check_after(f"{self._label}.read", after)
+        raw = await self._client.request(
+            operations.SESSIONS_READ_STREAM_RECORDS,
+            {"session_id": self.session_id, "io": self.io, "after": position},
+            request_options,
+        )
+        return RecordDecoder(position).records(raw.json())
+
+    def subscribe(
+        self,
+        *,
+        last_event_id: int | str | None = None,
+        timeout_seconds: int | None = None,
+        reconnect_timeout: float | None = None,
+        until_turn_complete: bool = False,
+        request_options: RequestOptions | None = None,
+    ) -> AsyncSessionStream:
+        """See `SessionChannel.subscribe`: ``async for part in channel.subscribe()``."""
+        position = self._subscribe_args(last_event_id, timeout_seconds, reconnect_timeout, request_options)
+        return AsyncSessionStream(
+            self._client,
+            self.session_id,
+            self.io,
+            last_event_id=position,
+            timeout_seconds=timeout_seconds,
+            reconnect_timeout=reconnect_timeout,
+            until_turn_complete=until_turn_complete,
+            request_options=request_options,
+        )
+
+
+class SessionHandle:
+    """An open session: `input` (the ``in`` channel, to the agent) and `output` (the
+    ``out`` channel, from it). Opening sends nothing."""
+
+    def __init__(self, client: SyncAPIClient, session_id: str) -> None:
+        self.id = session_id
+        self.input = SessionChannel(client, session_id, "in")
+        self.output = SessionChannel(client, session_id, "out")
+
+    def __repr__(self) -> str:
+        return f"<SessionHandle {self.id!r}>"
+
+
+class AsyncSessionHandle:
+    """`SessionHandle` for `AsyncTriggerClient`."""
+
+    def __init__(self, client: AsyncAPIClient, session_id: str) -> None:
+        self.id = session_id
+        self.input = AsyncSessionChannel(client, session_id, "in")
+        self.output = AsyncSessionChannel(client, session_id, "out")
+
+    def __repr__(self) -> str:
+        return f"<AsyncSessionHandle {self.id!r}>"
