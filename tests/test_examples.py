@@ -36,6 +36,10 @@ EXPECTED = {
         "approved: HTTP 200 {'completed': 'waitpoint_1234abcd'}",
     ],
     "pause_queue.py": ["paused send-welcome-email (queue_1234abcd): 10 queued, 2 running, limit 5"],
+    "prompt_release.py": [
+        "support-reply v3 resolves to: 'Hello Ada, thanks for writing.'",
+        "promoted support-reply v3",
+    ],
     "async_usage.py": [
         "triggered run_1234abcd and batch batch_1234abcd concurrently",
         "retrieved run_1234abcd: COMPLETED",
@@ -75,9 +79,12 @@ REALTIME = {"watching_runs.py", "fastapi_public_tokens.py"}
 # Run against local stand-ins of the batch API and the runs list (bulk work).
 BULK = {"bulk_backfill.py", "export_month.py"}
 
+# Run against the local stand-in of the session routes (a mock cannot play an agent).
+SESSIONS = {"fastapi_agent_chat.py"}
+
 
 def test_every_example_is_checked() -> None:
-    assert sorted(p.name for p in EXAMPLES.glob("*.py")) == sorted({*EXPECTED, *REALTIME, *BULK})
+    assert sorted(p.name for p in EXAMPLES.glob("*.py")) == sorted({*EXPECTED, *REALTIME, *BULK, *SESSIONS})
 
 
 def test_the_readme_says_how_each_example_runs() -> None:
@@ -143,6 +150,24 @@ def test_watching_runs_as_the_readme_runs_it() -> None:
         "output: {'summary': 'A short summary.'}",
     ]:
         assert fragment in output, f"watching_runs.py did not print {fragment!r}:\n{output}"
+
+
+def test_fastapi_agent_chat_as_the_readme_runs_it() -> None:
+    command = shlex.split(documented_commands()["fastapi_agent_chat.py"].split("`")[1])
+    assert command[1] == "tests/support/session_server.py", command
+    result = subprocess.run(
+        command, cwd=EXAMPLES.parent, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for fragment in [
+        "content type: text/event-stream",
+        "chunk types: start text-start text-delta",
+        "text: You said: Where is my order?",
+        "last event: [DONE]",
+    ]:
+        assert fragment in result.stdout, (
+            f"fastapi_agent_chat.py did not print {fragment!r}:\n{result.stdout}"
+        )
 
 
 def test_fastapi_public_tokens(realtime: RealtimeServer) -> None:

@@ -23,6 +23,9 @@ PUBLIC = {
         "prompts", "sessions",
         # added with the operations routes (traces, errors, webhooks, environments)
         "environments", "errors", "webhooks",
+        # added with session channels and the chat client (issue 23)
+        "AgentChat", "AsyncAgentChat", "AsyncChatTurn", "AsyncSessionChannel", "AsyncSessionHandle", "AsyncSessionStream",
+        "ChatTurn", "SessionChannel", "SessionHandle", "SessionPart", "SessionStream",
     ],
     "trigger_dev.models": [
         "Batch", "BatchItemError", "BatchProcessing", "BatchStatus", "CreateBatchResponse", "CursorPagination", "DebounceMode", "DeletedSchedule", "EnvironmentSlug",
@@ -51,6 +54,8 @@ PUBLIC = {
         "ListPromptVersionsResponse", "ListPromptsResponse", "ListSessionsResponse", "OkResponse",
         "PromptOverrideCreated", "PromptSummary", "PromptVersion", "ResolvePromptResponse", "ResolvedPrompt",
         "Session", "SessionStatus", "SessionStatusLiteral", "StartedSession", "StoredTriggerConfig",
+        # added with session channels (issue 23)
+        "SessionStreamAppendResponse", "SessionStreamRecord", "SessionStreamRecordsResponse",
         # added with the operations routes (traces, errors, webhooks, environments, query discovery)
         "DeploymentDetail", "DeploymentErrorData", "DeploymentExternalBuild", "DeploymentWorker",
         "DeploymentWorkerTask", "EnvironmentPauseState", "ErrorGroup", "ErrorGroupItem", "ErrorGroupStatus",

@@ -61,6 +61,16 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from . import models, types
+    from ._agents.channels import (
+        AsyncSessionChannel,
+        AsyncSessionHandle,
+        AsyncSessionStream,
+        SessionChannel,
+        SessionHandle,
+        SessionStream,
+    )
+    from ._agents.chat import AgentChat, AsyncAgentChat, AsyncChatTurn, ChatTurn
+    from ._agents.records import SessionPart
     from ._async_client import AsyncTriggerClient
     from ._bulk.trigger_many import BulkProgress, ItemOutcome
     from ._http.options import RequestOptions, RetryOptions
@@ -80,6 +90,17 @@ if TYPE_CHECKING:
 # Loaded on first use rather than at import: the models and types (about forty modules) and
 # the client core, which the first TriggerClient loads anyway.
 _LAZY = {
+    "AsyncSessionChannel": "._agents.channels",
+    "AsyncSessionHandle": "._agents.channels",
+    "AsyncSessionStream": "._agents.channels",
+    "SessionChannel": "._agents.channels",
+    "SessionHandle": "._agents.channels",
+    "SessionStream": "._agents.channels",
+    "AgentChat": "._agents.chat",
+    "AsyncAgentChat": "._agents.chat",
+    "AsyncChatTurn": "._agents.chat",
+    "ChatTurn": "._agents.chat",
+    "SessionPart": "._agents.records",
     "AsyncTriggerClient": "._async_client",
     "AsyncCursorPage": "._pagination",
     "AsyncOffsetPage": "._pagination",
@@ -129,6 +150,17 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AgentChat",
+    "AsyncAgentChat",
+    "AsyncChatTurn",
+    "AsyncSessionChannel",
+    "AsyncSessionHandle",
+    "AsyncSessionStream",
+    "ChatTurn",
+    "SessionChannel",
+    "SessionHandle",
+    "SessionPart",
+    "SessionStream",
     "AsyncCursorPage",
     "AsyncOffsetPage",
     "AsyncPage",

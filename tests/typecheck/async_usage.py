@@ -5,14 +5,20 @@ from __future__ import annotations
 from typing import Any, assert_type
 
 from trigger_dev import (
+    AsyncAgentChat,
+    AsyncChatTurn,
     AsyncCursorPage,
     AsyncOffsetPage,
     AsyncOutputStream,
     AsyncPaginator,
     AsyncRunSubscription,
+    AsyncSessionChannel,
+    AsyncSessionHandle,
+    AsyncSessionStream,
     AsyncTriggerClient,
     ItemOutcome,
     RawResponse,
+    SessionPart,
 )
 from trigger_dev.models import (
     BulkAction,
@@ -88,6 +94,29 @@ async def output_streams(client: AsyncTriggerClient) -> None:
         assert_type(stream, AsyncOutputStream)
         async for chunk in stream:
             assert_type(chunk, Any)  # decoded JSON (or text): whatever the task wrote
+
+
+async def session_channels(client: AsyncTriggerClient) -> None:
+    session = client.sessions.open("chat_1")
+    assert_type(session, AsyncSessionHandle)
+    assert_type(session.output, AsyncSessionChannel)
+    assert_type(await session.input.send({"kind": "stop"}), int | None)
+    assert_type(await session.output.read(), list[SessionPart])
+    async with session.output.subscribe(last_event_id="4") as stream:
+        assert_type(stream, AsyncSessionStream)
+        async for part in stream:
+            assert_type(part, SessionPart)
+            assert_type(part.data, Any)
+
+
+async def chats(client: AsyncTriggerClient) -> None:
+    chat = client.sessions.chat("support-agent")
+    assert_type(chat, AsyncAgentChat)
+    turn = await chat.send_message("Hello")
+    assert_type(turn, AsyncChatTurn)
+    async for chunk in turn:
+        assert_type(chunk, dict[str, Any])
+    assert_type(await turn.text(), str)
 
 
 async def bulk(client: AsyncTriggerClient) -> None:

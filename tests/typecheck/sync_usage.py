@@ -8,12 +8,18 @@ from typing import Any, assert_type
 
 import trigger_dev
 from trigger_dev import (
+    AgentChat,
+    ChatTurn,
     CursorPage,
     ItemOutcome,
     OffsetPage,
     OutputStream,
     RawResponse,
     RunSubscription,
+    SessionChannel,
+    SessionHandle,
+    SessionPart,
+    SessionStream,
     TriggerClient,
 )
 from trigger_dev.models import (
@@ -97,6 +103,33 @@ def output_streams(client: TriggerClient) -> None:
         assert_type(stream, OutputStream)
         for chunk in stream:
             assert_type(chunk, Any)  # decoded JSON (or text): whatever the task wrote
+
+
+def session_channels(client: TriggerClient) -> None:
+    session = client.sessions.open("chat_1")
+    assert_type(session, SessionHandle)
+    assert_type(session.input, SessionChannel)
+    assert_type(session.input.send({"kind": "stop"}), int | None)
+    assert_type(session.output.read(after=3), list[SessionPart])
+    with session.output.subscribe(until_turn_complete=True) as stream:
+        assert_type(stream, SessionStream)
+        for part in stream:
+            assert_type(part, SessionPart)
+            assert_type(part.seq_num, int)
+            assert_type(part.control, str | None)
+    assert_type(trigger_dev.sessions.open("chat_1"), SessionHandle)
+    session.input.send("hi", part_id=1)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+def chats(client: TriggerClient) -> None:
+    chat = client.sessions.chat("support-agent", chat_id="chat_1")
+    assert_type(chat, AgentChat)
+    turn = chat.send_message("Hello")
+    assert_type(turn, ChatTurn)
+    for chunk in turn:
+        assert_type(chunk, dict[str, Any])
+    assert_type(turn.text(), str)
+    assert_type(chat.last_event_id, str | None)
 
 
 def rows() -> Iterator[BatchTaskItem]:
