@@ -66,6 +66,9 @@ def test_each_send_is_its_own_record_and_a_given_part_id_is_kept(stand_in: tuple
     assert _in_records(state, "chat_1") == ["same", "same", "mine"]
     assert [p.data for p in channel.read()] == ["same", "same", "mine"]
     assert [p.seq_num for p in channel.read(after=0)] == [1, 2]
+    out = sync_client(url, secret_key=SECRET_KEY).sessions.open("chat_1").output
+    assert out.append({"type": "text-delta", "delta": "from the backend"}) == 0
+    assert [p.data for p in out.read()] == [{"type": "text-delta", "delta": "from the backend"}]
 
 
 def _preload(state: State, count: int) -> None:
@@ -162,7 +165,7 @@ def test_a_chat_starts_its_session_sends_the_agents_envelope_and_reads_one_turn(
     chat = client.sessions.chat("support-agent", chat_id="chat_9", client_data={"user": "u1"})
     with chat.send_message("hello world") as turn:
         chunks = list(turn)
-    assert chunks[0]["type"] == "start" and chunks[-1] == {"type": "finish"}
+    assert chunks[0]["type"] == "start" and chunks[-1] == {"type": "finish"} and turn.complete
     assert "".join(c.get("delta", "") for c in chunks) == "You said: hello world"
     assert chat.session is not None and chat.session.external_id == "chat_9"
     (sent,) = _in_records(state, "chat_9")

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_agents/chat.py (sha256 c281da62230c4339); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_agents/chat.py (sha256 7df46e48602c9d58); edit that file, not this one.
 """`AgentChat`: talking to a chat agent task (``chat.agent`` in task code) from a backend,
 the Python counterpart of the official SDK's server-side ``AgentChat``.
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["AgentChat", "AsyncAgentChat", "AsyncChatTurn", "ChatTurn"]
 
 SESSION_TYPE = "chat.agent"
+TURN_TIMEOUT_SECONDS = 120  # the official chat client's wait for an answer's next record
 
 
 class _Chat:
@@ -101,13 +102,19 @@ class _Turn:
 
     def __init__(self, chat: _Chat) -> None:
         self._chat = chat
-        self.done = False
+        self._done = False
+
+    @property
+    def complete(self) -> bool:
+        """True once the agent's ``turn-complete`` record was read; False while reading, or
+        when the server ended the answer first (nothing came for ``timeout_seconds``)."""
+        return self._done
 
     def _chunk(self, part: SessionPart, position: str | None) -> dict[str, Any] | None:
         """The chunk to hand on, or None for a part that is not one (control, legacy marker)."""
         self._chat._last_event_id = position
         if part.control == TURN_COMPLETE:
-            self.done = True
+            self._done = True
             return None
         if part.control is not None:
             return None  # upgrade-required: the next run writes to the same channel
@@ -116,7 +123,7 @@ class _Turn:
             kind = data.get("type")
             if isinstance(kind, str) and kind.startswith("trigger:"):
                 # An agent of an older SDK writes its control records as chunks.
-                self.done = kind == f"trigger:{TURN_COMPLETE}"
+                self._done = kind == f"trigger:{TURN_COMPLETE}"
                 if kind not in (f"trigger:{TURN_COMPLETE}", f"trigger:{UPGRADE_REQUIRED}"):
                     logger.debug("sessions.chat: unknown control chunk %r skipped", kind)
                 return None
@@ -152,7 +159,7 @@ class ChatTurn(_Turn):
                 chunk = self._chunk(part, self._stream.last_event_id)
                 if chunk is not None:
                     yield chunk
-                if self.done:
+                if self._done:
                     return
 
     def text(self) -> str:
@@ -192,7 +199,7 @@ class AsyncChatTurn(_Turn):
                 chunk = self._chunk(part, self._stream.last_event_id)
                 if chunk is not None:
                     yield chunk
-                if self.done:
+                if self._done:
                     return
 
     async def text(self) -> str:
@@ -249,11 +256,11 @@ class AgentChat(_Chat):
             self.session = started
         return self.session
 
-    def send_message(self, text: str, *, timeout_seconds: int | None = None) -> ChatTurn:
+    def send_message(self, text: str, *, timeout_seconds: int = TURN_TIMEOUT_SECONDS) -> ChatTurn:
         """Send ``text`` as the user's next message and return the agent's answer, read as
         it arrives. The message is sent before this returns; the answer is read while you
-        iterate. ``timeout_seconds`` (1 to 600) ends the reading when nothing comes for so
-        long."""
+        iterate. The reading ends at the agent's ``turn-complete`` record, or when nothing
+        comes for ``timeout_seconds`` (1 to 600; `ChatTurn.complete` then stays False)."""
         message = self._message(text)
         self.start()
         self._input.send(message)
@@ -299,7 +306,7 @@ class AsyncAgentChat(_Chat):
             self.session = started
         return self.session
 
-    async def send_message(self, text: str, *, timeout_seconds: int | None = None) -> AsyncChatTurn:
+    async def send_message(self, text: str, *, timeout_seconds: int = TURN_TIMEOUT_SECONDS) -> AsyncChatTurn:
         """See `AgentChat.send_message`: ``async for chunk in await chat.send_message(text)``."""
         message = self._message(text)
         await self.start()
