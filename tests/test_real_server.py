@@ -489,3 +489,38 @@ def test_async_client_lists_and_lifecycles(api_url: str) -> None:
             assert isinstance((await client.bulk_actions.list(limit=5)).data, list)
 
     asyncio.run(flow())
+
+
+# --- agents: sessions, input streams, prompts (servers from 4.4.2 to 4.4.5)
+
+
+def test_a_session_lifecycle_and_a_runs_input(sk_client: TriggerClient) -> None:
+    # Without an external id every start makes a new session, so the test can be recorded
+    # again on the same server; later calls use the id the server gave.
+    started = sk_client.sessions.start(
+        TASK,
+        type="chat.agent",
+        trigger_config={"base_payload": {"chatId": "real-lane-chat"}},
+        tags=["real-lane"],
+    )
+    assert started.id.startswith("session_") and started.run_id.startswith("run_")
+    assert started.is_cached is False and started.public_access_token
+    fetched = sk_client.sessions.retrieve(started.id)
+    assert (fetched.id, fetched.task_identifier, fetched.type) == (started.id, TASK, "chat.agent")
+    assert fetched.trigger_config.base_payload == {"chatId": "real-lane-chat"}
+    updated = sk_client.sessions.update(started.id, tags=["real-lane", "updated"], metadata={"step": 2})
+    assert updated.tags == ["real-lane", "updated"]
+    # A running task's input stream: the server keeps what it is sent for the run to read.
+    assert sk_client.runs.send_input(started.run_id, "approval", {"approved": True}).ok is True
+    closed = sk_client.sessions.close(started.id, reason="real lane done")
+    assert closed.closed_at is not None and closed.closed_reason == "real lane done"
+    assert sk_client.sessions.retrieve(started.id).closed_at is not None
+
+
+def test_prompts_of_an_environment_without_any(sk_client: TriggerClient) -> None:
+    # The lane deploys no task that defines a prompt: the list is empty, and resolving an
+    # unknown slug is a typed not-found.
+    assert sk_client.prompts.list().data == []
+    with pytest.raises(trigger_dev.NotFoundError) as caught:
+        sk_client.prompts.resolve("real-lane-no-such-prompt")
+    assert caught.value.status == 404 and caught.value.operation == "prompts.resolve"
