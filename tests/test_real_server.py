@@ -507,6 +507,7 @@ def test_a_session_lifecycle_and_a_runs_input(sk_client: TriggerClient) -> None:
     assert started.is_cached is False and started.public_access_token
     fetched = sk_client.sessions.retrieve(started.id)
     assert (fetched.id, fetched.task_identifier, fetched.type) == (started.id, TASK, "chat.agent")
+    assert fetched.trigger_config is not None
     assert fetched.trigger_config.base_payload == {"chatId": "real-lane-chat"}
     updated = sk_client.sessions.update(started.id, tags=["real-lane", "updated"], metadata={"step": 2})
     assert updated.tags == ["real-lane", "updated"]

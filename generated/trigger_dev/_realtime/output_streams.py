@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_realtime/output_streams.py (sha256 4def8d3dcdc676e9); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_realtime/output_streams.py (sha256 c60e8fd6b0a0c867); edit that file, not this one.
 """`runs.stream`: a task's realtime output stream, read as server-sent events.
 
 The server speaks one of two formats, named by the ``X-Stream-Version`` answer header:
@@ -17,7 +17,7 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import _json
 from .._constants import (
@@ -107,7 +107,15 @@ def _json_or_text(data: str) -> Any:
         return data
 
 
+StreamT = TypeVar("StreamT", bound="OutputStream")
+AsyncStreamT = TypeVar("AsyncStreamT", bound="AsyncOutputStream")
+
+
 class _Stream:
+    # The operation that opens the stream, by its name in the generated tables (looked up on
+    # first use: the tables load every model).
+    _OPERATION = "RUNS_READ_STREAM"
+
     def __init__(
         self,
         run_id: str,
@@ -156,6 +164,11 @@ class _Stream:
         self._failures = 0
         self._failing_since = None
 
+    def _ends(self, item: Any) -> bool:
+        """Whether ``item`` is the last one to read (a stream that ends before the server ends
+        it, as a session turn does)."""
+        return False
+
     def _wait_after(self, error: ApiError) -> float:
         """Seconds to wait before reopening the stream; raises the error when that cannot help."""
         if error.status in _FINAL_STATUSES or (error.status is not None and 300 <= error.status < 400):
@@ -203,18 +216,21 @@ class OutputStream(_Stream):
         return next(self._chunks)
 
     def _read(self) -> Generator[Any, None, None]:
-        from .. import _operations as operations  # on first use: the tables load every model
+        from .. import _operations as operations
 
+        operation = getattr(operations, self._OPERATION)
         while not self._closed:
             try:
-                self._response = self._client.open_stream(
-                    operations.RUNS_READ_STREAM, self._args, self._options()
-                )
+                self._response = self._client.open_stream(operation, self._args, self._options())
                 self._connected()
                 parser = self._decoder.start(self._response.headers)
                 for piece in self._response.chunks():
                     for event in parser.feed(piece):
-                        yield from self._decoder.chunks(event)
+                        for item in self._decoder.chunks(event):
+                            yield item
+                            if self._ends(item):
+                                self._close()
+                                return
                 parser.finish()
                 self._close()
                 return  # the server ended the stream
@@ -238,7 +254,7 @@ class OutputStream(_Stream):
         self._close()
         self._chunks.close()
 
-    def __enter__(self) -> OutputStream:
+    def __enter__(self: StreamT) -> StreamT:
         return self
 
     def __exit__(
@@ -265,17 +281,19 @@ class AsyncOutputStream(_Stream):
     async def _read(self) -> AsyncGenerator[Any, None]:
         from .. import _operations as operations
 
+        operation = getattr(operations, self._OPERATION)
         while not self._closed:
             try:
-                self._response = await self._client.open_stream(
-                    operations.RUNS_READ_STREAM, self._args, self._options()
-                )
+                self._response = await self._client.open_stream(operation, self._args, self._options())
                 self._connected()
                 parser = self._decoder.start(self._response.headers)
                 async for piece in self._response.chunks():
                     for event in parser.feed(piece):
-                        for chunk in self._decoder.chunks(event):
-                            yield chunk
+                        for item in self._decoder.chunks(event):
+                            yield item
+                            if self._ends(item):
+                                self._closed = True
+                                return
                 parser.finish()
                 self._closed = True
                 return
@@ -296,7 +314,7 @@ class AsyncOutputStream(_Stream):
         self._drop()
         await self._chunks.aclose()
 
-    async def __aenter__(self) -> AsyncOutputStream:
+    async def __aenter__(self: AsyncStreamT) -> AsyncStreamT:
         return self
 
     async def __aexit__(

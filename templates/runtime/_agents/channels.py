@@ -12,20 +12,17 @@ uses; the classes here keep only the requests, sync and async.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
-from types import TracebackType
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._exceptions import ApiError, InvalidArgumentError
+from .._exceptions import InvalidArgumentError
 from .._http.options import RequestOptions
-from .._realtime.output_streams import _MAX_TIMEOUT_SECONDS, _Stream
+from .._realtime.output_streams import _MAX_TIMEOUT_SECONDS, AsyncOutputStream, OutputStream
 from .records import RecordDecoder, SessionPart, check_after, encode_record, new_part_id
 
 if TYPE_CHECKING:
     from .._async_base_client import AsyncAPIClient
     from .._base_client import BaseAPIClient, SyncAPIClient
-    from .._http.async_transport import AsyncOpenResponse
-    from .._http.transport import OpenResponse
 
 __all__ = [
     "AsyncSessionChannel",
@@ -56,158 +53,58 @@ def check_session(method: str, session_id: str) -> None:
         )
 
 
-class _Reading(_Stream):
-    """The reconnecting reader of one channel; the position and the decoding are shared."""
+class _Reading:
+    """What a channel's reader adds to an output stream's: the session's route and position,
+    and the turn-complete record that may end it."""
 
-    def __init__(
-        self,
-        session_id: str,
-        io: Io,
-        *,
-        last_event_id: str | None,
-        timeout_seconds: int | None,
-        reconnect_timeout: float | None,
-        until_turn_complete: bool,
-        request_options: RequestOptions | None,
-    ) -> None:
-        super().__init__(
-            session_id,
-            io,
-            last_event_id=last_event_id,
-            timeout_seconds=timeout_seconds,
-            reconnect_timeout=reconnect_timeout,
-            request_options=request_options,
-        )
+    _OPERATION = "SESSIONS_READ_STREAM"
+    _name: str
+    _args: dict[str, Any]
+    _decoder: Any
+
+    def _set_up(self, session_id: str, io: Io, last_event_id: str | None, until_turn_complete: bool) -> None:
         self._name = f"sessions.open({session_id!r}).{'input' if io == 'in' else 'output'}.subscribe()"
         self._args = {"session_id": session_id, "io": io}
-        self._decoder: RecordDecoder = RecordDecoder(last_event_id)  # type: ignore[assignment]
+        self._decoder = RecordDecoder(last_event_id)
         self._until_turn_complete = until_turn_complete
 
-    def _ends(self, part: SessionPart) -> bool:
-        return self._until_turn_complete and part.is_turn_complete
+    def _ends(self, item: Any) -> bool:
+        return self._until_turn_complete and bool(item.is_turn_complete)
 
 
-class SessionStream(_Reading):
+class SessionStream(_Reading, OutputStream):
     """The parts of a session channel as they arrive: ``for part in stream``, each a
     `SessionPart`. A context manager; `close` drops the connection."""
 
-    def __init__(self, client: SyncAPIClient, session_id: str, io: Io, **kwargs: Any) -> None:
-        super().__init__(session_id, io, **kwargs)
-        self._client = client
-        self._response: OpenResponse | None = None
-        self._parts = self._read()
+    def __init__(
+        self, client: SyncAPIClient, session_id: str, io: Io, *, until_turn_complete: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(client, session_id, io, **kwargs)
+        self._set_up(session_id, io, kwargs["last_event_id"], until_turn_complete)
 
     def __iter__(self) -> Iterator[SessionPart]:
         return self
 
     def __next__(self) -> SessionPart:
-        return next(self._parts)
-
-    def _read(self) -> Generator[SessionPart, None, None]:
-        from .. import _operations as operations
-
-        while not self._closed:
-            try:
-                self._response = self._client.open_stream(
-                    operations.SESSIONS_READ_STREAM, self._args, self._options()
-                )
-                self._connected()
-                parser = self._decoder.start(self._response.headers)
-                for piece in self._response.chunks():
-                    for event in parser.feed(piece):
-                        for part in self._decoder.chunks(event):
-                            yield part
-                            if self._ends(part):
-                                self._closed = True
-                                return
-                parser.finish()
-                self._closed = True
-                return
-            except ApiError as error:
-                self._drop()
-                self._client.pause(self._wait_after(error))
-            finally:
-                self._drop()
-
-    def _drop(self) -> None:
-        if self._response is not None:
-            self._response.close()
-            self._response = None
-
-    def close(self) -> None:
-        """Stop reading and drop the connection."""
-        self._closed = True
-        self._drop()
-        self._parts.close()
-
-    def __enter__(self) -> SessionStream:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
+        part: SessionPart = super().__next__()
+        return part
 
 
-class AsyncSessionStream(_Reading):
+class AsyncSessionStream(_Reading, AsyncOutputStream):
     """`SessionStream` for `AsyncTriggerClient`: ``async for part in stream``."""
 
-    def __init__(self, client: AsyncAPIClient, session_id: str, io: Io, **kwargs: Any) -> None:
-        super().__init__(session_id, io, **kwargs)
-        self._client = client
-        self._response: AsyncOpenResponse | None = None
-        self._parts = self._read()
+    def __init__(
+        self, client: AsyncAPIClient, session_id: str, io: Io, *, until_turn_complete: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(client, session_id, io, **kwargs)
+        self._set_up(session_id, io, kwargs["last_event_id"], until_turn_complete)
 
     def __aiter__(self) -> AsyncIterator[SessionPart]:
         return self
 
     async def __anext__(self) -> SessionPart:
-        return await self._parts.__anext__()
-
-    async def _read(self) -> AsyncGenerator[SessionPart, None]:
-        from .. import _operations as operations
-
-        while not self._closed:
-            try:
-                self._response = await self._client.open_stream(
-                    operations.SESSIONS_READ_STREAM, self._args, self._options()
-                )
-                self._connected()
-                parser = self._decoder.start(self._response.headers)
-                async for piece in self._response.chunks():
-                    for event in parser.feed(piece):
-                        for part in self._decoder.chunks(event):
-                            yield part
-                            if self._ends(part):
-                                self._closed = True
-                                return
-                parser.finish()
-                self._closed = True
-                return
-            except ApiError as error:
-                self._drop()
-                await self._client.pause(self._wait_after(error))
-            finally:
-                self._drop()
-
-    def _drop(self) -> None:
-        if self._response is not None:
-            self._response.close()
-            self._response = None
-
-    async def aclose(self) -> None:
-        """Stop reading and drop the connection."""
-        self._closed = True
-        self._drop()
-        await self._parts.aclose()
-
-    async def __aenter__(self) -> AsyncSessionStream:
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()
+        part: SessionPart = await super().__anext__()
+        return part
 
 
 class _Channel:
