@@ -23,6 +23,8 @@ PUBLIC = {
         "prompts", "sessions",
         # added with the operations routes (traces, errors, webhooks, environments)
         "environments", "errors", "webhooks",
+        # added with alert webhook verification (issue 24)
+        "WebhookEvent", "WebhookVerificationError",
     ],
     "trigger_dev.models": [
         "Batch", "BatchItemError", "BatchProcessing", "BatchStatus", "CreateBatchResponse", "CursorPagination", "DebounceMode", "DeletedSchedule", "EnvironmentSlug",
@@ -65,6 +67,12 @@ PUBLIC = {
         "WebhookDeliveryStatusLiteral", "WebhookEndpoint", "WebhookEndpointStatus", "WebhookEndpointStatusLiteral",
         "WebhookSecretProvisioning", "WebhookSecretProvisioningLiteral", "WhoAmI", "WhoAmIOrganization",
         "WhoAmIProject",
+        # added with alert webhook verification (issue 24)
+        "AlertDeployError", "AlertDeployedTask", "AlertDeployment", "AlertDeploymentFailedObject", "AlertDeploymentGit",
+        "AlertDeploymentSuccessObject", "AlertEnvironment", "AlertErrorClassification", "AlertErrorClassificationLiteral",
+        "AlertErrorGroupError", "AlertErrorGroupObject", "AlertOrganization", "AlertProject", "AlertRun",
+        "AlertRunFailedObject", "AlertTask", "AlertVercel", "AlertWebhookType", "AlertWebhookTypeLiteral",
+        "DeploymentFailedWebhook", "DeploymentSuccessWebhook", "ErrorWebhook", "RunFailedWebhook", "UnknownWebhookEvent",
     ],
     "trigger_dev.types": [
         "BatchTaskItem", "BatchTriggerItem", "BatchTriggerOptions", "CreatePublicTokenRequestBodyRealtime", "PublicTokenScopes",

@@ -56,6 +56,7 @@ from ._exceptions import (
     SchemaError,
     TriggerError,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 from ._version import __version__
 
@@ -76,6 +77,7 @@ if TYPE_CHECKING:
     )
     from ._realtime.output_streams import AsyncOutputStream, OutputStream
     from ._realtime.subscriptions import AsyncRunSubscription, RunSubscription
+    from ._webhooks.alerts import WebhookEvent
 
 # Loaded on first use rather than at import: the models and types (about forty modules) and
 # the client core, which the first TriggerClient loads anyway.
@@ -91,6 +93,7 @@ _LAZY = {
     "ItemOutcome": "._bulk.trigger_many",
     "OutputStream": "._realtime.output_streams",
     "RunSubscription": "._realtime.subscriptions",
+    "WebhookEvent": "._webhooks.alerts",
     "models": ".models",
     "types": ".types",
     "CursorPage": "._pagination",
@@ -169,6 +172,8 @@ __all__ = [
     "TriggerClient",
     "TriggerError",
     "UnprocessableEntityError",
+    "WebhookEvent",
+    "WebhookVerificationError",
     "__version__",
     "configure",
     "default_client",
