@@ -158,6 +158,7 @@ TRIGGER_TASK_OPTIONS_FIELDS: dict[str, Field] = {
     ),
     "priority": Field(wire="priority", schema={"type": "number"}),
     "version": Field(wire="lockToVersion", schema={"type": "string"}),
+    "external_deployment_id": Field(wire="externalDeploymentId", schema={"type": "string", "maxLength": 128}),
     "region": Field(wire="region", schema={"type": "string"}),
     "test": Field(wire="test", schema={"type": "boolean"}),
     "debounce": Field(wire="debounce", schema=None, encode=nested(TRIGGER_TASK_OPTIONS_DEBOUNCE_FIELDS)),

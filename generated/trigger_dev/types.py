@@ -89,6 +89,12 @@ class TriggerTaskOptions(TypedDict, total=False):
     """Head start in seconds when the run is dequeued."""
     version: str
     """Run on this deployed version instead of the current one."""
+    external_deployment_id: str
+    """Your application's own deployment id (a commit SHA, a release tag), for version-skew
+    protection: servers from 4.5.12 run the task on the Trigger.dev deployment tagged with the
+    same id, holding the run until that deployment lands (not in development environments).
+    Ignored when `version` is given, and by older servers. The official SDK fills it from
+    `TRIGGER_EXTERNAL_DEPLOYMENT_ID`; this SDK sends it only when you pass it."""
     region: str
     """Region to execute in."""
     test: bool
