@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_exceptions.py (sha256 628ffb498cfdd23f); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_exceptions.py (sha256 219bb15ae92ea16e); edit that file, not this one.
 """Every error the package raises, and how an error response becomes one.
 
     TriggerError                      the root: ``except trigger_dev.TriggerError`` catches all
@@ -390,6 +390,7 @@ for _error in (
     PermissionDeniedError, NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError,
     InternalServerError, ApiSchemaValidationError, BatchNotSealedError, ObjectStoreError, AuthMethodError,
     PollTimeoutError, SchemaError, NoSuchPageError, InvalidArgumentError, ArgumentTypeError, ClientClosedError,
+    WebhookVerificationError,
 ):  # fmt: skip
     _error.__module__ = "trigger_dev"
 del _error

@@ -8,6 +8,7 @@ from typing import Any
 
 from ._model_support import as_any, as_str, list_reader
 from ._pagination import CursorPage, OffsetPage
+from ._wire.deployment import deployment_defaults
 from ._wire.encoders import (
     Field,
     boolean,
@@ -2217,6 +2218,7 @@ TRIGGER_TASK = Route(
             required=False,
             schema=None,
             encode=nested(TRIGGER_TASK_OPTIONS_FIELDS),
+            fill=deployment_defaults,
         ),
     ),
     body="json",

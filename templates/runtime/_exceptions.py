@@ -390,6 +390,7 @@ for _error in (
     PermissionDeniedError, NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError,
     InternalServerError, ApiSchemaValidationError, BatchNotSealedError, ObjectStoreError, AuthMethodError,
     PollTimeoutError, SchemaError, NoSuchPageError, InvalidArgumentError, ArgumentTypeError, ClientClosedError,
+    WebhookVerificationError,
 ):  # fmt: skip
     _error.__module__ = "trigger_dev"
 del _error
