@@ -188,8 +188,8 @@ def test_module_level_needs_no_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TRIGGER_ACCESS_TOKEN", raising=False)
     monkeypatch.setattr(trigger_dev._client, "_default", None)
     assert trigger_dev.webhooks.construct_event(*signed(run_failed()), SECRET).id == "alert_1"
-    assert trigger_dev._client._default is None
     assert trigger_dev.webhooks.SIGNATURE_HEADER == HEADER
+    assert trigger_dev._client._default is None  # no client was made for either
 
 
 def test_both_clients_have_it() -> None:

@@ -321,14 +321,21 @@ class _DefaultNamespace:
     def __init__(self, name: str, class_name: str) -> None:
         self._name = name
         self._class_name = class_name
+        self._static: dict[str, Any] | None = None
 
     def __getattr__(self, attribute: str) -> Any:
-        namespace = getattr(import_module(f"{__package__}.resources.{self._name}"), self._class_name)
-        for klass in namespace.__mro__:
-            if attribute in vars(klass):
-                if isinstance(vars(klass)[attribute], staticmethod):
-                    return getattr(namespace, attribute)
-                break
+        static = self._static
+        if static is None:
+            # What needs no client (a static method, a public text constant), found once.
+            namespace = getattr(import_module(f"{__package__}.resources.{self._name}"), self._class_name)
+            static = self._static = {
+                name: getattr(namespace, name)
+                for klass in reversed(namespace.__mro__)
+                for name, value in vars(klass).items()
+                if isinstance(value, staticmethod) or (isinstance(value, str) and not name.startswith("_"))
+            }
+        if attribute in static:
+            return static[attribute]
         return getattr(getattr(default_client(), self._name), attribute)
 
     def __repr__(self) -> str:
