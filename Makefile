@@ -36,7 +36,7 @@ check: ## spec valid, generated/ up to date, import layers, lint, types (and the
 	$(PY) -m ruff format --check codegen.py generator tools tests examples noxfile.py templates/runtime
 	$(PY) tools/typecheck_runtime.py
 	$(PY) -m mypy --python-version 3.11 --explicit-package-bases tests
-	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py generator tools/spec_diff.py tools/bench/bench.py tools/bench/bulk.py tools/bench/sessions.py \
+	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py generator tools/spec_diff.py tools/bench/bench.py tools/bench/bulk.py tools/bench/sessions.py tools/bench/trace_memory.py \
 		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py tools/upstream_model.py tools/upstream_routes.py tools/check_dist.py tools/release_notes.py tools/typecheck_runtime.py
 	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases tests/typecheck
 	tools/typing/node_modules/.bin/pyright --project tests/typecheck
@@ -79,10 +79,11 @@ evidence: ## re-read the official SDK's response schemas: make evidence UPSTREAM
 diff: ## what the spec change since BASE (default: merge base with main) does to the wire and to Python users
 	$(PY) tools/spec_diff.py --base $(BASE) $(DIFF_ARGS)
 
-bench: ## client overhead, pagination, import time and memory against raw urllib3; bulk work; 100,000 session parts (prints figures)
+bench: ## client overhead, pagination, import time and memory against raw urllib3; bulk work; 100,000 session parts; a 100,000-event trace's memory (prints figures)
 	$(PY) tools/bench/bench.py
 	$(PY) tools/bench/bulk.py
 	$(PY) tools/bench/sessions.py
+	$(PY) tools/bench/trace_memory.py
 
 test-all: ## the suite on every CPython 3.10-3.13 on this machine
 	$(PY) -m nox

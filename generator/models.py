@@ -171,12 +171,18 @@ def enum_views(doc: Document) -> list[EnumView]:
 
 
 def yielded_models(doc: Document) -> list[Any]:
-    """Models the runtime builds from a response rather than parsing it (``x-sdk-yields``:
-    the run snapshots of a shape stream), to generate next to the response models."""
+    """Models the runtime builds from something other than a response body (``x-sdk-yields``:
+    the run snapshots of a shape stream; ``x-sdk-model: true`` on a schema: the alert
+    webhooks the server posts to users), to generate next to the response models."""
     names = {op["x-sdk-yields"] for _, _, op, _ in doc.raw_operations() if "x-sdk-yields" in op}
     missing = sorted(names - doc.models.keys())
     if missing:
         raise GenerationError(f"x-sdk-yields names unknown schemas: {missing}")
+    flagged = {n for n, raw in doc.spec["components"]["schemas"].items() if raw.get("x-sdk-model")}
+    not_objects = sorted(flagged - doc.models.keys())
+    if not_objects:
+        raise GenerationError(f"x-sdk-model is only for object schemas: {not_objects}")
+    names |= flagged
     return [doc.models[name] for name in sorted(names)]
 
 

@@ -19,6 +19,8 @@ from generator.spec import Document, GenerationError
 from generator.typemap import TypeMap
 
 # Query-string encoders by parameter schema type; body values are sent as JSON as they are.
+# Runtime functions an x-sdk-fill may name (trigger_dev._wire.deployment).
+FILLS = frozenset({"deployment_defaults"})
 QUERY_ENCODERS = {"array": "csv", "boolean": "boolean"}
 
 
@@ -72,6 +74,7 @@ class ParamView:
     encoder: str
     shared: str | None = None  # the constant of a parameter defined once in components.parameters
     segments: bool = False  # a path value that may hold "/", each part its own segment
+    fill: str | None = None  # x-sdk-fill: a runtime function that fills the value from the environment
 
 
 @dataclass
@@ -147,7 +150,11 @@ class ParameterBuilder:
             raw = self.doc.resolve(schema["properties"][wire])
             if _internal(schema["properties"][wire], raw):
                 continue
-            params.append(self.field_param(prop, raw, wire, wire in required, schema["properties"][wire]))
+            param = self.field_param(prop, raw, wire, wire in required, schema["properties"][wire])
+            param.fill = schema["properties"][wire].get("x-sdk-fill")
+            if param.fill is not None and param.fill not in FILLS:
+                raise GenerationError(f"{endpoint.name}: unknown x-sdk-fill {param.fill!r} on {wire}")
+            params.append(param)
         return params
 
     def field_param(

@@ -111,6 +111,10 @@ def _isolated_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests see no Trigger.dev settings from the machine, and no default client of another test."""
     for name in ("TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN", "TRIGGER_API_URL", "TRIGGER_LOG"):
         monkeypatch.delenv(name, raising=False)
+    # Trigger options a deployment platform sets (TRIGGER_VERSION, a CI's commit SHA).
+    monkeypatch.delenv("TRIGGER_VERSION", raising=False)
+    monkeypatch.delenv("TRIGGER_EXTERNAL_DEPLOYMENT_ID", raising=False)
+    monkeypatch.delenv("TRIGGER_AUTOMATIC_SKEW_VERSION_PROTECTION", raising=False)
     # Tests talk to 127.0.0.1: a proxy or CA bundle from the machine's environment must not
     # reroute them (tests/test_proxies.py sets these on purpose).
     for name in (

@@ -163,6 +163,10 @@ def examples() -> list[BaseException]:
         trigger_dev.ArgumentTypeError("runs.retrieve() is missing the required argument 'run_id'"),
         trigger_dev.ClientClosedError("runs.retrieve: this client was closed"),
         trigger_dev.PollTimeoutError("slow run", run_id="run_1", status="EXECUTING", waited=600.0),
+        trigger_dev.PollTimeoutError(
+            "slow bulk action", bulk_action_id="bulk_1", status="PENDING", waited=600.0
+        ),
+        trigger_dev.WebhookVerificationError("the signature does not match the body"),
         trigger_dev.SchemaError("expected a string", ["Run.id"]),
         trigger_dev.TriggerError("anything"),
     ]

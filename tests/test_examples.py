@@ -40,6 +40,16 @@ EXPECTED = {
         "support-reply v3 resolves to: 'Hello Ada, thanks for writing.'",
         "promoted support-reply v3",
     ],
+    "release.py": [
+        "latest deployment: 20250101.1 (ab12cd34) DEPLOYED",
+        "check passed: 20250101.1 is ready",
+        "promoted: 20250101.1 (ab12cd34) is current",
+    ],
+    "on_call.py": [
+        "1 new error group(s) since 2025-01-01T00:00:00+00:00",
+        "send-welcome-email: TypeError: Cannot read properties of undefined (reading 'email') (12x, id error_1234abcd)",
+        "paused send-welcome-email: 10 queued, 2 running",
+    ],
     "async_usage.py": [
         "triggered run_1234abcd and batch batch_1234abcd concurrently",
         "retrieved run_1234abcd: COMPLETED",
@@ -83,8 +93,14 @@ BULK = {"bulk_backfill.py", "export_month.py"}
 SESSIONS = {"fastapi_agent_chat.py"}
 
 
+# Run as scripts of their own, with no server (a demonstration in-process).
+STANDALONE = {"fastapi_alert_webhooks.py"}
+
+
 def test_every_example_is_checked() -> None:
-    assert sorted(p.name for p in EXAMPLES.glob("*.py")) == sorted({*EXPECTED, *REALTIME, *BULK, *SESSIONS})
+    assert sorted(p.name for p in EXAMPLES.glob("*.py")) == sorted(
+        {*EXPECTED, *REALTIME, *BULK, *SESSIONS, *STANDALONE}
+    )
 
 
 def test_the_readme_says_how_each_example_runs() -> None:
@@ -246,3 +262,64 @@ def test_export_month(
     lines = target.read_text().splitlines()
     assert lines[0] == "id,task,status,created_at,finished_at,duration_ms,cost_in_cents,tags"
     assert len(lines) == 121 and lines[1].startswith(f"{items[0]['id']},{items[0]['taskIdentifier']},")
+
+
+def test_fastapi_alert_webhooks_as_the_readme_runs_it() -> None:
+    command = shlex.split(documented_commands()["fastapi_alert_webhooks.py"].split("`")[1])
+    assert command == [".venv/bin/python", "examples/fastapi_alert_webhooks.py"], command
+    result = subprocess.run(
+        command, cwd=EXAMPLES.parent, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for fragment in [
+        "alert.run.failed: 200 run run_1 of send-email failed: SMTP refused",
+        "alert.deployment.success: 200 deployed 20250101.2 with 1 task(s)",
+        "alert.dashboard_agent_watch: 200 ignored an alert of type 'alert.dashboard_agent_watch'",
+        "the same alert again: 200 repeat=True",
+        "a changed body: 400 the x-trigger-signature-hmacsha256 signature",
+    ]:
+        assert fragment in result.stdout, (
+            f"fastapi_alert_webhooks.py did not print {fragment!r}:\n{result.stdout}"
+        )
+
+
+def _latest(version: str, status: str) -> dict[str, Any]:
+    return {
+        "id": "deployment_1",
+        "status": status,
+        "contentHash": "h",
+        "shortCode": "ab12cd34",
+        "version": version,
+        "imageReference": None,
+        "errorData": None,
+    }
+
+
+def test_release_refuses_to_promote_what_is_not_ready(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], httpserver: Any
+) -> None:
+    httpserver.expect_request("/api/v1/deployments/latest").respond_with_json(_latest("20250101.2", "FAILED"))
+    assert run_example("release.py", ["20250101.2"], monkeypatch, httpserver.url_for("")) == 1
+    assert "20250101.2 is FAILED, not DEPLOYED" in capsys.readouterr().err
+    assert run_example("release.py", ["20250101.3"], monkeypatch, httpserver.url_for("")) == 1
+    assert "the latest deployment is 20250101.2, not 20250101.3" in capsys.readouterr().err
+    assert all(request.path == "/api/v1/deployments/latest" for request, _ in httpserver.log)
+
+
+def test_release_rolls_back_with_the_servers_consent(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], httpserver: Any
+) -> None:
+    httpserver.expect_request("/api/v1/deployments/20241231.2/promote", method="POST").respond_with_json(
+        {"id": "deployment_0", "version": "20241231.2", "shortCode": "zz99"}
+    )
+    assert run_example("release.py", ["20241231.2", "--rollback"], monkeypatch, httpserver.url_for("")) == 0
+    assert "rolled back: 20241231.2 (zz99) is current" in capsys.readouterr().out
+    ((request, _),) = httpserver.log
+    assert request.args["allowRollbacks"] == "true"
+
+
+def test_on_call_refuses_a_time_without_an_offset(capsys: pytest.CaptureFixture[str]) -> None:
+    module = runpy.run_path(str(EXAMPLES / "on_call.py"), run_name="on_call")
+    with pytest.raises(SystemExit):
+        module["main"](["--since", "2025-01-01T00:00:00"])
+    assert "has no offset: add Z for UTC" in capsys.readouterr().err

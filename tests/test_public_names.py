@@ -26,6 +26,8 @@ PUBLIC = {
         # added with session channels and the chat client (issue 23)
         "AgentChat", "AsyncAgentChat", "AsyncChatTurn", "AsyncSessionChannel", "AsyncSessionHandle", "AsyncSessionStream",
         "ChatTurn", "SessionChannel", "SessionHandle", "SessionPart", "SessionStream",
+        # added with alert webhook verification (issue 24)
+        "WebhookEvent", "WebhookVerificationError",
     ],
     "trigger_dev.models": [
         "Batch", "BatchItemError", "BatchProcessing", "BatchStatus", "CreateBatchResponse", "CursorPagination", "DebounceMode", "DeletedSchedule", "EnvironmentSlug",
@@ -70,6 +72,12 @@ PUBLIC = {
         "WebhookDeliveryStatusLiteral", "WebhookEndpoint", "WebhookEndpointStatus", "WebhookEndpointStatusLiteral",
         "WebhookSecretProvisioning", "WebhookSecretProvisioningLiteral", "WhoAmI", "WhoAmIOrganization",
         "WhoAmIProject",
+        # added with alert webhook verification (issue 24)
+        "AlertDeployError", "AlertDeployedTask", "AlertDeployment", "AlertDeploymentFailedObject", "AlertDeploymentGit",
+        "AlertDeploymentSuccessObject", "AlertEnvironment", "AlertErrorClassification", "AlertErrorClassificationLiteral",
+        "AlertErrorGroupError", "AlertErrorGroupObject", "AlertOrganization", "AlertProject", "AlertRun",
+        "AlertRunFailedObject", "AlertTask", "AlertVercel", "AlertWebhookType", "AlertWebhookTypeLiteral",
+        "DeploymentFailedWebhook", "DeploymentSuccessWebhook", "ErrorWebhook", "RunFailedWebhook", "UnknownWebhookEvent",
     ],
     "trigger_dev.types": [
         "BatchTaskItem", "BatchTriggerItem", "BatchTriggerOptions", "CreatePublicTokenRequestBodyRealtime", "PublicTokenScopes",

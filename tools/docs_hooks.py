@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,8 @@ def undocumented() -> list[str]:
             continue  # a namespace: its generated page
         if f"trigger_dev.{name}" not in directives:
             problems.append(f"trigger_dev.{name}: on no reference page (add `::: trigger_dev.{name}`)")
-        if not inspect.getdoc(value):
+        if not inspect.getdoc(value) and typing.get_origin(value) is not typing.Union:
+            # A Union alias (WebhookEvent) carries its docstring in the source, where griffe reads it.
             problems.append(f"trigger_dev.{name}: no docstring")
     for module in (models, types):
         for name in module.__all__:

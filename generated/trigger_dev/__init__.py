@@ -56,6 +56,7 @@ from ._exceptions import (
     SchemaError,
     TriggerError,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 from ._version import __version__
 
@@ -86,6 +87,7 @@ if TYPE_CHECKING:
     )
     from ._realtime.output_streams import AsyncOutputStream, OutputStream
     from ._realtime.subscriptions import AsyncRunSubscription, RunSubscription
+    from ._webhooks.alerts import WebhookEvent
 
 # Loaded on first use rather than at import: the models and types (about forty modules) and
 # the client core, which the first TriggerClient loads anyway.
@@ -112,6 +114,7 @@ _LAZY = {
     "ItemOutcome": "._bulk.trigger_many",
     "OutputStream": "._realtime.output_streams",
     "RunSubscription": "._realtime.subscriptions",
+    "WebhookEvent": "._webhooks.alerts",
     "models": ".models",
     "types": ".types",
     "CursorPage": "._pagination",
@@ -201,6 +204,8 @@ __all__ = [
     "TriggerClient",
     "TriggerError",
     "UnprocessableEntityError",
+    "WebhookEvent",
+    "WebhookVerificationError",
     "__version__",
     "configure",
     "default_client",

@@ -194,7 +194,8 @@ class AsyncTriggerClient(ClientDetails):
 
     @cached_property
     def webhooks(self) -> AsyncWebhooks:
-        """Inbound webhook endpoints (the URLs providers post to) and their deliveries."""
+        """Inbound webhook endpoints (the URLs providers post to) and their deliveries; and
+        verifying the alert webhooks Trigger.dev posts to you (`construct_event`)."""
         from .resources.webhooks import AsyncWebhooks
 
         return AsyncWebhooks(self._client)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 from functools import cached_property
+from importlib import import_module
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, cast
 
@@ -249,7 +250,8 @@ class TriggerClient(ClientDetails):
 
     @cached_property
     def webhooks(self) -> Webhooks:
-        """Inbound webhook endpoints (the URLs providers post to) and their deliveries."""
+        """Inbound webhook endpoints (the URLs providers post to) and their deliveries; and
+        verifying the alert webhooks Trigger.dev posts to you (`construct_event`)."""
         from .resources.webhooks import Webhooks
 
         return Webhooks(self._client)
@@ -313,32 +315,47 @@ def default_client() -> TriggerClient:
 
 
 class _DefaultNamespace:
-    """A module-level namespace: every attribute comes from the default client's namespace."""
+    """A module-level namespace: every attribute comes from the default client's namespace,
+    but a static method (``webhooks.construct_event``) from its class, with no client."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, class_name: str) -> None:
         self._name = name
+        self._class_name = class_name
+        self._static: dict[str, Any] | None = None
 
     def __getattr__(self, attribute: str) -> Any:
+        static = self._static
+        if static is None:
+            # What needs no client (a static method, a public text constant), found once.
+            namespace = getattr(import_module(f"{__package__}.resources.{self._name}"), self._class_name)
+            static = self._static = {
+                name: getattr(namespace, name)
+                for klass in reversed(namespace.__mro__)
+                for name, value in vars(klass).items()
+                if isinstance(value, staticmethod) or (isinstance(value, str) and not name.startswith("_"))
+            }
+        if attribute in static:
+            return static[attribute]
         return getattr(getattr(default_client(), self._name), attribute)
 
     def __repr__(self) -> str:
         return f"<trigger_dev.{self._name} of the default client>"
 
 
-auth = cast("Auth", _DefaultNamespace("auth"))
-batches = cast("Batches", _DefaultNamespace("batches"))
-bulk_actions = cast("BulkActions", _DefaultNamespace("bulk_actions"))
-deployments = cast("Deployments", _DefaultNamespace("deployments"))
-environments = cast("Environments", _DefaultNamespace("environments"))
-envvars = cast("Envvars", _DefaultNamespace("envvars"))
-errors = cast("Errors", _DefaultNamespace("errors"))
-idempotency_keys = cast("IdempotencyKeys", _DefaultNamespace("idempotency_keys"))
-prompts = cast("Prompts", _DefaultNamespace("prompts"))
-query = cast("Query", _DefaultNamespace("query"))
-queues = cast("Queues", _DefaultNamespace("queues"))
-runs = cast("Runs", _DefaultNamespace("runs"))
-schedules = cast("Schedules", _DefaultNamespace("schedules"))
-sessions = cast("Sessions", _DefaultNamespace("sessions"))
-tasks = cast("Tasks", _DefaultNamespace("tasks"))
-waitpoints = cast("Waitpoints", _DefaultNamespace("waitpoints"))
-webhooks = cast("Webhooks", _DefaultNamespace("webhooks"))
+auth = cast("Auth", _DefaultNamespace("auth", "Auth"))
+batches = cast("Batches", _DefaultNamespace("batches", "Batches"))
+bulk_actions = cast("BulkActions", _DefaultNamespace("bulk_actions", "BulkActions"))
+deployments = cast("Deployments", _DefaultNamespace("deployments", "Deployments"))
+environments = cast("Environments", _DefaultNamespace("environments", "Environments"))
+envvars = cast("Envvars", _DefaultNamespace("envvars", "Envvars"))
+errors = cast("Errors", _DefaultNamespace("errors", "Errors"))
+idempotency_keys = cast("IdempotencyKeys", _DefaultNamespace("idempotency_keys", "IdempotencyKeys"))
+prompts = cast("Prompts", _DefaultNamespace("prompts", "Prompts"))
+query = cast("Query", _DefaultNamespace("query", "Query"))
+queues = cast("Queues", _DefaultNamespace("queues", "Queues"))
+runs = cast("Runs", _DefaultNamespace("runs", "Runs"))
+schedules = cast("Schedules", _DefaultNamespace("schedules", "Schedules"))
+sessions = cast("Sessions", _DefaultNamespace("sessions", "Sessions"))
+tasks = cast("Tasks", _DefaultNamespace("tasks", "Tasks"))
+waitpoints = cast("Waitpoints", _DefaultNamespace("waitpoints", "Waitpoints"))
+webhooks = cast("Webhooks", _DefaultNamespace("webhooks", "Webhooks"))

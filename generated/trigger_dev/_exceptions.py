@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_exceptions.py (sha256 fb7f2c9686e5fd18); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_exceptions.py (sha256 219bb15ae92ea16e); edit that file, not this one.
 """Every error the package raises, and how an error response becomes one.
 
     TriggerError                      the root: ``except trigger_dev.TriggerError`` catches all
@@ -58,6 +58,7 @@ __all__ = [
     "SchemaError",
     "TriggerError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
     "error_from_response",
 ]
 
@@ -243,16 +244,33 @@ class AuthMethodError(InvalidArgumentError):
 
 
 class PollTimeoutError(TriggerError, TimeoutError):
-    """`runs.poll` waited ``timeout`` seconds and the run had not finished.
+    """`runs.poll` or `bulk_actions.poll` waited ``timeout`` seconds and the run (or bulk
+    action) had not finished.
 
-    ``run_id`` is the run, ``status`` the last status seen, ``waited`` the seconds spent.
+    ``run_id`` is the run (empty for a bulk action), ``bulk_action_id`` the bulk action (None
+    for a run), ``status`` the last status seen, ``waited`` the seconds spent.
     """
 
-    def __init__(self, message: str, *, run_id: str, status: str | None, waited: float) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        run_id: str = "",
+        status: str | None,
+        waited: float,
+        bulk_action_id: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.run_id = run_id
+        self.bulk_action_id = bulk_action_id
         self.status = status
         self.waited = waited
+
+
+class WebhookVerificationError(TriggerError):
+    """An alert webhook that `webhooks.construct_event` refused: no signature header, a
+    signature that does not match the body and secret, an empty secret, or a signed body that
+    is not a JSON object. Answer such a request with 400 and do not act on it."""
 
 
 class SchemaError(TriggerError):
@@ -372,6 +390,7 @@ for _error in (
     PermissionDeniedError, NotFoundError, ConflictError, UnprocessableEntityError, RateLimitError,
     InternalServerError, ApiSchemaValidationError, BatchNotSealedError, ObjectStoreError, AuthMethodError,
     PollTimeoutError, SchemaError, NoSuchPageError, InvalidArgumentError, ArgumentTypeError, ClientClosedError,
+    WebhookVerificationError,
 ):  # fmt: skip
     _error.__module__ = "trigger_dev"
 del _error

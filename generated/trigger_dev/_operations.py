@@ -8,6 +8,7 @@ from typing import Any
 
 from ._model_support import as_any, as_str, list_reader
 from ._pagination import CursorPage, OffsetPage
+from ._wire.deployment import deployment_defaults
 from ._wire.encoders import (
     Field,
     boolean,
@@ -160,6 +161,7 @@ TRIGGER_TASK_OPTIONS_FIELDS: dict[str, Field] = {
     ),
     "priority": Field(wire="priority", schema={"type": "number"}),
     "version": Field(wire="lockToVersion", schema={"type": "string"}),
+    "external_deployment_id": Field(wire="externalDeploymentId", schema={"type": "string", "maxLength": 128}),
     "region": Field(wire="region", schema={"type": "string"}),
     "test": Field(wire="test", schema={"type": "boolean"}),
     "debounce": Field(wire="debounce", schema=None, encode=nested(TRIGGER_TASK_OPTIONS_DEBOUNCE_FIELDS)),
@@ -2226,6 +2228,7 @@ TRIGGER_TASK = Route(
             required=False,
             schema=None,
             encode=nested(TRIGGER_TASK_OPTIONS_FIELDS),
+            fill=deployment_defaults,
         ),
     ),
     body="json",

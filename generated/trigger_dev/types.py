@@ -88,7 +88,16 @@ class TriggerTaskOptions(TypedDict, total=False):
     priority: float
     """Head start in seconds when the run is dequeued."""
     version: str
-    """Run on this deployed version instead of the current one."""
+    """Run on this deployed version instead of the current one. When left out it comes from
+    `TRIGGER_VERSION`, as the official SDK does."""
+    external_deployment_id: str
+    """Your application's own deployment id (a commit SHA, a release tag), for version-skew
+    protection: servers from 4.5.12 run the task on the Trigger.dev deployment tagged with the
+    same id, holding the run until that deployment lands (not in development environments).
+    Ignored when `version` is given, and by older servers. When left out it comes from
+    `TRIGGER_EXTERNAL_DEPLOYMENT_ID`, or with `TRIGGER_AUTOMATIC_SKEW_VERSION_PROTECTION=1` from
+    the platform's commit variable (`VERCEL_GIT_COMMIT_SHA`, `GITHUB_SHA`, ...), as the official
+    SDK does."""
     region: str
     """Region to execute in."""
     test: bool

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_realtime/subscriptions.py (sha256 6ff0677074c32052); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_realtime/subscriptions.py (sha256 738d302ad27f3c9c); edit that file, not this one.
 """Realtime run subscriptions: `runs.subscribe_to_run`, `runs.subscribe_to_runs_with_tag`
 and `runs.subscribe_to_batch`, iterators of `RealtimeRun` snapshots over the server's shape
 stream (the protocol itself is in `shapes`).
@@ -31,6 +31,7 @@ from .._exceptions import (
     ApiConnectionError,
     ApiError,
     ApiSchemaValidationError,
+    ArgumentTypeError,
     ConflictError,
     InvalidArgumentError,
     SchemaError,
@@ -513,8 +514,13 @@ def _plan(
     created_at: str | datetime.timedelta | None = None,
     reconnect_timeout: float | None,
     request_options: RequestOptions | None,
+    stop_on_completion: bool = True,
 ) -> _Plan:
     where = f"runs.{kind}()"
+    if not isinstance(stop_on_completion, bool):
+        raise ArgumentTypeError(
+            f"{where} stop_on_completion must be True or False, got {stop_on_completion!r:.60}"
+        )
     _check_reconnect(reconnect_timeout, where)
     options = _options(request_options, where)
     args: dict[str, Any] = {}
@@ -540,7 +546,13 @@ def _plan(
         name = f"runs.subscribe_to_runs_with_tag({', '.join(args['tags'])})"
     client.check(operation, {**args, "offset": "-1"}, options)  # bad input raises now
     return _Plan(
-        operation, args, options, name, kind == "subscribe_to_run", reconnect_timeout, not_found_retries
+        operation,
+        args,
+        options,
+        name,
+        kind == "subscribe_to_run" and stop_on_completion,
+        reconnect_timeout,
+        not_found_retries,
     )
 
 
@@ -555,10 +567,15 @@ class RealtimeSubscriptions:
         *,
         skip_columns: Sequence[str] | None = None,
         reconnect_timeout: float | None = None,
+        stop_on_completion: bool = True,
         request_options: RequestOptions | None = None,
     ) -> RunSubscription:
         """Follow one run: a `RealtimeRun` now, then one each time the run changes, ending
         after the first snapshot in which it has finished.
+
+        ``stop_on_completion=False`` keeps following after that, as the official SDK's
+        ``stopOnCompletion: false`` does: metadata and tags can still change once a run has
+        finished. Such a subscription ends only when you leave the loop or `close` it.
 
         ``skip_columns`` leaves fields out of every snapshot (``["payload", "output"]``
         saves sending them on each change). Network failures, 429 and 5xx answers reconnect
@@ -574,6 +591,7 @@ class RealtimeSubscriptions:
             skip_columns=skip_columns,
             reconnect_timeout=reconnect_timeout,
             request_options=request_options,
+            stop_on_completion=stop_on_completion,
         )
         return RunSubscription(self._client, plan)
 
@@ -636,6 +654,7 @@ class AsyncRealtimeSubscriptions:
         *,
         skip_columns: Sequence[str] | None = None,
         reconnect_timeout: float | None = None,
+        stop_on_completion: bool = True,
         request_options: RequestOptions | None = None,
     ) -> AsyncRunSubscription:
         """See `RealtimeSubscriptions.subscribe_to_run`: ``async for run in ...``."""
@@ -646,6 +665,7 @@ class AsyncRealtimeSubscriptions:
             skip_columns=skip_columns,
             reconnect_timeout=reconnect_timeout,
             request_options=request_options,
+            stop_on_completion=stop_on_completion,
         )
         return AsyncRunSubscription(self._client, plan)
 

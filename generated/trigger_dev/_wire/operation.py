@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_wire/operation.py (sha256 c17fca5c510d9a5d); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_wire/operation.py (sha256 5fbeff833b88f44a); edit that file, not this one.
 """What an SDK method is on the wire: its routes, their parameters, and how a call's
 arguments become a request. The tables themselves are generated into ``_operations.py``."""
 
@@ -48,6 +48,9 @@ class Param:
     schema: Schema | None = None
     encode: Encoder = plain
     segments: bool = False  # a path value that may hold "/": each part is its own segment
+    # Fills in the value from the environment before it is checked (x-sdk-fill: a trigger's
+    # options from the deployment platform's variables); given the value, None when absent.
+    fill: Callable[[Any], Any] | None = None
     check: Check | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -216,6 +219,8 @@ def prepare_request(
     body: dict[str, Any] = {}
     for param in route.params:
         value = args.get(param.python)
+        if param.fill is not None:
+            value = param.fill(value)
         if value is None:
             if param.required:
                 raise ArgumentTypeError(

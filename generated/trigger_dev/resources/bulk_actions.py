@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import cast
 
 from .. import _operations
+from .._bulk.actions import AsyncBulkActionsWatching, BulkActionsWatching
 from .._http.options import RequestOptions
 from .._pagination import AsyncCursorPage, AsyncPaginator, CursorPage
 from .._resource import AsyncAPIResource, SyncAPIResource, async_to_raw_response, to_raw_response
@@ -22,7 +23,7 @@ __all__ = [
 ]
 
 
-class BulkActions(SyncAPIResource):
+class BulkActions(SyncAPIResource, BulkActionsWatching):
     """Cancel or replay many runs at once, by id or by filter, in the background."""
 
     @cached_property
@@ -158,7 +159,7 @@ class BulkActionsWithRawResponse:
         self.abort = to_raw_response(raw.abort)
 
 
-class AsyncBulkActions(AsyncAPIResource):
+class AsyncBulkActions(AsyncAPIResource, AsyncBulkActionsWatching):
     """Cancel or replay many runs at once, by id or by filter, in the background.
     The calls of `BulkActions`, awaited; lists return an `AsyncPaginator`."""
 

@@ -24,6 +24,7 @@ from .._http.options import RequestOptions
 from .._http.raw_response import RawResponse
 from .._http.steps import Request, Steps
 from .._spec import BATCH_MAX_ITEMS
+from .._wire.deployment import deployment_defaults
 from .._wire.encoders import Field, to_wire
 from .._wire.idempotency import hash_idempotency_key
 from .._wire.operation import Operation, json_bytes
@@ -255,7 +256,9 @@ def _line(
                 f"{where} needs 'task': the id of the task to run, got {task_id!r:.60}"
             )
     item_options = to_wire(
-        item.get("options") or {}, operations.TRIGGER_TASK_OPTIONS_FIELDS, f"{where}['options']"
+        deployment_defaults(item.get("options")) or {},
+        operations.TRIGGER_TASK_OPTIONS_FIELDS,
+        f"{where}['options']",
     )
     if "idempotencyKey" not in item_options and batch_key is not None:
         # The official SDK's per-item key: the batch key's parts plus the index, hashed.
