@@ -101,7 +101,7 @@ def test_a_json_body_without_error_shows_its_text(httpserver: HTTPServer, client
     fail_with(httpserver, 422, '{"issues": ["x"]}')
     with pytest.raises(
         trigger_dev.UnprocessableEntityError,
-        match='^runs.replay: 422 Unprocessable Entity: {"issues": \\["x"\\]}$',
+        match=f'^runs.replay: 422 {HTTPStatus(422).phrase}: {{"issues": \\["x"\\]}}$',
     ):
         client.runs.replay("r")
 
