@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .. import _operations as operations
 from .._constants import (
@@ -556,10 +556,17 @@ def _plan(
     )
 
 
-class RealtimeSubscriptions:
-    """Methods of `runs` written by hand: realtime subscriptions."""
+SubscriptionT = TypeVar("SubscriptionT", RunSubscription, AsyncRunSubscription)
 
-    _client: SyncAPIClient
+
+class _SubscriptionMethods(Generic[SubscriptionT]):
+    """Methods of `runs` written by hand: realtime subscriptions, written once for both
+    clients (creating a subscription sends nothing, so nothing here is awaited)."""
+
+    _client: Any
+
+    def _subscription(self, plan: _Plan) -> SubscriptionT:
+        raise NotImplementedError
 
     def subscribe_to_run(
         self,
@@ -569,7 +576,7 @@ class RealtimeSubscriptions:
         reconnect_timeout: float | None = None,
         stop_on_completion: bool = True,
         request_options: RequestOptions | None = None,
-    ) -> RunSubscription:
+    ) -> SubscriptionT:
         """Follow one run: a `RealtimeRun` now, then one each time the run changes, ending
         after the first snapshot in which it has finished.
 
@@ -593,7 +600,7 @@ class RealtimeSubscriptions:
             request_options=request_options,
             stop_on_completion=stop_on_completion,
         )
-        return RunSubscription(self._client, plan)
+        return self._subscription(plan)
 
     def subscribe_to_runs_with_tag(
         self,
@@ -603,7 +610,7 @@ class RealtimeSubscriptions:
         skip_columns: Sequence[str] | None = None,
         reconnect_timeout: float | None = None,
         request_options: RequestOptions | None = None,
-    ) -> RunSubscription:
+    ) -> SubscriptionT:
         """Follow every run of the environment that carries all of ``tags`` and was created
         in the last ``created_at`` (a duration such as ``"1h"`` or a timedelta; the server
         allows at most a day and defaults to one): a snapshot of each, then one per change.
@@ -619,7 +626,7 @@ class RealtimeSubscriptions:
             reconnect_timeout=reconnect_timeout,
             request_options=request_options,
         )
-        return RunSubscription(self._client, plan)
+        return self._subscription(plan)
 
     def subscribe_to_batch(
         self,
@@ -628,7 +635,7 @@ class RealtimeSubscriptions:
         skip_columns: Sequence[str] | None = None,
         reconnect_timeout: float | None = None,
         request_options: RequestOptions | None = None,
-    ) -> RunSubscription:
+    ) -> SubscriptionT:
         """Follow the runs of a batch: a snapshot of each, then one per change. It does not
         end by itself; leave the loop or `close` it. Otherwise as `subscribe_to_run`."""
         plan = _plan(
@@ -639,72 +646,23 @@ class RealtimeSubscriptions:
             reconnect_timeout=reconnect_timeout,
             request_options=request_options,
         )
+        return self._subscription(plan)
+
+
+class RealtimeSubscriptions(_SubscriptionMethods[RunSubscription]):
+    """The subscriptions of `TriggerClient`: ``for run in ...``."""
+
+    _client: SyncAPIClient
+
+    def _subscription(self, plan: _Plan) -> RunSubscription:
         return RunSubscription(self._client, plan)
 
 
-class AsyncRealtimeSubscriptions:
-    """`RealtimeSubscriptions` for `AsyncTriggerClient`: the same methods, each returning an
-    async iterator (no ``await`` needed to create one)."""
+class AsyncRealtimeSubscriptions(_SubscriptionMethods[AsyncRunSubscription]):
+    """The subscriptions of `AsyncTriggerClient`: each returns an async iterator (no ``await``
+    needed to create one), ``async for run in ...``."""
 
     _client: AsyncAPIClient
 
-    def subscribe_to_run(
-        self,
-        run_id: str,
-        *,
-        skip_columns: Sequence[str] | None = None,
-        reconnect_timeout: float | None = None,
-        stop_on_completion: bool = True,
-        request_options: RequestOptions | None = None,
-    ) -> AsyncRunSubscription:
-        """See `RealtimeSubscriptions.subscribe_to_run`: ``async for run in ...``."""
-        plan = _plan(
-            self._client,
-            "subscribe_to_run",
-            run_id,
-            skip_columns=skip_columns,
-            reconnect_timeout=reconnect_timeout,
-            request_options=request_options,
-            stop_on_completion=stop_on_completion,
-        )
-        return AsyncRunSubscription(self._client, plan)
-
-    def subscribe_to_runs_with_tag(
-        self,
-        tags: str | Sequence[str],
-        *,
-        created_at: str | datetime.timedelta | None = None,
-        skip_columns: Sequence[str] | None = None,
-        reconnect_timeout: float | None = None,
-        request_options: RequestOptions | None = None,
-    ) -> AsyncRunSubscription:
-        """See `RealtimeSubscriptions.subscribe_to_runs_with_tag`."""
-        plan = _plan(
-            self._client,
-            "subscribe_to_runs_with_tag",
-            tags,
-            skip_columns=skip_columns,
-            created_at=created_at,
-            reconnect_timeout=reconnect_timeout,
-            request_options=request_options,
-        )
-        return AsyncRunSubscription(self._client, plan)
-
-    def subscribe_to_batch(
-        self,
-        batch_id: str,
-        *,
-        skip_columns: Sequence[str] | None = None,
-        reconnect_timeout: float | None = None,
-        request_options: RequestOptions | None = None,
-    ) -> AsyncRunSubscription:
-        """See `RealtimeSubscriptions.subscribe_to_batch`."""
-        plan = _plan(
-            self._client,
-            "subscribe_to_batch",
-            batch_id,
-            skip_columns=skip_columns,
-            reconnect_timeout=reconnect_timeout,
-            request_options=request_options,
-        )
+    def _subscription(self, plan: _Plan) -> AsyncRunSubscription:
         return AsyncRunSubscription(self._client, plan)
