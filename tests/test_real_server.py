@@ -416,7 +416,7 @@ def test_an_unknown_waitpoint_token_is_a_server_error(sk_client: TriggerClient) 
 
 def test_a_wrong_key_is_unauthorized(api_url: str) -> None:
     with (
-        sync_client(api_url, secret_key="tr_dev_notAKeyOfThisServer", attempts=1) as client,
+        sync_client(api_url, secret_key="tr_dev_FAKE-not-a-key-of-this-server", attempts=1) as client,
         pytest.raises(trigger_dev.AuthenticationError) as caught,
     ):
         client.runs.retrieve("run_doesnotexist0000")

@@ -28,7 +28,7 @@ PUBLISHED_EXTRAS = ["async", "fast"]
 QUICKSTART = """
 import trigger_dev
 from trigger_dev import runs, tasks, TriggerClient, TriggerError
-client = trigger_dev.configure(secret_key="tr_dev_distCheckKeyThatIsLongEnough", base_url="http://127.0.0.1:9")
+client = trigger_dev.configure(secret_key="tr_dev_FAKE-dist-check-key-long-enough", base_url="http://127.0.0.1:9")
 try:
     tasks.trigger("", {"hello": "world"})
 except trigger_dev.InvalidArgumentError as error:

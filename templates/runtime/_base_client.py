@@ -33,7 +33,7 @@ from ._exceptions import (
     RateLimitError,
     error_from_response,
 )
-from ._http.messages import USER_AGENT, Outgoing, Received
+from ._http.messages import USER_AGENT, Outgoing, Received, url_for_messages
 from ._http.options import RequestOptions, ResolvedOptions
 from ._http.raw_response import UNPARSED, RawResponse
 from ._http.retry import MAX_SERVER_REQUESTED_WAIT, requested_wait
@@ -191,7 +191,7 @@ class BaseAPIClient:
         """The error of the last attempt, with the call, where it went, and what to check."""
         tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
         if outgoing.route is None:  # a presigned object-store URL, never the API's address
-            where = f"the object store at {_origin_of(outgoing.url)}"
+            where = f"the object store at {url_for_messages(outgoing.url)}"
             hint = "the server hands out these addresses: check its object store settings"
         else:
             where = self.base_url
@@ -444,11 +444,6 @@ def _log_retry(outgoing: Outgoing, attempt: int, reason: str, wait: float) -> No
         reason,
         wait,
     )
-
-
-def _origin_of(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0]}"
 
 
 def _path_of(url: str) -> str:

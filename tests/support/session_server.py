@@ -38,7 +38,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-SECRET_KEY = "tr_dev_sessionstandin0000000"
+SECRET_KEY = "tr_dev_FAKE-session-stand-in-key"
 MAX_HOLD_SECONDS = 5.0
 """The longest a stream is held open without a new record (bounded for tests)."""
 
