@@ -52,6 +52,9 @@ class RouteView:
     # unless the body field named by ``resend_safe_with`` (a Python name) is given.
     at_most_once: bool = False
     resend_safe_with: str | None = None
+    # The route reads traceparent/tracestate and keeps them as the run's external trace
+    # context (x-trace-context): the runtime sends the current OpenTelemetry context there.
+    trace_context: bool = False
     # (data field, field naming its encoding) of the success body the runtime decodes
     packets: list[tuple[str, str]] = field(default_factory=list)
 
@@ -307,7 +310,19 @@ class OperationBuilder:
             packets=self.packets_of(operation),
             at_most_once=at_most_once,
             resend_safe_with=resend_safe_with,
+            trace_context=self.trace_context_of(operation),
         )
+
+    @staticmethod
+    def trace_context_of(operation: dict[str, Any]) -> bool:
+        """``x-trace-context: external``: the route keeps the request's W3C trace context as
+        the external trace of the runs it starts."""
+        mark = operation.get("x-trace-context")
+        if mark is None:
+            return False
+        if mark != "external":
+            raise GenerationError(f"{operation['operationId']}: x-trace-context is 'external', got {mark!r}")
+        return True
 
     @staticmethod
     def at_most_once_of(operation: dict[str, Any], params: list[ParamView]) -> tuple[bool, str | None]:

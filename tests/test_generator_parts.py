@@ -346,6 +346,18 @@ def test_at_most_once_is_true_or_names_a_body_field(document: Document) -> None:
         context_of(spec)
 
 
+def test_trace_context_marks_the_routes_that_keep_the_callers_trace(document: Document) -> None:
+    routes = {r.operation_id: r for r in build_context(document).routes}
+    assert sorted(name for name, route in routes.items() if route.trace_context) == [
+        "createBatch",
+        "triggerTask",
+    ]
+    spec = copy.deepcopy(document.spec)
+    spec["paths"]["/api/v3/batches"]["post"]["x-trace-context"] = True
+    with pytest.raises(GenerationError, match="createBatch: x-trace-context is 'external', got True"):
+        context_of(spec)
+
+
 def test_packets_name_a_sibling_field(document: Document) -> None:
     spec = copy.deepcopy(document.spec)
     spec["components"]["schemas"]["WaitpointTokenDetail"]["properties"]["output"]["x-sdk-packet"] = "kind"

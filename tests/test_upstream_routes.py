@@ -15,6 +15,7 @@ from tools.upstream_routes import (
     ROUTES_DIR,
     ROUTES_FILE,
     check_since,
+    check_trace_context,
     first_releases,
     release_tags,
     route_file,
@@ -133,3 +134,44 @@ def test_since_must_name_the_first_release_and_only_for_newer_routes(tmp_path: P
 
     assert check_since(spec, _routes_file(tmp_path, {}))[0][1].startswith("no route file serves")
     assert "missing" in check_since(spec, tmp_path / "absent.json")[0][1]
+
+
+def test_routes_keeping_an_external_trace_context_are_recorded_from_their_first_release() -> None:
+    reads = "const { traceparent, tracestate } = headers;\nexport { action };"
+    keeps = reads + "\nconst c = isFromWorker ? { traceparent } : { external: { traceparent, tracestate } };"
+    worker_only = reads + "\nconst c = traceparent && isFromWorker ? { traceparent, tracestate } : undefined;"
+    releases = [("4.0.0", "a"), ("4.1.0", "b"), ("4.2.0", "c")]
+    files = {"api.v1.things.ts": reads, "api.v1.batch.ts": worker_only, "api.v1.tasks.ts": keeps}
+    listings = {
+        "a": Listing(files),
+        "b": Listing({**files, "api.v1.things.ts": keeps}),
+        "c": Listing({**files, "api.v1.things.ts": keeps}),
+    }
+    found = first_releases(
+        ["POST /api/v1/things", "POST /api/v1/batch", "POST /api/v1/tasks"],
+        releases,
+        listings,  # type: ignore[arg-type]
+    )
+    assert {route: entry.get("external_trace_context") for route, entry in found.items()} == {
+        "POST /api/v1/things": "4.1.0",
+        "POST /api/v1/batch": None,
+        "POST /api/v1/tasks": "4.0.0",
+    }
+
+
+def test_the_trace_context_mark_must_match_the_route_upstream() -> None:
+    spec = copy.deepcopy(load_spec())
+    assert check_trace_context(spec) == []  # the committed spec agrees with the committed evidence
+    marked = sorted(
+        operation["operationId"]
+        for item in spec["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and operation.get("x-trace-context") == "external"
+    )
+    assert marked == ["createBatch", "triggerTask"]
+
+    del spec["paths"]["/api/v1/tasks/{taskId}/trigger"]["post"]["x-trace-context"]
+    spec["paths"]["/api/v3/runs/{runId}"]["get"]["x-trace-context"] = "external"
+    problems = dict(check_trace_context(spec))
+    assert "add x-trace-context: external" in problems["triggerTask"]
+    assert "remove x-trace-context" in problems["retrieveRun"]

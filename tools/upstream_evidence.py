@@ -49,7 +49,14 @@ from tools.upstream_model import (
     spec_operations,
     upstreamed_operations,
 )
-from tools.upstream_routes import check_since, first_releases, release_tags, spec_routes, write_routes
+from tools.upstream_routes import (
+    check_since,
+    check_trace_context,
+    first_releases,
+    release_tags,
+    spec_routes,
+    write_routes,
+)
 from tools.zod_reader import Declaration, ZodReader, declarations
 
 UPSTREAM_REPOSITORY = "triggerdotdev/trigger.dev"
@@ -399,6 +406,7 @@ def command_check(_: argparse.Namespace) -> int:
         Finding(o, "has no x-upstream naming the official SDK's response schema") for o in unmarked
     )
     findings.extend(Finding(where, what) for where, what in check_since(spec))
+    findings.extend(Finding(where, what) for where, what in check_trace_context(spec))
     stale = [str(p.relative_to(ROOT)) for p in write_fixtures(evidence, operations, dry_run=True)]
     findings.extend(
         Finding(p, "out of date: run `python tools/upstream_evidence.py fixtures`") for p in stale

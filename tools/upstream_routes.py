@@ -7,6 +7,11 @@ server-version table is built from it. Written by hand it drifts (``since: 4.1.0
 first served in 4.4.4 passed every check), so ``make evidence`` records where each route
 first appears (tests/fixtures/upstream/routes.json) and ``make check`` compares.
 
+The same record says which routes keep a request's W3C ``traceparent``/``tracestate`` as the
+external trace context of the runs they start, and from which release: those, and only
+those, carry ``x-trace-context: external`` in the spec, where the client sends the caller's
+OpenTelemetry context.
+
 The webapp's routes are Remix flat-route files under ``apps/webapp/app/routes/``: the URL's
 segments joined by dots, a parameter written ``$name``, a rest-of-path parameter ``$``, a
 literal dot escaped as ``[.]``, and a folder holding ``route.ts`` for a route of several files.
@@ -47,6 +52,10 @@ def _exports(handler: str) -> re.Pattern[str]:
 
 
 _HANDLERS = {"loader": _exports("loader"), "action": _exports("action")}
+# A route that keeps the request's trace context for a caller outside a task: it reads the
+# ``traceparent`` header and passes it on as ``{ external: { traceparent, tracestate } }``
+# (a request from a task's worker passes it as the run's parent instead).
+_EXTERNAL_TRACE_CONTEXT = re.compile(r"external:\s*\{\s*traceparent\b")
 
 
 def release_tags(tags: Iterable[str], oldest: str = OLDEST_SUPPORTED) -> list[tuple[str, str]]:
@@ -122,7 +131,31 @@ def first_releases(
                 remaining.remove(route)
         if not remaining:
             break
+    _add_trace_context(found, releases, listing_at)
     return found
+
+
+def _add_trace_context(
+    found: dict[str, dict[str, str]], releases: list[tuple[str, str]], listing_at: Mapping[str, Listing]
+) -> None:
+    """Mark each route whose file, at the newest release, keeps the request's trace context as
+    the external one, with the first release whose file does (``external_trace_context``)."""
+    if not releases:
+        return
+    newest = listing_at[releases[-1][1]]
+    for route, entry in found.items():
+        name = entry["file"].removeprefix(f"{ROUTES_DIR}/")
+        if route.startswith("GET ") or not _keeps_trace_context(_source(newest, name)):
+            continue
+        first = _version_key(entry["first_release"])
+        for version, tag in releases:
+            if _version_key(version) >= first and _keeps_trace_context(_source(listing_at[tag], name)):
+                entry["external_trace_context"] = version
+                break
+
+
+def _keeps_trace_context(source: str) -> bool:
+    return "traceparent" in source and _EXTERNAL_TRACE_CONTEXT.search(source) is not None
 
 
 def _source(listing: Listing, name: str) -> str:
@@ -181,6 +214,39 @@ def check_since(spec: dict[str, Any], routes_file: Path = ROUTES_FILE) -> list[t
                 (
                     name,
                     f"x-upstream.since is {since}, but {known['file']} first appears in {first}: set since: {first}",
+                )
+            )
+    return problems
+
+
+def check_trace_context(spec: dict[str, Any], routes_file: Path = ROUTES_FILE) -> list[tuple[str, str]]:
+    """``(operation, problem)`` for every operation whose ``x-trace-context`` mark disagrees
+    with whether its route keeps the request's trace context upstream."""
+    if not routes_file.exists():
+        return []  # check_since reports the missing file
+    routes: dict[str, dict[str, str]] = json.loads(routes_file.read_text(encoding="utf-8"))["routes"]
+    problems = []
+    for path, method, operation in spec_operations(spec):
+        name = operation.get("operationId", f"{method.upper()} {path}")
+        known = routes.get(f"{method.upper()} {path}")
+        if known is None:
+            continue  # check_since reports it
+        marked = operation.get("x-trace-context") == "external"
+        since = known.get("external_trace_context")
+        if marked and since is None:
+            problems.append(
+                (
+                    name,
+                    f"x-trace-context is external, but {known['file']} does not keep the request's "
+                    "traceparent as the run's external trace context: remove x-trace-context",
+                )
+            )
+        elif since is not None and not marked:
+            problems.append(
+                (
+                    name,
+                    f"{known['file']} keeps the request's traceparent/tracestate as the run's external "
+                    f"trace context (from {since}): add x-trace-context: external",
                 )
             )
     return problems

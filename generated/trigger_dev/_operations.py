@@ -2234,6 +2234,7 @@ TRIGGER_TASK = Route(
     body="json",
     offload=Offload("payload", task="taskId"),
     max_body=3145728,
+    trace_context=True,
 )
 
 CREATE_BATCH = Route(
@@ -2268,6 +2269,7 @@ CREATE_BATCH = Route(
     body="json",
     max_body=131072,
     since="4.3.1",
+    trace_context=True,
 )
 
 STREAM_BATCH_ITEMS = Route(

@@ -94,6 +94,10 @@ class Route:
     # (the server de-duplicates by it).
     at_most_once: bool = False
     resend_safe_with: str | None = None
+    # The server keeps the request's traceparent/tracestate as the external trace context of
+    # the runs it starts (x-trace-context): the client sends the caller's OpenTelemetry
+    # context on this route, and on no other.
+    trace_context: bool = False
     by_python_name: Mapping[str, Param] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
