@@ -31,6 +31,8 @@ TEST_DEPENDENCIES = (
     "httpx==0.28.1; python_version < '3.11'",
     "django==5.2.19",
     "msgspec==0.22.0",
+    "opentelemetry-api==1.45.2",
+    "opentelemetry-sdk==1.45.2",
     # 8.2.1 is the first release that loads cassettes safely; 9.x needs Python 3.11.
     "vcrpy==9.4.2; python_version >= '3.11'",
     "vcrpy==8.5.0; python_version < '3.11'",

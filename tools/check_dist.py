@@ -3,7 +3,7 @@ would install.
 
     python tools/check_dist.py DIST_DIR
 
-checks the wheel's metadata (the extras users see are ``async`` and ``fast`` only, the
+checks the wheel's metadata (the extras users see are ``async``, ``fast`` and ``otel`` only, the
 license file and ``py.typed`` are inside, no test or tool code is), then installs the wheel
 into a fresh virtual environment on the oldest and the newest supported Python and runs the
 README's quickstart there against nothing (building a client and a request, sending none).
@@ -22,7 +22,7 @@ from email.parser import Parser
 from pathlib import Path
 
 OLDEST, NEWEST = "3.10", "3.13"
-PUBLISHED_EXTRAS = ["async", "fast"]
+PUBLISHED_EXTRAS = ["async", "fast", "otel"]
 # What a user runs first (README "Quickstart"), minus the network: every import and the
 # client, a checked call refused before sending, the version.
 QUICKSTART = """

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 17d1c92dc7811055); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 370922c9c3f3685b); edit that file, not this one.
 """The call pipeline. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -6,16 +6,18 @@ loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespac
 
 What happens around a call lives with its feature and is only invoked here: uploads and
 downloads of large payloads in `_payloads.transfers`, tokens read from response headers in
-`_tokens.from_headers`. Cores written once as steps (`_http.steps`) are carried out by
+`_tokens.from_headers`, OpenTelemetry spans and trace context in `_tracing.spans` (imported
+only when the application uses OpenTelemetry). Cores written once as steps (`_http.steps`) are carried out by
 `run`, the client's driver.
 
-May import: `_payloads`, `_tokens`, `_http`, `_wire`, `_pagination`, `_exceptions`,
+May import: `_payloads`, `_tokens`, `_tracing`, `_http`, `_wire`, `_pagination`, `_exceptions`,
 `_logging` and the generated `_spec`; never a feature above it (`_realtime`, `_bulk`) or
 the generated clients and namespaces."""
 
 from __future__ import annotations
 
 import logging
+import sys
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -174,7 +176,29 @@ class BaseAPIClient:
         for a pause that has not passed yet (object-store transfers are not held back)."""
         if outgoing.route is None:
             return 0.0
-        return max(0.0, self.rate_limited_until - time.monotonic())
+        wait = max(0.0, self.rate_limited_until - time.monotonic())
+        if wait and outgoing.trace is not None:
+            outgoing.trace.held_back(wait)
+        return wait
+
+    # OpenTelemetry: the sync and async `_send` and `open_stream` call these three.
+    @staticmethod
+    def _traced(outgoing: Outgoing) -> Outgoing:
+        """``outgoing`` with a client span (and, on the routes that keep it, the caller's trace
+        context in its headers) when the application uses OpenTelemetry and a span is active."""
+        if _OPENTELEMETRY not in sys.modules or not outgoing.options.tracing:
+            return outgoing  # the common case costs a dictionary lookup; nothing is imported
+        return _tracing_started()(outgoing)
+
+    @staticmethod
+    def _trace_failed(outgoing: Outgoing, error: BaseException) -> None:
+        if outgoing.trace is not None:
+            outgoing.trace.failed(error)
+
+    @staticmethod
+    def _trace_succeeded(outgoing: Outgoing, received: Received) -> None:
+        if outgoing.trace is not None:
+            outgoing.trace.succeeded(received)
 
     def _wait_after_failure(self, outgoing: Outgoing, attempt: int, error: ApiConnectionError) -> float:
         """Seconds to wait before retrying after no response arrived; re-raises when done."""
@@ -212,6 +236,7 @@ class BaseAPIClient:
         status = received.status
         self._log_answer(outgoing, status, started, f"attempt {attempt}")
         if 200 <= status < 300:
+            self._trace_succeeded(outgoing, received)
             return None
         route = outgoing.route
         if route is not None and status in route.final_statuses:
@@ -250,6 +275,7 @@ class BaseAPIClient:
         BaseAPIClient._log_answer(outgoing, received.status, started, "reading as it arrives")
         if not 200 <= received.status < 300:
             raise _error(received, outgoing)
+        BaseAPIClient._trace_succeeded(outgoing, received)
 
     @staticmethod
     def _raw_response(
@@ -314,11 +340,15 @@ class SyncAPIClient(BaseAPIClient):
     ) -> OpenResponse:
         """Send one request (one attempt) and return its body unread, for reading as it
         arrives; an error status raises as `request` would."""
-        outgoing = self._outgoing(self._prepare(operation, args, request_options))
+        outgoing = self._traced(self._outgoing(self._prepare(operation, args, request_options)))
         started = time.monotonic()
-        response = self._transport.open(outgoing)
-        error_body = b"" if 200 <= response.status < 300 else response.read_all()
-        self._opened(outgoing, Received(response.status, response.headers, error_body), started)
+        try:
+            response = self._transport.open(outgoing)
+            error_body = b"" if 200 <= response.status < 300 else response.read_all()
+            self._opened(outgoing, Received(response.status, response.headers, error_body), started)
+        except BaseException as error:
+            self._trace_failed(outgoing, error)
+            raise
         return response
 
     def pause(self, seconds: float) -> None:
@@ -362,6 +392,14 @@ class SyncAPIClient(BaseAPIClient):
 
     def _send(self, outgoing: Outgoing) -> Received:
         """Send one request until it succeeds or the retry policy gives up (then raises)."""
+        outgoing = self._traced(outgoing)
+        try:
+            return self._attempts(outgoing)
+        except BaseException as error:
+            self._trace_failed(outgoing, error)
+            raise
+
+    def _attempts(self, outgoing: Outgoing) -> Received:
         attempt = 1
         while True:
             held = self._held_back(outgoing) if attempt == 1 else 0.0  # a retry has waited already
@@ -435,6 +473,8 @@ def _not_resent(outgoing: Outgoing, attempts: int, error: ApiConnectionError) ->
 
 
 def _log_retry(outgoing: Outgoing, attempt: int, reason: str, wait: float) -> None:
+    if outgoing.trace is not None:
+        outgoing.trace.retrying(attempt, reason, wait)
     policy = outgoing.options.retry
     logger.info(
         "%s: attempt %d of %d failed (%s); retrying in %.3f s",
@@ -444,6 +484,19 @@ def _log_retry(outgoing: Outgoing, attempt: int, reason: str, wait: float) -> No
         reason,
         wait,
     )
+
+
+_OPENTELEMETRY = "opentelemetry.trace"
+_STARTED: list[Callable[[Outgoing], Outgoing]] = []
+
+
+def _tracing_started() -> Callable[[Outgoing], Outgoing]:
+    """`_tracing.spans.started`, imported the first time a call is made with OpenTelemetry in use."""
+    if not _STARTED:
+        from ._tracing.spans import started
+
+        _STARTED.append(started)
+    return _STARTED[0]
 
 
 def _path_of(url: str) -> str:

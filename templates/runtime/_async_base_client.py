@@ -93,11 +93,15 @@ class AsyncAPIClient(BaseAPIClient):
         self, operation: Operation[Any], args: Mapping[str, Any], request_options: RequestOptions | None
     ) -> AsyncOpenResponse:
         """See `SyncAPIClient.open_stream`."""
-        outgoing = self._outgoing(self._prepare(operation, args, request_options))
+        outgoing = self._traced(self._outgoing(self._prepare(operation, args, request_options)))
         started = time.monotonic()
-        response = await self._transport.open(outgoing)
-        error_body = b"" if 200 <= response.status < 300 else await response.read_all()
-        self._opened(outgoing, Received(response.status, response.headers, error_body), started)
+        try:
+            response = await self._transport.open(outgoing)
+            error_body = b"" if 200 <= response.status < 300 else await response.read_all()
+            self._opened(outgoing, Received(response.status, response.headers, error_body), started)
+        except BaseException as error:
+            self._trace_failed(outgoing, error)
+            raise
         return response
 
     async def pause(self, seconds: float) -> None:
@@ -139,6 +143,14 @@ class AsyncAPIClient(BaseAPIClient):
 
     async def _send(self, outgoing: Outgoing) -> Received:
         """Send one request until it succeeds or the retry policy gives up (then raises)."""
+        outgoing = self._traced(outgoing)
+        try:
+            return await self._attempts(outgoing)
+        except BaseException as error:
+            self._trace_failed(outgoing, error)
+            raise
+
+    async def _attempts(self, outgoing: Outgoing) -> Received:
         attempt = 1
         while True:
             async with self._slot():

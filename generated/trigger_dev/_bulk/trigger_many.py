@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_bulk/trigger_many.py (sha256 a678e92ecbcebfb2); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_bulk/trigger_many.py (sha256 63dee76eda4a989d); edit that file, not this one.
 """`batches.trigger_many`: any number of items, as many batches as it takes.
 
 The input is read lazily, at most ``batch_size`` items per batch and ``max_in_flight``
@@ -16,6 +16,7 @@ and items that already ran return their runs.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 import time
 from collections import deque
@@ -529,9 +530,9 @@ def _run_sync(
         pending: deque[Future[tuple[list[ItemOutcome], bool]]] = deque()
         try:
             for chunk in chunks:
-                pending.append(
-                    pool.submit(client.run, _batch_steps(chunk, settings, pacer, _backoff(client, settings)))
-                )
+                steps = _batch_steps(chunk, settings, pacer, _backoff(client, settings))
+                # In the caller's context (its OpenTelemetry span, say), as an asyncio task would be.
+                pending.append(pool.submit(contextvars.copy_context().run, client.run, steps))
                 while len(pending) >= in_flight:
                     yield from _finished(pending.popleft().result(), tally, pacer)
             while pending:

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_http/options.py (sha256 c9182613532f53fb); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_http/options.py (sha256 dbce3556187afe21); edit that file, not this one.
 """Per-client and per-call request options: what users pass, checked and merged."""
 
 from __future__ import annotations
@@ -65,6 +65,10 @@ class RequestOptions(TypedDict, total=False):
     """Whether reading a run downloads a payload or output the server kept in object storage
     (default true). With false, ``payload``/``output`` stay None and the presigned URLs
     (valid for 300 s) are left for you to fetch."""
+    tracing: bool
+    """Whether a call made inside an OpenTelemetry span gets a client span of its own and,
+    on the trigger routes, sends the trace context (default true; see the tracing guide).
+    Without OpenTelemetry imported by the application this does nothing."""
     timeout_in_ms: float
     """Deprecated: ``timeout`` in milliseconds."""
     connect_timeout_in_ms: float
@@ -82,6 +86,7 @@ _OPTION_TYPES: dict[str, tuple[type, ...]] = {
     "extra_query": (Mapping,),
     "extra_body": (Mapping,),
     "download_offloaded": (bool,),
+    "tracing": (bool,),
 }
 _RETRY_TYPES: dict[str, tuple[type, ...]] = {
     "max_attempts": (int,),
@@ -111,6 +116,7 @@ class ResolvedOptions:
     extra_query: tuple[tuple[str, str | None], ...] = ()
     extra_body: Mapping[str, Any] | None = None
     download_offloaded: bool = True
+    tracing: bool = True
 
     def merged(self, options: RequestOptions | None) -> ResolvedOptions:
         """These options with ``options`` merged over them key by key."""
@@ -140,6 +146,8 @@ class ResolvedOptions:
             result = replace(result, extra_body=merge_body(result.extra_body or {}, body))
         if "download_offloaded" in options:
             result = replace(result, download_offloaded=options["download_offloaded"])
+        if "tracing" in options:
+            result = replace(result, tracing=options["tracing"])
         return result
 
 

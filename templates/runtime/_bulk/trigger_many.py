@@ -16,6 +16,7 @@ and items that already ran return their runs.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 import time
 from collections import deque
@@ -529,9 +530,9 @@ def _run_sync(
         pending: deque[Future[tuple[list[ItemOutcome], bool]]] = deque()
         try:
             for chunk in chunks:
-                pending.append(
-                    pool.submit(client.run, _batch_steps(chunk, settings, pacer, _backoff(client, settings)))
-                )
+                steps = _batch_steps(chunk, settings, pacer, _backoff(client, settings))
+                # In the caller's context (its OpenTelemetry span, say), as an asyncio task would be.
+                pending.append(pool.submit(contextvars.copy_context().run, client.run, steps))
                 while len(pending) >= in_flight:
                     yield from _finished(pending.popleft().result(), tally, pacer)
             while pending:

@@ -12,6 +12,7 @@ from .._wire.credentials import SecretHeaders
 from .options import ResolvedOptions
 
 if TYPE_CHECKING:
+    from .._tracing.spans import CallSpan
     from .._wire.operation import Route
 
 __all__ = ["USER_AGENT", "Outgoing", "Received", "url_for_messages"]
@@ -31,6 +32,8 @@ class Outgoing(NamedTuple):
     route: Route | None = None  # the API route; None for object storage
     # Resent only when it cannot have reached the server (`Route.at_most_once`).
     at_most_once: bool = False
+    # The OpenTelemetry span of this request, when the caller's context has one to continue.
+    trace: CallSpan | None = None
 
     def __repr__(self) -> str:
         # No credential, no presigned URL's signature, no payload: this object sits in the
