@@ -16,6 +16,7 @@ import pytest
 import trigger_dev
 from tests.support.batch_server import BatchServerState, batch_server
 from tests.support.realtime_server import DEMO_SECRET_KEY, RealtimeServer, realtime_server, summarize_article
+from tests.support.tracing import memory_exporter
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -83,7 +84,7 @@ def mock_argv() -> dict[str, list[str]]:
 ARGV = mock_argv()
 
 # Run against the local realtime server rather than cassettes (a mock cannot follow a run).
-REALTIME = {"watching_runs.py", "fastapi_public_tokens.py"}
+REALTIME = {"watching_runs.py", "fastapi_public_tokens.py", "fastapi_tracing.py"}
 
 
 # Run against local stand-ins of the batch API and the runs list (bulk work).
@@ -166,6 +167,41 @@ def test_watching_runs_as_the_readme_runs_it() -> None:
         "output: {'summary': 'A short summary.'}",
     ]:
         assert fragment in output, f"watching_runs.py did not print {fragment!r}:\n{output}"
+
+
+def test_fastapi_tracing_as_the_readme_runs_it() -> None:
+    command = shlex.split(documented_commands()["fastapi_tracing.py"].split("`")[1])
+    assert command[1] == "tests/support/realtime_server.py", command
+    result = subprocess.run(
+        command, cwd=EXAMPLES.parent, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    for fragment in [
+        "status 200: {'runId': 'run_101'}",
+        f"server span 'POST /orders' in trace {trace_id}",
+        f"client span 'POST /api/v1/tasks/{{taskId}}/trigger' in trace {trace_id} "
+        "{'trigger_dev.task.id': 'process-order', 'trigger_dev.run.id': 'run_101'}",
+    ]:
+        assert fragment in result.stdout, f"fastapi_tracing.py did not print {fragment!r}:\n{result.stdout}"
+
+
+def test_fastapi_tracing_sends_the_request_trace_to_the_trigger(realtime: RealtimeServer) -> None:
+    from fastapi.testclient import TestClient
+
+    module = runpy.run_path(str(EXAMPLES / "fastapi_tracing.py"), run_name="fastapi_tracing")
+    upstream = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    memory_exporter()  # the process's tracer provider, shared with the other tests that read spans
+    with TestClient(module["app"]) as browser:
+        assert browser.post("/orders", json={"n": 1}, headers={"traceparent": upstream}).json() == {
+            "runId": "run_101"
+        }
+    (trigger,) = [r for r in realtime.requests if r.path.endswith("/trigger")]
+    sent = {name.lower(): value for name, value in trigger.headers.items()}["traceparent"]
+    version, trace_id, span_id, flags = sent.split("-")
+    # The same trace, under a span of its own (the client's), sampled as the caller asked.
+    assert (version, trace_id, flags) == ("00", "4bf92f3577b34da6a3ce929d0e0e4736", "01")
+    assert span_id != "00f067aa0ba902b7"
 
 
 def test_fastapi_agent_chat_as_the_readme_runs_it() -> None:
