@@ -17,17 +17,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime
+import json
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import pytest
+from opentelemetry import trace
+from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, TraceFlags
 
 import trigger_dev
 from tests.conftest import REAL_SERVER
 from tests.support.cassette_filters import scrub_response
 from tests.support.clients import async_client, sync_client
+from tests.support.tracing import memory_exporter
 from trigger_dev import TriggerClient
 from trigger_dev.models import RunStatus, WaitpointTokenStatus
 from trigger_dev.types import BatchTaskItem
@@ -164,6 +170,72 @@ def test_an_idempotent_trigger_returns_the_cached_run_until_its_key_is_reset(
     fresh = sk_client.tasks.trigger(TASK, {"userId": "user_real_2"}, options={"idempotency_key": key})
     assert fresh.id != first.id and fresh.is_cached is False
     for run_id in (first.id, fresh.id):
+        sk_client.runs.cancel(run_id)
+
+
+# The caller's trace, as an instrumented web framework hands it over: a sampled remote span.
+CALLER_TRACE_ID = 0x4BF92F3577B34DA6A3CE929D0E0E4736
+CALLER = SpanContext(
+    trace_id=CALLER_TRACE_ID, span_id=0x00F067AA0BA902B7, is_remote=True, trace_flags=TraceFlags(1)
+)
+
+
+def _stored_external_traceparent(run_id: str) -> str:
+    """The external trace context the server stored with a run, read from its database: no API
+    route returns it (the dashboard's span view shows its trace id)."""
+    stored = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-p", "55432", "-U", "postgres", "-d", "trigger", "-tAq", "-c",
+         f"""SELECT "traceContext" FROM "TaskRun" WHERE "friendlyId" = '{run_id}'"""],
+        capture_output=True, text=True, timeout=30, check=True,
+    ).stdout  # fmt: skip
+    return str(json.loads(stored)["external"]["traceparent"])
+
+
+def test_a_run_triggered_inside_a_span_keeps_the_callers_trace(
+    sk_client: TriggerClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spans = memory_exporter()
+    spans.clear()
+    sent: dict[str, str | None] = {}  # path -> the traceparent the client sent there
+    transport = sk_client._client._transport
+    send = transport.send
+
+    def recording(outgoing: Any) -> Any:
+        sent[urlsplit(outgoing.url).path] = outgoing.headers.get("traceparent")
+        return send(outgoing)
+
+    monkeypatch.setattr(transport, "send", recording)
+    with trace.use_span(NonRecordingSpan(CALLER)):
+        triggered = sk_client.tasks.trigger(
+            TASK, {"userId": "user_real_traced"}, options={"delay": "1h", "tags": ["real-lane-traced"]}
+        )
+        batch = sk_client.tasks.batch_trigger(
+            TASK, [{"payload": {"userId": "user_b3"}, "options": {"delay": "1h"}}]
+        )
+    trigger_span, create_span, _items_span = [
+        s for s in spans.get_finished_spans() if s.kind is SpanKind.CLIENT
+    ]
+    assert trigger_span.context is not None and trigger_span.context.trace_id == CALLER_TRACE_ID
+    assert (
+        trigger_span.attributes is not None and trigger_span.attributes["trigger_dev.run.id"] == triggered.id
+    )
+    assert create_span.attributes is not None and create_span.attributes["trigger_dev.batch.id"] == batch.id
+
+    # The caller's trace id under the client's span, on the trigger and on the batch's
+    # creation (the recording holds what the server answered to those).
+    trace_id = f"{CALLER_TRACE_ID:032x}"
+    assert sent[f"/api/v1/tasks/{TASK}/trigger"] == f"00-{trace_id}-{trigger_span.context.span_id:016x}-01"
+    assert str(sent["/api/v3/batches"]).split("-")[1] == trace_id
+    assert sent[f"/api/v3/batches/{batch.id}/items"] is None
+    done = poll("batch runs", lambda: sk_client.batches.retrieve(batch.id), lambda b: len(b.runs) == 1)
+
+    if REAL_SERVER is not None:  # what the server stored, from its database
+        stored = _stored_external_traceparent(triggered.id).split("-")
+        assert stored[1] == trace_id
+        assert trigger_span.context.span_id == int(stored[2], 16)  # the client span is the parent
+        (batch_run,) = done.runs
+        assert _stored_external_traceparent(batch_run).split("-")[1] == trace_id
+    for run_id in (triggered.id, *done.runs):
         sk_client.runs.cancel(run_id)
 
 

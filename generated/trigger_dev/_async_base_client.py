@@ -1,15 +1,16 @@
-# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 55f414a4ee641642); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_async_base_client.py (sha256 bb991694f92f4ac8); edit that file, not this one.
 """The asyncio client core: the same requests, retry decisions and errors as
 `SyncAPIClient`, with the I/O awaited. Waiting between retries never blocks the loop."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ._base_client import BaseAPIClient
+from ._base_client import _OPENTELEMETRY, BaseAPIClient
 from ._exceptions import ApiConnectionError
 from ._http.messages import Outgoing, Received
 from ._http.options import RequestOptions, ResolvedOptions
@@ -93,7 +94,9 @@ class AsyncAPIClient(BaseAPIClient):
         self, operation: Operation[Any], args: Mapping[str, Any], request_options: RequestOptions | None
     ) -> AsyncOpenResponse:
         """See `SyncAPIClient.open_stream`."""
-        outgoing = self._traced(self._outgoing(self._prepare(operation, args, request_options)))
+        outgoing = self._outgoing(self._prepare(operation, args, request_options))
+        if _OPENTELEMETRY in sys.modules:
+            outgoing = self._traced(outgoing) or outgoing
         started = time.monotonic()
         try:
             response = await self._transport.open(outgoing)
@@ -143,14 +146,13 @@ class AsyncAPIClient(BaseAPIClient):
 
     async def _send(self, outgoing: Outgoing) -> Received:
         """Send one request until it succeeds or the retry policy gives up (then raises)."""
-        outgoing = self._traced(outgoing)
-        try:
-            return await self._attempts(outgoing)
-        except BaseException as error:
-            self._trace_failed(outgoing, error)
-            raise
-
-    async def _attempts(self, outgoing: Outgoing) -> Received:
+        traced = self._traced(outgoing) if _OPENTELEMETRY in sys.modules else None
+        if traced is not None:
+            try:
+                return await self._send(traced)
+            except BaseException as error:
+                self._trace_failed(traced, error)
+                raise
         attempt = 1
         while True:
             async with self._slot():

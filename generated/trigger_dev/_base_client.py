@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 370922c9c3f3685b); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 d410620f7e97a8a4); edit that file, not this one.
 """The call pipeline. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -7,11 +7,11 @@ loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespac
 What happens around a call lives with its feature and is only invoked here: uploads and
 downloads of large payloads in `_payloads.transfers`, tokens read from response headers in
 `_tokens.from_headers`, OpenTelemetry spans and trace context in `_tracing.spans` (imported
-only when the application uses OpenTelemetry). Cores written once as steps (`_http.steps`) are carried out by
-`run`, the client's driver.
+only when the application uses OpenTelemetry). Cores written once as steps (`_http.steps`)
+are carried out by `run`, the client's driver.
 
-May import: `_payloads`, `_tokens`, `_tracing`, `_http`, `_wire`, `_pagination`, `_exceptions`,
-`_logging` and the generated `_spec`; never a feature above it (`_realtime`, `_bulk`) or
+May import: `_payloads`, `_tokens`, `_tracing`, `_http`, `_wire`, `_pagination`,
+`_exceptions`, `_logging` and the generated `_spec`; never a feature above it (`_realtime`, `_bulk`) or
 the generated clients and namespaces."""
 
 from __future__ import annotations
@@ -181,24 +181,23 @@ class BaseAPIClient:
             outgoing.trace.held_back(wait)
         return wait
 
-    # OpenTelemetry: the sync and async `_send` and `open_stream` call these three.
+    # OpenTelemetry: the sync and async `_send` and `open_stream` call these two. Without
+    # OpenTelemetry imported by the application, a request pays one dictionary lookup
+    # (`_OPENTELEMETRY in sys.modules`, checked by the caller) and nothing is imported.
     @staticmethod
-    def _traced(outgoing: Outgoing) -> Outgoing:
+    def _traced(outgoing: Outgoing) -> Outgoing | None:
         """``outgoing`` with a client span (and, on the routes that keep it, the caller's trace
-        context in its headers) when the application uses OpenTelemetry and a span is active."""
-        if _OPENTELEMETRY not in sys.modules or not outgoing.options.tracing:
-            return outgoing  # the common case costs a dictionary lookup; nothing is imported
-        return _tracing_started()(outgoing)
+        context in its headers), or None when it is not traced: tracing is off, it has its
+        span already, or no span is active in the caller's context."""
+        if outgoing.trace is not None or not outgoing.options.tracing:
+            return None
+        traced = _tracing_started()(outgoing)
+        return traced if traced.trace is not None else None
 
     @staticmethod
     def _trace_failed(outgoing: Outgoing, error: BaseException) -> None:
         if outgoing.trace is not None:
             outgoing.trace.failed(error)
-
-    @staticmethod
-    def _trace_succeeded(outgoing: Outgoing, received: Received) -> None:
-        if outgoing.trace is not None:
-            outgoing.trace.succeeded(received)
 
     def _wait_after_failure(self, outgoing: Outgoing, attempt: int, error: ApiConnectionError) -> float:
         """Seconds to wait before retrying after no response arrived; re-raises when done."""
@@ -236,7 +235,8 @@ class BaseAPIClient:
         status = received.status
         self._log_answer(outgoing, status, started, f"attempt {attempt}")
         if 200 <= status < 300:
-            self._trace_succeeded(outgoing, received)
+            if outgoing.trace is not None:
+                outgoing.trace.succeeded(received)
             return None
         route = outgoing.route
         if route is not None and status in route.final_statuses:
@@ -275,7 +275,8 @@ class BaseAPIClient:
         BaseAPIClient._log_answer(outgoing, received.status, started, "reading as it arrives")
         if not 200 <= received.status < 300:
             raise _error(received, outgoing)
-        BaseAPIClient._trace_succeeded(outgoing, received)
+        if outgoing.trace is not None:
+            outgoing.trace.succeeded(received)
 
     @staticmethod
     def _raw_response(
@@ -340,7 +341,9 @@ class SyncAPIClient(BaseAPIClient):
     ) -> OpenResponse:
         """Send one request (one attempt) and return its body unread, for reading as it
         arrives; an error status raises as `request` would."""
-        outgoing = self._traced(self._outgoing(self._prepare(operation, args, request_options)))
+        outgoing = self._outgoing(self._prepare(operation, args, request_options))
+        if _OPENTELEMETRY in sys.modules:
+            outgoing = self._traced(outgoing) or outgoing
         started = time.monotonic()
         try:
             response = self._transport.open(outgoing)
@@ -392,14 +395,13 @@ class SyncAPIClient(BaseAPIClient):
 
     def _send(self, outgoing: Outgoing) -> Received:
         """Send one request until it succeeds or the retry policy gives up (then raises)."""
-        outgoing = self._traced(outgoing)
-        try:
-            return self._attempts(outgoing)
-        except BaseException as error:
-            self._trace_failed(outgoing, error)
-            raise
-
-    def _attempts(self, outgoing: Outgoing) -> Received:
+        traced = self._traced(outgoing) if _OPENTELEMETRY in sys.modules else None
+        if traced is not None:
+            try:
+                return self._send(traced)
+            except BaseException as error:
+                self._trace_failed(traced, error)
+                raise
         attempt = 1
         while True:
             held = self._held_back(outgoing) if attempt == 1 else 0.0  # a retry has waited already
@@ -486,7 +488,7 @@ def _log_retry(outgoing: Outgoing, attempt: int, reason: str, wait: float) -> No
     )
 
 
-_OPENTELEMETRY = "opentelemetry.trace"
+_OPENTELEMETRY = "opentelemetry.trace"  # imported by any application that uses OpenTelemetry
 _STARTED: list[Callable[[Outgoing], Outgoing]] = []
 
 
