@@ -509,3 +509,41 @@ def test_a_traced_calls_error_pickles_and_a_forked_child_traces_its_own_calls(
     assert os.waitstatus_to_exitcode(status) == 0
     assert json.loads(reported) == ["POST /api/v1/tasks/{taskId}/trigger"]
     assert [span.name for span in client_spans(spans)] == ["GET /api/v3/runs/{runId}"]  # the parent's alone
+
+
+@pytest.mark.parametrize(
+    ("url", "address", "port", "full"),
+    [
+        (
+            "https://api.trigger.dev/api/v3/runs/run_1?x=1#f",
+            "api.trigger.dev",
+            443,
+            "https://api.trigger.dev/api/v3/runs/run_1",
+        ),
+        ("http://me:secret@[::1]:8030/api/v3/runs/run_1", "::1", 8030, "http://[::1]:8030/api/v3/runs/run_1"),
+        # A base URL with a path of its own (a self-hosted server behind a prefix).
+        (
+            "https://example.com/trigger/api/v3/runs/run_%2F1",
+            "example.com",
+            443,
+            "https://example.com/trigger/api/v3/runs/run_%2F1",
+        ),
+    ],
+)
+def test_the_url_attributes_follow_the_conventions_without_secrets(
+    url: str, address: str, port: int, full: str
+) -> None:
+    from trigger_dev._http.messages import Outgoing
+    from trigger_dev._http.options import ResolvedOptions
+    from trigger_dev._tracing.spans import _attributes
+    from trigger_dev._wire.credentials import SecretHeaders
+
+    route = _operations.RETRIEVE_RUN
+    outgoing = Outgoing("runs.retrieve", "GET", url, SecretHeaders(), None, ResolvedOptions(), route)
+    attributes = _attributes(outgoing)
+    assert (attributes["server.address"], attributes["server.port"], attributes["url.full"]) == (
+        address,
+        port,
+        full,
+    )
+    assert attributes["trigger_dev.run.id"] == ("run_/1" if "%2F" in url else "run_1")

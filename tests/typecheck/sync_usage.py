@@ -77,6 +77,9 @@ def calls(client: TriggerClient) -> None:
     assert_type(client.runs.retrieve(handle.id), Run)
     assert_type(client.runs.poll(handle.id, timeout=60), Run)
     assert_type(client.envvars.list("proj_1", "prod"), list[EnvironmentVariable])
+    untraced = TriggerClient(request_options={"tracing": False})  # OpenTelemetry off for a client
+    assert_type(untraced.tasks.trigger("t", {}, request_options={"tracing": False}), TriggerTaskResponse)
+    client.tasks.trigger("t", {}, request_options={"tracing": "off"})  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 
 def raw_responses(client: TriggerClient) -> None:

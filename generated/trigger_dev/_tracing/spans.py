@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_tracing/spans.py (sha256 0496b9aecf5d937d); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_tracing/spans.py (sha256 47e5e39b1576046f); edit that file, not this one.
 """A client span for one request, from its first attempt to its last, and the trace context
 it sends. Imported only once the application has imported ``opentelemetry.trace``.
 
@@ -137,16 +137,13 @@ class CallSpan:
 
 def _attributes(outgoing: Outgoing) -> dict[str, str | int]:
     parts = urlsplit(outgoing.url)
-    secure = parts.scheme == "https"
-    port = parts.port or (443 if secure else 80)
-    host = parts.hostname or ""
-    shown_host = f"[{host}]" if ":" in host else host
+    address = parts.netloc.rpartition("@")[2]  # host and port as written, without user info
     attributes: dict[str, str | int] = {
         "http.request.method": outgoing.method,
-        "server.address": host,
-        "server.port": port,
-        # Without user info, query or fragment: a presigned URL's signature is in its query.
-        "url.full": f"{parts.scheme}://{shown_host}:{port}{parts.path}",
+        "server.address": parts.hostname or "",
+        "server.port": parts.port or (443 if parts.scheme == "https" else 80),
+        # Without query or fragment: a presigned URL's signature is in its query.
+        "url.full": f"{parts.scheme}://{address}{parts.path}",
         "trigger_dev.call": outgoing.name,
     }
     route = outgoing.route

@@ -137,16 +137,13 @@ class CallSpan:
 
 def _attributes(outgoing: Outgoing) -> dict[str, str | int]:
     parts = urlsplit(outgoing.url)
-    secure = parts.scheme == "https"
-    port = parts.port or (443 if secure else 80)
-    host = parts.hostname or ""
-    shown_host = f"[{host}]" if ":" in host else host
+    address = parts.netloc.rpartition("@")[2]  # host and port as written, without user info
     attributes: dict[str, str | int] = {
         "http.request.method": outgoing.method,
-        "server.address": host,
-        "server.port": port,
-        # Without user info, query or fragment: a presigned URL's signature is in its query.
-        "url.full": f"{parts.scheme}://{shown_host}:{port}{parts.path}",
+        "server.address": parts.hostname or "",
+        "server.port": parts.port or (443 if parts.scheme == "https" else 80),
+        # Without query or fragment: a presigned URL's signature is in its query.
+        "url.full": f"{parts.scheme}://{address}{parts.path}",
         "trigger_dev.call": outgoing.name,
     }
     route = outgoing.route
