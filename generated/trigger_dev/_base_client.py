@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 d410620f7e97a8a4); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 752fec181b8815cb); edit that file, not this one.
 """The call pipeline. `BaseAPIClient` turns one SDK call into a request and decides, after
 each attempt, whether to retry and how long to wait; `SyncAPIClient` adds the blocking I/O
 loop (the asyncio one is `_async_base_client.AsyncAPIClient`). Resource namespaces call
@@ -191,7 +191,7 @@ class BaseAPIClient:
         span already, or no span is active in the caller's context."""
         if outgoing.trace is not None or not outgoing.options.tracing:
             return None
-        traced = _tracing_started()(outgoing)
+        traced = (_STARTED or _tracing_started())(outgoing)
         return traced if traced.trace is not None else None
 
     @staticmethod
@@ -489,16 +489,16 @@ def _log_retry(outgoing: Outgoing, attempt: int, reason: str, wait: float) -> No
 
 
 _OPENTELEMETRY = "opentelemetry.trace"  # imported by any application that uses OpenTelemetry
-_STARTED: list[Callable[[Outgoing], Outgoing]] = []
+_STARTED: Callable[[Outgoing], Outgoing] | None = None
 
 
 def _tracing_started() -> Callable[[Outgoing], Outgoing]:
     """`_tracing.spans.started`, imported the first time a call is made with OpenTelemetry in use."""
-    if not _STARTED:
-        from ._tracing.spans import started
+    global _STARTED
+    from ._tracing.spans import started
 
-        _STARTED.append(started)
-    return _STARTED[0]
+    _STARTED = started
+    return started
 
 
 def _path_of(url: str) -> str:

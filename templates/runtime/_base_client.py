@@ -191,7 +191,7 @@ class BaseAPIClient:
         span already, or no span is active in the caller's context."""
         if outgoing.trace is not None or not outgoing.options.tracing:
             return None
-        traced = _tracing_started()(outgoing)
+        traced = (_STARTED or _tracing_started())(outgoing)
         return traced if traced.trace is not None else None
 
     @staticmethod
@@ -489,16 +489,16 @@ def _log_retry(outgoing: Outgoing, attempt: int, reason: str, wait: float) -> No
 
 
 _OPENTELEMETRY = "opentelemetry.trace"  # imported by any application that uses OpenTelemetry
-_STARTED: list[Callable[[Outgoing], Outgoing]] = []
+_STARTED: Callable[[Outgoing], Outgoing] | None = None
 
 
 def _tracing_started() -> Callable[[Outgoing], Outgoing]:
     """`_tracing.spans.started`, imported the first time a call is made with OpenTelemetry in use."""
-    if not _STARTED:
-        from ._tracing.spans import started
+    global _STARTED
+    from ._tracing.spans import started
 
-        _STARTED.append(started)
-    return _STARTED[0]
+    _STARTED = started
+    return started
 
 
 def _path_of(url: str) -> str:

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_tracing/spans.py (sha256 47e5e39b1576046f); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_tracing/spans.py (sha256 7bd91029a533047b); edit that file, not this one.
 """A client span for one request, from its first attempt to its last, and the trace context
 it sends. Imported only once the application has imported ``opentelemetry.trace``.
 
@@ -52,9 +52,10 @@ def started(outgoing: Outgoing) -> Outgoing:
     """``outgoing`` with a started `CallSpan`, and with the trace context in its headers on
     a route marked ``x-trace-context``; unchanged when no span is active in the caller's
     context (nothing to continue) or instrumentation is suppressed there."""
+    current = trace.get_current_span()
+    if current is trace.INVALID_SPAN or not current.get_span_context().is_valid:
+        return outgoing  # the common case in an application that traces only some of its work
     parent = otel_context.get_current()
-    if not trace.get_current_span(parent).get_span_context().is_valid:
-        return outgoing
     if _suppressed(parent):
         return outgoing
     global _TRACER

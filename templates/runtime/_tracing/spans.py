@@ -52,9 +52,10 @@ def started(outgoing: Outgoing) -> Outgoing:
     """``outgoing`` with a started `CallSpan`, and with the trace context in its headers on
     a route marked ``x-trace-context``; unchanged when no span is active in the caller's
     context (nothing to continue) or instrumentation is suppressed there."""
+    current = trace.get_current_span()
+    if current is trace.INVALID_SPAN or not current.get_span_context().is_valid:
+        return outgoing  # the common case in an application that traces only some of its work
     parent = otel_context.get_current()
-    if not trace.get_current_span(parent).get_span_context().is_valid:
-        return outgoing
     if _suppressed(parent):
         return outgoing
     global _TRACER
