@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 b7b9cfb3aea7e259); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 b5e1f5ba9345c952); edit that file, not this one.
 """The call pipeline, written once for both clients. `BaseAPIClient` turns one SDK call into
 a request and decides everything about it without I/O: `Attempts` decides, after each
 attempt, whether to retry and how long to wait; `Transfers` says which object-store
@@ -14,8 +14,8 @@ downloads of large payloads in `_payloads.transfers`, tokens read from response 
 only when the application uses OpenTelemetry; `Attempts` starts and ends a request's span).
 
 May import: `_payloads`, `_tokens`, `_tracing`, `_http`, `_wire`, `_pagination`,
-`_exceptions`, `_logging` and the generated `_spec`; never a feature above it (`_realtime`, `_bulk`) or
-the generated clients and namespaces."""
+`_exceptions`, `_logging` and the generated `_spec`; never a feature above it (`_realtime`,
+`_bulk`) or the generated clients and namespaces."""
 
 from __future__ import annotations
 

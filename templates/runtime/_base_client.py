@@ -14,8 +14,8 @@ downloads of large payloads in `_payloads.transfers`, tokens read from response 
 only when the application uses OpenTelemetry; `Attempts` starts and ends a request's span).
 
 May import: `_payloads`, `_tokens`, `_tracing`, `_http`, `_wire`, `_pagination`,
-`_exceptions`, `_logging` and the generated `_spec`; never a feature above it (`_realtime`, `_bulk`) or
-the generated clients and namespaces."""
+`_exceptions`, `_logging` and the generated `_spec`; never a feature above it (`_realtime`,
+`_bulk`) or the generated clients and namespaces."""
 
 from __future__ import annotations
 
