@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_base_client.py (sha256 b5e1f5ba9345c952); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_base_client.py (sha256 651fafef357eb5af); edit that file, not this one.
 """The call pipeline, written once for both clients. `BaseAPIClient` turns one SDK call into
 a request and decides everything about it without I/O: `Attempts` decides, after each
 attempt, whether to retry and how long to wait; `Transfers` says which object-store
@@ -449,8 +449,10 @@ class Attempts:
 
     def __init__(self, client: BaseAPIClient, outgoing: Outgoing) -> None:
         self._client = client
-        # With OpenTelemetry in use, the request as traced: its span, and the trace context.
-        self._outgoing = client._traced(outgoing) if _OPENTELEMETRY in sys.modules else outgoing
+        if _OPENTELEMETRY in sys.modules and outgoing.options.tracing:
+            # The request as traced: its span, and the trace context on the routes that keep it.
+            outgoing = (_STARTED or _tracing_started())(outgoing)
+        self._outgoing = outgoing
         self._attempt = 0
 
     def held_back(self) -> float:

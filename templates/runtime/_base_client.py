@@ -449,8 +449,10 @@ class Attempts:
 
     def __init__(self, client: BaseAPIClient, outgoing: Outgoing) -> None:
         self._client = client
-        # With OpenTelemetry in use, the request as traced: its span, and the trace context.
-        self._outgoing = client._traced(outgoing) if _OPENTELEMETRY in sys.modules else outgoing
+        if _OPENTELEMETRY in sys.modules and outgoing.options.tracing:
+            # The request as traced: its span, and the trace context on the routes that keep it.
+            outgoing = (_STARTED or _tracing_started())(outgoing)
+        self._outgoing = outgoing
         self._attempt = 0
 
     def held_back(self) -> float:

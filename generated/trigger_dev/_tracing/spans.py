@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_tracing/spans.py (sha256 7bd91029a533047b); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_tracing/spans.py (sha256 6ec4f9c491041fcf); edit that file, not this one.
 """A client span for one request, from its first attempt to its last, and the trace context
 it sends. Imported only once the application has imported ``opentelemetry.trace``.
 
@@ -46,14 +46,17 @@ _PROPAGATOR = TraceContextTextMapPropagator()
 # Per route template: a pattern matching its paths, and the id attribute of each group.
 _PATTERNS: dict[str, tuple[re.Pattern[str], tuple[tuple[str, str], ...]]] = {}
 _TRACER: trace.Tracer | None = None
+# Looked up once: asking for the current span is what every untraced call pays.
+_current_span = trace.get_current_span
+_NO_SPAN = trace.INVALID_SPAN
 
 
 def started(outgoing: Outgoing) -> Outgoing:
     """``outgoing`` with a started `CallSpan`, and with the trace context in its headers on
     a route marked ``x-trace-context``; unchanged when no span is active in the caller's
     context (nothing to continue) or instrumentation is suppressed there."""
-    current = trace.get_current_span()
-    if current is trace.INVALID_SPAN or not current.get_span_context().is_valid:
+    current = _current_span()
+    if current is _NO_SPAN or not current.get_span_context().is_valid:
         return outgoing  # the common case in an application that traces only some of its work
     parent = otel_context.get_current()
     if _suppressed(parent):
