@@ -332,22 +332,19 @@ class _Subscription(Generic[ClientT]):
     def _downloads(
         self, changed: list[tuple[str, dict[str, Any]]]
     ) -> list[tuple[str, str, str, dict[str, Any]]]:
-        """What of the changed rows is kept in object storage and not downloaded yet: (key,
-        column, storage path, the rest of `read_stored_packet`'s arguments) each."""
-        return [
-            (
-                key,
-                column,
-                path,
-                {
+        """The values of the changed rows kept in object storage and not downloaded yet: (key,
+        column, storage path, the rest of `read_stored_packet`'s arguments) for each."""
+        downloads: list[tuple[str, str, str, dict[str, Any]]] = []
+        for key, row in changed:
+            for column, path in self._builder.stored(key, row):
+                run_id = str(row.get("friendlyId"))
+                arguments: dict[str, Any] = {
                     "data_field": column,
-                    "run_id": str(row.get("friendlyId")),
+                    "run_id": run_id,
                     "request_options": self._plan.request_options,
-                },
-            )
-            for key, row in changed
-            for column, path in self._builder.stored(key, row)
-        ]
+                }
+                downloads.append((key, column, path, arguments))
+        return downloads
 
     def _snapshots(self, changed: list[tuple[str, dict[str, Any]]]) -> None:
         for key, row in changed:
