@@ -225,10 +225,11 @@ class _Stream(Generic[ClientT]):
     def _items(self, piece: bytes) -> Iterator[Any]:
         """The items in one piece of the body, decoded as they are asked for (so the position
         is that of the last item handed on), up to the one that ends the stream."""
+        ends, chunks = self._ends, self._decoder.chunks  # looked up once a piece: this runs per item
         for event in self._parser.feed(piece):
-            for item in self._decoder.chunks(event):
+            for item in chunks(event):
                 yield item
-                if self._ends(item):
+                if ends(item):
                     self._ending = True
                     return
 
