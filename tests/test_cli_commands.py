@@ -46,7 +46,15 @@ def invoke(api: ApiState | None, *args: str, key: str | None = SECRET_KEY, **env
     if key is not None:
         environment["TRIGGER_ACCESS_TOKEN" if key.startswith("tr_pat_") else "TRIGGER_SECRET_KEY"] = key
     environment.update(env)
-    return CliRunner().invoke(cli, list(args), env=environment, catch_exceptions=False)
+    return runner().invoke(cli, list(args), env=environment, catch_exceptions=False)
+
+
+def runner() -> CliRunner:
+    """A runner keeping stdout and stderr apart (click 8.2 on always does; 8.1 when asked)."""
+    try:
+        return CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        return CliRunner()
 
 
 def stdout_lines(result: Result) -> list[str]:

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_cli/profiles.py (sha256 f4c27136a23a6e86); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_cli/profiles.py (sha256 f47d81530deb6502); edit that file, not this one.
 """Where a command's credential, base URL and project come from: ``--profile NAME`` (a table
 of a TOML file), else the environment variables the library reads.
 
@@ -22,6 +22,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import click
 
 from .errors import UsageProblem
 
@@ -84,9 +86,8 @@ def load(profile: str | None) -> Settings:
         raise UsageProblem(f"profile {profile!r} in {path} sets both secret_key and access_token; keep one")
     if ("secret_key" in values or "access_token" in values) and _readable_by_others(path):
         # A warning, not a refusal: the file is the user's to protect, but they should know.
-        print(
-            f"trigger-dev: warning: {path} holds a key and others can read it (chmod 600 {path})",
-            file=sys.stderr,
+        click.echo(
+            f"trigger-dev: warning: {path} holds a key and others can read it (chmod 600 {path})", err=True
         )
     return Settings(
         profile=profile,

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_cli/runs.py (sha256 801d6fc876ed15cf); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_cli/runs.py (sha256 ac2a2dc9508c54dd); edit that file, not this one.
 """``trigger-dev runs``: list (every filter of `runs.list`), get, cancel, replay, watch, and
 cancel in bulk by filter."""
 
@@ -17,7 +17,7 @@ import trigger_dev
 from trigger_dev import models
 
 from .errors import API_ERROR, OK, UsageProblem, report
-from .output import Column, compact, duration, status_style
+from .output import Column, Output, compact, duration, status_style
 from .run_filters import run_filters, take_filters
 from .session import Session, common
 from .watch import watch
@@ -231,24 +231,8 @@ def bulk_cancel(session: Session, *, limit: int | None, yes: bool, **options: An
                 return OK
         cancelled: list[str] = []
         failed: list[dict[str, str]] = []
-        progress = Progress(
-            TextColumn("Cancelling"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=output.error_console,
-            disable=not output.error_console.is_terminal,
-        )
         try:
-            with progress:
-                task = progress.add_task("cancel", total=len(chosen))
-                for run_id in chosen:
-                    try:
-                        client.runs.cancel(run_id)
-                        cancelled.append(run_id)
-                    except trigger_dev.ApiError as error:
-                        failed.append({"id": run_id, "error": str(error)})
-                    progress.advance(task)
+            _cancel_each(client, output, chosen, cancelled, failed)
         except KeyboardInterrupt:
             output.note(f"Interrupted after cancelling {len(cancelled)} of {len(chosen)} runs.")
             raise
@@ -262,3 +246,32 @@ def bulk_cancel(session: Session, *, limit: int | None, yes: bool, **options: An
     else:
         output.document({"matched": len(chosen), "cancelled": cancelled, "failed": failed})
     return API_ERROR if failed else OK
+
+
+def _cancel_each(
+    client: trigger_dev.TriggerClient,
+    output: Output,
+    run_ids: list[str],
+    cancelled: list[str],
+    failed: list[dict[str, str]],
+) -> None:
+    """Cancel each run, noting what happened; a progress bar on stderr when it is a terminal."""
+    progress = None
+    if output.error_console.is_terminal:
+        progress = Progress(
+            TextColumn("Cancelling"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=output.error_console,
+        )
+    with progress if progress is not None else contextlib.nullcontext():
+        task = progress.add_task("cancel", total=len(run_ids)) if progress is not None else None
+        for run_id in run_ids:
+            try:
+                client.runs.cancel(run_id)
+                cancelled.append(run_id)
+            except trigger_dev.ApiError as error:
+                failed.append({"id": run_id, "error": str(error)})
+            if progress is not None and task is not None:
+                progress.advance(task)

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import click
+
 from .errors import UsageProblem
 
 if sys.version_info >= (3, 11):
@@ -84,9 +86,8 @@ def load(profile: str | None) -> Settings:
         raise UsageProblem(f"profile {profile!r} in {path} sets both secret_key and access_token; keep one")
     if ("secret_key" in values or "access_token" in values) and _readable_by_others(path):
         # A warning, not a refusal: the file is the user's to protect, but they should know.
-        print(
-            f"trigger-dev: warning: {path} holds a key and others can read it (chmod 600 {path})",
-            file=sys.stderr,
+        click.echo(
+            f"trigger-dev: warning: {path} holds a key and others can read it (chmod 600 {path})", err=True
         )
     return Settings(
         profile=profile,
