@@ -510,3 +510,38 @@ def test_help_and_version() -> None:
     assert "Exit status: 0 done, 1 API error, 2 usage error" in " ".join(result.stdout.split())
     assert invoke(None, "runs", "-h", key=None).exit_code == 0
     assert invoke(None, "runs", "nope", key=None).exit_code == 2
+
+
+# -- runs watch off a terminal ---------------------------------------------------------------
+
+
+def test_runs_watch_off_a_terminal(tmp_path: Path) -> None:
+    from tests.support.realtime_server import realtime_server, run_row
+
+    with realtime_server() as server:
+        server.insert(run_row(1, status="COMPLETED_WITH_ERRORS", error={"name": "Error", "message": "boom"}))
+        lines = stdout_lines(invoke(None, "runs", "watch", "run_1", TRIGGER_API_URL=server.base_url))
+        assert len(lines) == 1
+        assert lines[0].split("\t")[1:4] == ["run_1", "FAILED", "send-email"]
+        document = json.loads(
+            invoke(None, "runs", "watch", "run_1", "--json", TRIGGER_API_URL=server.base_url).stdout
+        )
+        assert (document["id"], document["status"]) == ("run_1", "FAILED")
+        ndjson = invoke(
+            None, "runs", "watch", "run_1", "--ndjson", "--exit-status", TRIGGER_API_URL=server.base_url
+        )
+        assert ndjson.exit_code == 3
+        assert [json.loads(line)["status"] for line in stdout_lines(ndjson)] == ["FAILED"]
+        missing = invoke(None, "runs", "watch", "run_2", TRIGGER_API_URL=server.base_url)
+        assert missing.exit_code == 1
+        assert "404" in one_error_line(missing)
+
+
+def test_settings_never_show_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trigger_dev._cli.profiles import load
+
+    path = _config(tmp_path, f'[profiles.p]\nsecret_key = "{PROFILE_KEY}"\n')
+    monkeypatch.setenv("TRIGGER_CONFIG", str(path))
+    settings = load("p")
+    assert settings.secret_key == PROFILE_KEY
+    assert PROFILE_KEY not in repr(settings) and PROFILE_KEY not in str(settings)

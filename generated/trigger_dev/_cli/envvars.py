@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_cli/envvars.py (sha256 76fd8aaaa34320b3); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_cli/envvars.py (sha256 95159cca894d7064); edit that file, not this one.
 """``trigger-dev envvars``: compare two environments' variables, and copy one's into the
 other (a dry run unless ``--apply``). Values are hidden unless ``--show-values``; a secret
 variable's value is never readable, so it is compared and copied by name only (never written)."""
@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+import trigger_dev
 from trigger_dev import models
 
 from .errors import OK
@@ -20,13 +21,13 @@ from .session import Session, common
 
 ENVIRONMENT = choice_of(models.EnvironmentSlug)
 PROJECT_HELP = "The project (proj_...); default: the profile's, TRIGGER_PROJECT_REF, or the secret key's own."
-STATE_STYLES = {
-    "same": "dim",
-    "new": "green",
-    "changed": "yellow",
-    "different": "yellow",
-    "secret": "magenta",
-}
+STATE_STYLES = {"same": "dim", "kept": "dim", "new": "green", "changed": "yellow", "different": "yellow"}
+
+
+def _state_style(state: str) -> str | None:
+    if state.startswith("only in"):
+        return "cyan"
+    return "magenta" if "secret" in state else STATE_STYLES.get(state)
 
 
 @dataclass(frozen=True)
@@ -44,24 +45,23 @@ def envvars() -> None:
     """A project's environment variables, across environments."""
 
 
+Variables = dict[str, models.EnvironmentVariable]
+
+
 def _read(
-    session: Session, project_ref: str | None, first: str, second: str
-) -> tuple[str, dict[str, models.EnvironmentVariable], dict[str, models.EnvironmentVariable], Any]:
-    client = session.client()
-    try:
-        ref = session.project_ref(project_ref, client)
-        a = {v.name: v for v in client.envvars.list(ref, models.EnvironmentSlug(first))}
-        b = {v.name: v for v in client.envvars.list(ref, models.EnvironmentSlug(second))}
-    except BaseException:
-        client.close()
-        raise
-    return ref, a, b, client
+    session: Session, client: trigger_dev.TriggerClient, project_ref: str | None, first: str, second: str
+) -> tuple[str, Variables, Variables]:
+    """The project, and the variables of its two environments by name."""
+    ref = session.project_ref(project_ref, client)
+    a = {v.name: v for v in client.envvars.list(ref, models.EnvironmentSlug(first))}
+    b = {v.name: v for v in client.envvars.list(ref, models.EnvironmentSlug(second))}
+    return ref, a, b
 
 
 def _columns(first: str, second: str, show_values: bool) -> list[Column[Entry]]:
     columns: list[Column[Entry]] = [
         Column("NAME", lambda entry: entry.name),
-        Column("STATE", lambda entry: entry.state, STATE_STYLES.get),
+        Column("STATE", lambda entry: entry.state, _state_style),
     ]
     if show_values:
         columns += [
@@ -102,8 +102,8 @@ def diff(
     A name is "only in ENV_A", "only in ENV_B", "different", "same", or "secret" when either
     side is a secret variable, whose value the server never shows.
     """
-    _, a, b, client = _read(session, project_ref, first, second)
-    client.close()
+    with session.client() as client:
+        _, a, b = _read(session, client, project_ref, first, second)
     entries: list[Entry] = []
     for name in sorted(set(a) | set(b)):
         x, y = a.get(name), b.get(name)
@@ -164,8 +164,8 @@ def copy(
     """
     if first == second:
         raise click.UsageError("--from and --to name the same environment", click.get_current_context())
-    ref, a, b, client = _read(session, project_ref, first, second)
-    with client:
+    with session.client() as client:
+        ref, a, b = _read(session, client, project_ref, first, second)
         missing = sorted(set(names) - set(a))
         if missing:
             raise click.UsageError(

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_cli/errors.py (sha256 bbdbb07a22b2e7d7); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_cli/errors.py (sha256 9c1edfaf6153f034); edit that file, not this one.
 """Exit statuses a shell can act on, and how an error becomes one line on stderr."""
 
 from __future__ import annotations
@@ -16,15 +16,6 @@ RUN_UNSUCCESSFUL = 3
 """``runs watch --exit-status``: the run finished without succeeding."""
 INTERRUPTED = 130
 """Ctrl-C, as a shell reports a process ended by SIGINT."""
-
-
-class CommandFailed(click.ClickException):
-    """A command that did what it could and failed in part: the message, exit status 1."""
-
-    exit_code = API_ERROR
-
-    def show(self, file: object = None) -> None:
-        report(self.format_message())
 
 
 class UsageProblem(click.UsageError):

@@ -18,15 +18,6 @@ INTERRUPTED = 130
 """Ctrl-C, as a shell reports a process ended by SIGINT."""
 
 
-class CommandFailed(click.ClickException):
-    """A command that did what it could and failed in part: the message, exit status 1."""
-
-    exit_code = API_ERROR
-
-    def show(self, file: object = None) -> None:
-        report(self.format_message())
-
-
 class UsageProblem(click.UsageError):
     """A usage error found after parsing (a profile, a missing project ref): exit status 2."""
 
