@@ -4,12 +4,13 @@ would install.
     python tools/check_dist.py DIST_DIR
 
 checks the wheel's metadata (the extras users see are ``async``, ``cli`` and ``fast`` only,
-the license file and ``py.typed`` are inside, no test or tool code is), then installs the
-wheel into a fresh virtual environment on the oldest and the newest supported Python and runs
-the README's quickstart there against nothing (building a client and a request, sending
-none). There the ``trigger-dev`` script, without the ``cli`` extra, must say how to install
-it (exit status 2); with the extra (on the oldest Python at the lowest versions the extra
-allows, on the newest at the newest) it must run.
+the project URLs where the repository has a public address, the license file and
+``py.typed`` are inside, no test or tool code is), then installs the wheel into a fresh
+virtual environment on the oldest and the newest supported Python and runs the README's
+quickstart there against nothing (building a client and a request, sending none). There the
+``trigger-dev`` script, without the ``cli`` extra, must say how to install it (exit status
+2); with the extra (on the oldest Python at the lowest versions the extra allows, on the
+newest at the newest) it must run.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def check_wheel(wheel: Path) -> list[str]:
         problems.append(f"the wheel offers extras {extras}; users should see only {PUBLISHED_EXTRAS}")
     if metadata.get("License-Expression") != "MIT":
         problems.append(f"License-Expression is {metadata.get('License-Expression')!r}, not 'MIT'")
+    problems += check_project_urls(metadata.get_all("Project-URL") or [])
     expected = ["trigger_dev/py.typed", "trigger_dev/__init__.py"]
     problems += [f"the wheel lacks {name}" for name in expected if name not in names]
     if not any(n.endswith("/licenses/LICENSE") for n in names):
@@ -80,6 +82,21 @@ def check_wheel(wheel: Path) -> list[str]:
     problems += [f"the wheel carries {name}, which is not part of the package" for name in stray]
     print(f"{wheel.name}: {len(names)} files, extras {extras}, requires {metadata.get_all('Requires-Dist')}")
     return problems
+
+
+def check_project_urls(lines: list[str]) -> list[str]:
+    """The sidebar links PyPI shows (tools/project_urls.py derives them from the repository's
+    address). A release built by GitHub Actions must have them; a local build from a clone
+    without a public remote has none to give, which is said rather than invented."""
+    labels = [line.split(",", 1)[0].strip() for line in lines]
+    if not labels:
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            return ["the wheel has no project URLs although GitHub Actions names the repository"]
+        print("no project URLs: this checkout has no public remote (set TRIGGER_DEV_REPOSITORY to see them)")
+        return []
+    print("project URLs:", "; ".join(lines))
+    wanted = ["Source", "Changelog", "Issues"]
+    return [f"the wheel's project URLs lack {label!r}" for label in wanted if label not in labels]
 
 
 def interpreter(version: str) -> str | None:
