@@ -96,3 +96,24 @@ def test_the_command_line_uses_only_the_public_package() -> None:
                 assert public, (
                     f"{module.name} imports {name}: the command line may use the public package only"
                 )
+
+
+def test_a_reader_that_stops_early_ends_the_listing_quietly() -> None:
+    from tests.support.api_server import api_server
+
+    with api_server() as api:
+        api.add_runs(300)
+        api.page_delay = 0.2  # the reader is gone before the second page arrives
+        environment = {**os.environ, "TRIGGER_API_URL": api.base_url, "TRIGGER_SECRET_KEY": "tr_dev_fakeKey"}
+        command = [sys.executable, "-m", "trigger_dev", "runs", "list", "--all", "--page-size", "10"]
+        with subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment
+        ) as process:
+            assert process.stdout is not None and process.stderr is not None
+            first = process.stdout.readline()
+            process.stdout.close()  # as `| head -1` does
+            status = process.wait(timeout=60)
+            errors = process.stderr.read()
+        assert first.startswith(b"run_300\t")
+        assert (status, errors) == (0, b"")
+        assert len(api.seen("/api/v1/runs")) <= 2  # the page being written, perhaps the next; never all 30

@@ -1,10 +1,12 @@
-# Copied by codegen.py from templates/runtime/_cli/session.py (sha256 026eaf7d539c2a80); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_cli/session.py (sha256 8d6555a90d0d829d); edit that file, not this one.
 """What every command shares: the ``--profile``, ``--json`` and ``--ndjson`` options, and a
 `Session` holding the settings and the output that makes the command's client."""
 
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -13,7 +15,7 @@ import click
 
 import trigger_dev
 
-from .errors import UsageProblem
+from .errors import OK, UsageProblem
 from .output import Mode, Output
 from .profiles import Settings, load
 
@@ -77,7 +79,13 @@ def common(*, lists: bool = False) -> Callable[[F], F]:
                 raise click.UsageError("--json and --ndjson cannot be used together", context)
             chosen = profile or context.find_root().params.get("profile")
             mode: Mode = "ndjson" if as_ndjson else "json" if as_json else "human"
-            return function(Session(load(chosen), Output(mode)), *args, **kwargs)
+            try:
+                return function(Session(load(chosen), Output(mode)), *args, **kwargs)
+            except BrokenPipeError:
+                # The reader has gone (`| head`): no further page is fetched, and the command
+                # ends quietly, as one that had nothing more to say.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                return OK
 
         decorated: Any = command
         if lists:
