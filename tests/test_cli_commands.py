@@ -234,9 +234,11 @@ def test_runs_replay_prints_the_new_run(api: ApiState) -> None:
 
 def test_bulk_cancel_needs_a_filter_and_a_yes_off_a_terminal(api: ApiState) -> None:
     api.add_runs(3, status="QUEUED")
-    result = invoke(api, "runs", "bulk-cancel")
-    assert result.exit_code == 2
-    assert "bulk-cancel needs at least one filter" in result.stderr
+    for where in ([], ["--page-size", "5", "--after", "run_9"]):  # where to look is not which runs
+        result = invoke(api, "runs", "bulk-cancel", "--yes", *where)
+        assert result.exit_code == 2
+        assert "bulk-cancel needs at least one filter" in result.stderr
+    assert api.requests == []
     result = invoke(api, "runs", "bulk-cancel", "--task", "t")
     assert result.exit_code == 2
     assert (
