@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, assert_type
 
 from trigger_dev import (
@@ -22,6 +23,7 @@ from trigger_dev import (
 )
 from trigger_dev.models import (
     BulkAction,
+    CreateBatchResponse,
     Deployment,
     ListRunItem,
     Queue,
@@ -68,6 +70,8 @@ async def calls(client: AsyncTriggerClient) -> None:
     handle = await client.tasks.trigger("send-welcome-email", {"userId": "user_1"})
     assert_type(await client.runs.retrieve(handle.id), Run)
     assert_type(await client.runs.poll(handle.id), Run)
+    # What these return is a coroutine (not only an awaitable): a task can be made of it.
+    assert_type(await asyncio.create_task(client.runs.poll(handle.id)), Run)
 
 
 async def raw_responses(client: AsyncTriggerClient) -> None:
@@ -123,3 +127,11 @@ async def bulk(client: AsyncTriggerClient) -> None:
     async for outcome in client.batches.trigger_many([{"task": "import-row", "payload": {}}]):
         assert_type(outcome, ItemOutcome)
         assert_type(outcome.batch_id, str | None)
+    assert_type(await client.batches.trigger([{"task": "import-row", "payload": {}}]), CreateBatchResponse)
+    assert_type(await client.tasks.batch_trigger("import-row", [{"payload": {}}]), CreateBatchResponse)
+
+
+async def public_tokens(client: AsyncTriggerClient) -> None:
+    assert_type(await client.auth.create_public_token(scopes={"read": {"runs": True}}), str)
+    assert_type(await client.auth.create_trigger_public_token("send-email", expiration="1h"), str)
+    assert_type(await client.auth.create_batch_trigger_public_token(["a", "b"], multiple_use=True), str)

@@ -23,6 +23,7 @@ from trigger_dev import (
     TriggerClient,
 )
 from trigger_dev.models import (
+    CreateBatchResponse,
     EnvironmentVariable,
     ListRunItem,
     OkResponse,
@@ -142,6 +143,14 @@ def bulk(client: TriggerClient) -> None:
         assert_type(outcome, ItemOutcome)
         assert_type(outcome.run_id, str | None)
         assert_type(outcome.error, Exception | None)
+    assert_type(client.batches.trigger([{"task": "import-row", "payload": {}}]), CreateBatchResponse)
+    assert_type(client.tasks.batch_trigger("import-row", [{"payload": {}}]), CreateBatchResponse)
+
+
+def public_tokens(client: TriggerClient) -> None:
+    assert_type(client.auth.create_public_token(scopes={"read": {"runs": True}}), str)
+    assert_type(client.auth.create_trigger_public_token("send-email", expiration="1h"), str)
+    assert_type(client.auth.create_batch_trigger_public_token(["a", "b"], multiple_use=True), str)
 
 
 def agents(client: TriggerClient) -> None:

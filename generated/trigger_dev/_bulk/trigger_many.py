@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_bulk/trigger_many.py (sha256 a678e92ecbcebfb2); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_bulk/trigger_many.py (sha256 121659b2bf6a7677); edit that file, not this one.
 """`batches.trigger_many`: any number of items, as many batches as it takes.
 
 The input is read lazily, at most ``batch_size`` items per batch and ``max_in_flight``
@@ -22,7 +22,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .. import _operations as operations
 from .._exceptions import ApiError, ArgumentTypeError, InvalidArgumentError, RateLimitError, TriggerError
@@ -109,6 +109,16 @@ class _Settings:
     request_options: RequestOptions | None
 
 
+@dataclass
+class _Work:
+    """A call's batches to send, checked: the input, read lazily as chunks, and how."""
+
+    chunks: Iterator[_Chunk]
+    in_flight: int
+    settings: _Settings
+    on_progress: Callable[[BulkProgress], None] | None
+
+
 class _Pacer:
     """The batch limiter's answers, shared by every worker: no creation before ``not_before``,
     and after a 429 one creation at a time.
@@ -167,10 +177,17 @@ class _Pacer:
             self.waited += seconds
 
 
-class BulkTriggers(BatchTriggers):
-    """The hand-written methods of `batches`: ``trigger`` (one batch) and ``trigger_many``."""
+OutcomesT = TypeVar("OutcomesT")  # an iterator of ItemOutcome, or (async) an async iterator
 
-    _client: SyncAPIClient
+
+class _BulkMethods(Generic[OutcomesT]):
+    """`batches.trigger_many`, written once for both clients: every batch is a core written
+    as steps; each client's class carries them out with its own engine (threads, tasks)."""
+
+    _client: Any
+
+    def _carry_out(self, work: _Work) -> OutcomesT:
+        raise NotImplementedError
 
     def trigger_many(
         self,
@@ -184,7 +201,7 @@ class BulkTriggers(BatchTriggers):
         resolve_timeout: float = 120.0,
         on_progress: Callable[[BulkProgress], None] | None = None,
         request_options: RequestOptions | None = None,
-    ) -> Iterator[ItemOutcome]:
+    ) -> OutcomesT:
         """Trigger any number of items, each naming its task, as batches; yields one
         `ItemOutcome` per input item, in input order, as batches finish.
 
@@ -216,34 +233,26 @@ class BulkTriggers(BatchTriggers):
         )
         chunks = _chunks(items, _check_size(batch_size), settings)
         select_route(_operations_named(NAME)[0], self._client.credential, {})  # the wrong key fails now
-        return _run_sync(self._client, chunks, _check_in_flight(max_in_flight), settings, on_progress)
+        return self._carry_out(_Work(chunks, _check_in_flight(max_in_flight), settings, on_progress))
 
 
-class AsyncBulkTriggers(AsyncBatchTriggers):
-    """`BulkTriggers` for `AsyncTriggerClient`."""
+class BulkTriggers(BatchTriggers, _BulkMethods[Iterator[ItemOutcome]]):
+    """The hand-written methods of `batches`: ``trigger`` (one batch) and ``trigger_many``."""
+
+    _client: SyncAPIClient
+
+    def _carry_out(self, work: _Work) -> Iterator[ItemOutcome]:
+        return _run_sync(self._client, work)
+
+
+class AsyncBulkTriggers(AsyncBatchTriggers, _BulkMethods[AsyncIterator[ItemOutcome]]):
+    """`BulkTriggers` for `AsyncTriggerClient`: ``trigger`` is awaited, and ``trigger_many``
+    returns an async iterator (iterate with ``async for``)."""
 
     _client: AsyncAPIClient
 
-    def trigger_many(
-        self,
-        items: Iterable[BatchTaskItem],
-        *,
-        idempotency_key: str | Sequence[str] | None = None,
-        idempotency_key_ttl: str | None = None,
-        batch_size: int = BATCH_MAX_ITEMS,
-        max_in_flight: int = 4,
-        resolve_runs: bool = False,
-        resolve_timeout: float = 120.0,
-        on_progress: Callable[[BulkProgress], None] | None = None,
-        request_options: RequestOptions | None = None,
-    ) -> AsyncIterator[ItemOutcome]:
-        """See `BulkTriggers.trigger_many`; iterate with ``async for``."""
-        settings = _settings(
-            idempotency_key, idempotency_key_ttl, resolve_runs, resolve_timeout, request_options
-        )
-        chunks = _chunks(items, _check_size(batch_size), settings)
-        select_route(_operations_named(NAME)[0], self._client.credential, {})
-        return _run_async(self._client, chunks, _check_in_flight(max_in_flight), settings, on_progress)
+    def _carry_out(self, work: _Work) -> AsyncIterator[ItemOutcome]:
+        return _run_async(self._client, work)
 
 
 # --- planning: input to batches
@@ -411,12 +420,6 @@ class _Tally:
             self.on_progress(self.progress)
 
 
-def _finished(result: tuple[list[ItemOutcome], bool], tally: _Tally, pacer: _Pacer) -> list[ItemOutcome]:
-    outcomes, batch_failed = result
-    tally.add(outcomes, batch_failed, pacer)
-    return outcomes
-
-
 # --- one batch, as steps: the sync and async engines only carry out the I/O
 
 
@@ -513,29 +516,54 @@ def _backoff(client: SyncAPIClient | AsyncAPIClient, settings: _Settings) -> Cal
     return client.options.merged(settings.request_options).retry.backoff
 
 
+# --- the engines: the order of the work is decided once; threads or tasks carry it out
+
+
+class _Batches:
+    """One call's batches, in the order an engine carries them out: `order` says when to
+    start a batch and when to wait for the oldest one started, `outcomes` counts what a
+    finished batch gave (and reports progress)."""
+
+    def __init__(self, client: SyncAPIClient | AsyncAPIClient, work: _Work) -> None:
+        self.client = client
+        self.work = work
+        self.pacer = _Pacer()
+        self.tally = _Tally(work.on_progress)
+
+    def order(self) -> Iterator[_Steps | None]:
+        """Each batch's steps, for the engine to start; None: wait for the oldest batch
+        started and hand its result to `outcomes`. At most ``in_flight`` batches are on the
+        way, and results are handed over in input order."""
+        settings, in_flight = self.work.settings, self.work.in_flight
+        started = 0
+        for chunk in self.work.chunks:
+            yield _batch_steps(chunk, settings, self.pacer, _backoff(self.client, settings))
+            started += 1
+            if started == in_flight:
+                yield None
+                started -= 1
+        for _ in range(started):
+            yield None
+
+    def outcomes(self, result: tuple[list[ItemOutcome], bool]) -> list[ItemOutcome]:
+        outcomes, batch_failed = result
+        self.tally.add(outcomes, batch_failed, self.pacer)
+        return outcomes
+
+
 # --- the sync engine: threads
 
 
-def _run_sync(
-    client: SyncAPIClient,
-    chunks: Iterator[_Chunk],
-    in_flight: int,
-    settings: _Settings,
-    on_progress: Callable[[BulkProgress], None] | None,
-) -> Iterator[ItemOutcome]:
-    pacer = _Pacer()
-    tally = _Tally(on_progress)
-    with ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="trigger_many") as pool:
+def _run_sync(client: SyncAPIClient, work: _Work) -> Iterator[ItemOutcome]:
+    batches = _Batches(client, work)
+    with ThreadPoolExecutor(max_workers=work.in_flight, thread_name_prefix="trigger_many") as pool:
         pending: deque[Future[tuple[list[ItemOutcome], bool]]] = deque()
         try:
-            for chunk in chunks:
-                pending.append(
-                    pool.submit(client.run, _batch_steps(chunk, settings, pacer, _backoff(client, settings)))
-                )
-                while len(pending) >= in_flight:
-                    yield from _finished(pending.popleft().result(), tally, pacer)
-            while pending:
-                yield from _finished(pending.popleft().result(), tally, pacer)
+            for steps in batches.order():
+                if steps is None:
+                    yield from batches.outcomes(pending.popleft().result())
+                else:
+                    pending.append(pool.submit(client.run, steps))
         finally:
             for future in pending:
                 future.cancel()
@@ -544,29 +572,16 @@ def _run_sync(
 # --- the async engine: tasks
 
 
-async def _run_async(
-    client: AsyncAPIClient,
-    chunks: Iterator[_Chunk],
-    in_flight: int,
-    settings: _Settings,
-    on_progress: Callable[[BulkProgress], None] | None,
-) -> AsyncIterator[ItemOutcome]:
-    pacer = _Pacer()
-    tally = _Tally(on_progress)
+async def _run_async(client: AsyncAPIClient, work: _Work) -> AsyncIterator[ItemOutcome]:
+    batches = _Batches(client, work)
     pending: deque[asyncio.Task[tuple[list[ItemOutcome], bool]]] = deque()
     try:
-        for chunk in chunks:
-            pending.append(
-                asyncio.ensure_future(
-                    client.run(_batch_steps(chunk, settings, pacer, _backoff(client, settings)))
-                )
-            )
-            while len(pending) >= in_flight:
-                for outcome in _finished(await pending.popleft(), tally, pacer):
+        for steps in batches.order():
+            if steps is None:
+                for outcome in batches.outcomes(await pending.popleft()):
                     yield outcome
-        while pending:
-            for outcome in _finished(await pending.popleft(), tally, pacer):
-                yield outcome
+            else:
+                pending.append(asyncio.ensure_future(client.run(steps)))
     finally:
         for task in pending:
             task.cancel()

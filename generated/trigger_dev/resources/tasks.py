@@ -91,8 +91,8 @@ class Tasks(SyncAPIResource):
             request_options: Retry, timeout and header options for each request of this call.
         """
         return self._deliver(
-            _batch.batch_trigger(
-                self._client, task_id, items, options=options, request_options=request_options
+            self._client.run(
+                _batch.batch_trigger(task_id, items, options=options, request_options=request_options)
             )
         )
 
@@ -176,8 +176,8 @@ class AsyncTasks(AsyncAPIResource):
             request_options: Retry, timeout and header options for each request of this call.
         """
         return self._deliver(
-            await _batch.async_batch_trigger(
-                self._client, task_id, items, options=options, request_options=request_options
+            await self._client.run(
+                _batch.batch_trigger(task_id, items, options=options, request_options=request_options)
             )
         )
 

@@ -5,18 +5,19 @@ namespace."""
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import _operations as operations
 from .._exceptions import InvalidArgumentError, PollTimeoutError
-from .._http.steps import Pause, Request, Steps
+from .._http.polling import Poll
+from .._http.steps import StepMethods
+from ..models import BulkAction
 
 if TYPE_CHECKING:
     from .._async_base_client import AsyncAPIClient
     from .._base_client import SyncAPIClient
     from .._http.options import RequestOptions
-    from ..models import BulkAction
 
 __all__ = ["AsyncBulkActionsWatching", "BulkActionsWatching", "is_finished"]
 
@@ -45,10 +46,27 @@ def _check(interval: float, timeout: float | None) -> None:
         )
 
 
-class BulkActionsWatching:
-    """Methods of `bulk_actions` written by hand: waiting for an action to finish."""
+def _timed_out(action: BulkAction, waited: float) -> PollTimeoutError:
+    counts = action.counts
+    return PollTimeoutError(
+        f"bulk_actions.poll: bulk action {action.id} had not finished after {waited:.1f} s "
+        f"({counts.success + counts.failure} of {counts.total} runs done); pass a larger "
+        "timeout, or timeout=None to wait as long as it takes",
+        bulk_action_id=action.id,
+        status=str(action.status),
+        waited=waited,
+    )
 
-    _client: SyncAPIClient
+
+_POLL = Poll(operations.BULK_ACTIONS_RETRIEVE, "bulk_action_id", _check, is_finished, _timed_out)
+
+
+ActionT = TypeVar("ActionT")  # a BulkAction, or (async) the coroutine that gives one
+
+
+class _PollMethods(StepMethods[BulkAction, ActionT]):
+    """`bulk_actions.poll`, written once for both clients: the retrieves are a core written
+    as steps, which the client carries out (the async one returns a coroutine to await)."""
 
     def poll(
         self,
@@ -57,7 +75,7 @@ class BulkActionsWatching:
         interval: float = DEFAULT_INTERVAL,
         timeout: float | None = DEFAULT_TIMEOUT,
         request_options: RequestOptions | None = None,
-    ) -> BulkAction:
+    ) -> ActionT:
         """Retrieve the bulk action every ``interval`` seconds until it has finished (completed
         or aborted), and return it.
 
@@ -65,49 +83,17 @@ class BulkActionsWatching:
         limit). Each retrieve retries as the client is configured to; a `NotFoundError` ends
         the poll at once.
         """
-        return self._client.run(_poll_steps(bulk_action_id, interval, timeout, request_options))
+        return self._client.run(_POLL.steps(bulk_action_id, interval, timeout, request_options))
 
 
-class AsyncBulkActionsWatching:
-    """`BulkActionsWatching` for `AsyncTriggerClient`: the same method, awaited."""
+class BulkActionsWatching(_PollMethods[BulkAction]):
+    """Methods of `bulk_actions` written by hand: waiting for an action to finish."""
+
+    _client: SyncAPIClient
+
+
+class AsyncBulkActionsWatching(_PollMethods[Coroutine[Any, Any, BulkAction]]):
+    """`BulkActionsWatching` for `AsyncTriggerClient`: the same method, awaited; the waits do
+    not block the event loop."""
 
     _client: AsyncAPIClient
-
-    async def poll(
-        self,
-        bulk_action_id: str,
-        *,
-        interval: float = DEFAULT_INTERVAL,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        request_options: RequestOptions | None = None,
-    ) -> BulkAction:
-        """See `BulkActionsWatching.poll`; the waits do not block the event loop."""
-        return await self._client.run(_poll_steps(bulk_action_id, interval, timeout, request_options))
-
-
-def _poll_steps(
-    bulk_action_id: str, interval: float, timeout: float | None, request_options: RequestOptions | None
-) -> Steps[BulkAction]:
-    """Retrieve the bulk action until it has finished (see `BulkActionsWatching.poll`), as steps."""
-    _check(interval, timeout)
-    started = time.monotonic()
-    while True:
-        action = (
-            yield Request(
-                operations.BULK_ACTIONS_RETRIEVE, {"bulk_action_id": bulk_action_id}, request_options
-            )
-        ).parse()
-        if is_finished(action):
-            return action  # type: ignore[no-any-return]
-        waited = time.monotonic() - started
-        if timeout is not None and waited + interval > timeout:
-            counts = action.counts
-            raise PollTimeoutError(
-                f"bulk_actions.poll: bulk action {action.id} had not finished after {waited:.1f} s "
-                f"({counts.success + counts.failure} of {counts.total} runs done); pass a larger "
-                "timeout, or timeout=None to wait as long as it takes",
-                bulk_action_id=action.id,
-                status=str(action.status),
-                waited=waited,
-            )
-        yield Pause(interval)

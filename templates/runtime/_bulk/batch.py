@@ -8,9 +8,9 @@ comes back unsealed is streamed again a bounded number of times.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .. import _operations as operations
 from .._exceptions import (
@@ -22,7 +22,7 @@ from .._exceptions import (
 )
 from .._http.options import RequestOptions
 from .._http.raw_response import RawResponse
-from .._http.steps import Request, Steps
+from .._http.steps import Request, StepMethods, Steps
 from .._spec import BATCH_MAX_ITEMS
 from .._wire.deployment import deployment_defaults
 from .._wire.encoders import Field, to_wire
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .._async_base_client import AsyncAPIClient
     from .._base_client import SyncAPIClient
 
-__all__ = ["AsyncBatchTriggers", "BatchTriggers", "async_batch_trigger", "batch_trigger"]
+__all__ = ["AsyncBatchTriggers", "BatchTriggers", "batch_trigger"]
 
 MAX_ITEMS = BATCH_MAX_ITEMS
 STREAM_ATTEMPTS = 3
@@ -50,35 +50,23 @@ _BATCH_OPTION_FIELDS: dict[str, Field] = {
 
 
 def batch_trigger(
-    client: SyncAPIClient,
     task_id: str,
     items: Sequence[BatchTriggerItem],
     *,
     options: BatchTriggerOptions | None,
     request_options: RequestOptions | None,
-) -> RawResponse[CreateBatchResponse]:
-    """`tasks.batch_trigger`: create the batch and stream its items; returns the creation's response."""
-    batch = _prepare("tasks.batch_trigger", items, options, task_id)
-    return _run(client, batch, request_options)
+) -> Steps[RawResponse[CreateBatchResponse]]:
+    """`tasks.batch_trigger`, as steps for either client to carry out: create the batch and
+    stream its items; returns the creation's response."""
+    return _batch_steps("tasks.batch_trigger", items, options, task_id, request_options)
 
 
-async def async_batch_trigger(
-    client: AsyncAPIClient,
-    task_id: str,
-    items: Sequence[BatchTriggerItem],
-    *,
-    options: BatchTriggerOptions | None,
-    request_options: RequestOptions | None,
-) -> RawResponse[CreateBatchResponse]:
-    """`batch_trigger` for the async client: the same two phases, awaited."""
-    batch = _prepare("tasks.batch_trigger", items, options, task_id)
-    return await _async_run(client, batch, request_options)
+CreatedT = TypeVar("CreatedT")  # a CreateBatchResponse, or (async) the coroutine that gives one
 
 
-class BatchTriggers:
-    """Methods of `batches` written by hand: one batch across several tasks."""
-
-    _client: SyncAPIClient
+class _BatchMethods(StepMethods[CreateBatchResponse, CreatedT]):
+    """`batches.trigger`, written once for both clients: the batch is a core written as
+    steps, which the client carries out (the async one returns a coroutine to await)."""
 
     def trigger(
         self,
@@ -86,7 +74,7 @@ class BatchTriggers:
         *,
         options: BatchTriggerOptions | None = None,
         request_options: RequestOptions | None = None,
-    ) -> CreateBatchResponse:
+    ) -> CreatedT:
         """Trigger a batch whose items each name their task: ``[{"task": "send-email",
         "payload": {...}, "options": {...}}, ...]``, up to the server's batch size.
 
@@ -94,25 +82,19 @@ class BatchTriggers:
         same per-item options and idempotency; returns the batch id, its run count and a
         public access token. Large payloads are uploaded first.
         """
-        batch = _prepare("batches.trigger", items, options, None)
-        return _run(self._client, batch, request_options).parse()
+        return self._client.run(_trigger_steps(items, options, request_options))
 
 
-class AsyncBatchTriggers:
+class BatchTriggers(_BatchMethods[CreateBatchResponse]):
+    """Methods of `batches` written by hand: one batch across several tasks."""
+
+    _client: SyncAPIClient
+
+
+class AsyncBatchTriggers(_BatchMethods[Coroutine[Any, Any, CreateBatchResponse]]):
     """`BatchTriggers` for `AsyncTriggerClient`."""
 
     _client: AsyncAPIClient
-
-    async def trigger(
-        self,
-        items: Sequence[BatchTaskItem],
-        *,
-        options: BatchTriggerOptions | None = None,
-        request_options: RequestOptions | None = None,
-    ) -> CreateBatchResponse:
-        """See `BatchTriggers.trigger`."""
-        batch = _prepare("batches.trigger", items, options, None)
-        return (await _async_run(self._client, batch, request_options)).parse()
 
 
 class _Batch(NamedTuple):
@@ -124,22 +106,26 @@ class _Batch(NamedTuple):
     lines: list[dict[str, Any]]
 
 
-def _run(
-    client: SyncAPIClient, batch: _Batch, request_options: RequestOptions | None
-) -> RawResponse[CreateBatchResponse]:
-    return client.run(_batch_steps(batch, request_options))
-
-
-async def _async_run(
-    client: AsyncAPIClient, batch: _Batch, request_options: RequestOptions | None
-) -> RawResponse[CreateBatchResponse]:
-    return await client.run(_batch_steps(batch, request_options))
+def _trigger_steps(
+    items: Sequence[BatchTaskItem],
+    options: BatchTriggerOptions | None,
+    request_options: RequestOptions | None,
+) -> Steps[CreateBatchResponse]:
+    """`batches.trigger` as steps: the batch, its items naming their tasks."""
+    created = yield from _batch_steps("batches.trigger", items, options, None, request_options)
+    return created.parse()
 
 
 def _batch_steps(
-    batch: _Batch, request_options: RequestOptions | None
+    name: str,
+    items: Sequence[Any],
+    options: BatchTriggerOptions | None,
+    task_id: str | None,
+    request_options: RequestOptions | None,
 ) -> Steps[RawResponse[CreateBatchResponse]]:
-    """Create the batch, then stream its items until the server seals it, as steps."""
+    """Check and encode the batch (`_prepare`), then create it and stream its items until
+    the server seals it, as steps. Nothing is checked before the steps are carried out."""
+    batch = _prepare(name, items, options, task_id)
     try:
         created_response: RawResponse[CreateBatchResponse] = yield Request(
             batch.create, batch.create_args, request_options

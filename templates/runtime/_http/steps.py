@@ -2,13 +2,13 @@
 """What a protocol core written once asks a client to do, so that the sync and the async
 client both carry it out: a core is a generator that yields these steps and gets each
 step's result (or the error it raised) sent back in. `SyncAPIClient.run` and
-`AsyncAPIClient.run` are the two drivers; the cores never touch I/O themselves.
+`AsyncAPIClient.run` are the two drivers (`Runner`); the cores never touch I/O themselves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Generator, Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, Protocol, TypeVar
 
 from .messages import Outgoing
 
@@ -16,9 +16,12 @@ if TYPE_CHECKING:
     from .._wire.operation import Operation
     from .options import RequestOptions
 
-__all__ = ["Pause", "Request", "Send", "Step", "Steps"]
+__all__ = ["Pause", "Request", "Runner", "Send", "Step", "StepMethods", "Steps"]
 
 T = TypeVar("T")
+T_contra = TypeVar("T_contra", contravariant=True)
+R_co = TypeVar("R_co", covariant=True)
+R = TypeVar("R")
 
 
 class Pause(NamedTuple):
@@ -44,3 +47,25 @@ class Send(NamedTuple):
 
 Step = Pause | Request | Send
 Steps = Generator[Step, Any, T]
+
+
+class Runner(Protocol[T_contra, R_co]):
+    """A client that carries out a core returning ``T_contra``: `SyncAPIClient`, whose `run`
+    returns that result (``R_co`` is ``T_contra``), or `AsyncAPIClient`, whose `run` returns a
+    coroutine giving it. A method written once for both clients types its client so, and
+    returns what `run` returns."""
+
+    def run(self, steps: Steps[T_contra], /) -> R_co: ...
+
+
+class StepMethods(Generic[T, R]):
+    """Base of a namespace's methods written once for both clients: a method builds its core
+    as steps (returning ``T``) and returns ``self._client.run(steps)``, which is ``R``: the
+    result itself with `SyncAPIClient`, a coroutine to await with `AsyncAPIClient`. Each
+    client's class says which client it holds (``_client: SyncAPIClient``), and a type
+    checker holds that client to `Runner` ``[T, R]``."""
+
+    if TYPE_CHECKING:
+        # Read-only for type checkers, so that each subclass may name its own client.
+        @property
+        def _client(self) -> Runner[T, R]: ...

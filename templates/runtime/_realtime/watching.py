@@ -5,12 +5,14 @@ mixes them into the `runs` namespace."""
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import _operations as operations
 from .._exceptions import InvalidArgumentError, PollTimeoutError
-from .._http.steps import Pause, Request, Steps
+from .._http.polling import Poll
+from .._http.steps import StepMethods
+from ..models import Run
 from .output_streams import AsyncOutputStreams, OutputStreams
 from .subscriptions import AsyncRealtimeSubscriptions, RealtimeSubscriptions
 
@@ -18,7 +20,6 @@ if TYPE_CHECKING:
     from .._async_base_client import AsyncAPIClient
     from .._base_client import SyncAPIClient
     from .._http.options import RequestOptions
-    from ..models import Run
 
 __all__ = ["AsyncRunsWatching", "RunsWatching", "is_finished"]
 
@@ -57,11 +58,15 @@ def _timed_out(run: Run, waited: float) -> PollTimeoutError:
     )
 
 
-class RunsWatching(RealtimeSubscriptions, OutputStreams):
-    """Methods of `runs` written by hand: waiting for a run, following it as it changes,
-    reading its output streams."""
+_POLL = Poll(operations.RUNS_RETRIEVE, "run_id", _check, is_finished, _timed_out)
 
-    _client: SyncAPIClient
+
+RunT = TypeVar("RunT")  # a Run, or (async) the coroutine that gives one
+
+
+class _PollMethods(StepMethods[Run, RunT]):
+    """`runs.poll`, written once for both clients: the retrieves are a core written as
+    steps, which the client carries out (the async one returns a coroutine to await)."""
 
     def poll(
         self,
@@ -70,7 +75,7 @@ class RunsWatching(RealtimeSubscriptions, OutputStreams):
         interval: float = DEFAULT_INTERVAL,
         timeout: float | None = DEFAULT_TIMEOUT,
         request_options: RequestOptions | None = None,
-    ) -> Run:
+    ) -> RunT:
         """Retrieve the run every ``interval`` seconds until it has finished, and return it.
 
         Finished means the API's completed flag (completed, cancelled, failed, crashed,
@@ -79,37 +84,20 @@ class RunsWatching(RealtimeSubscriptions, OutputStreams):
         rate limits included; a `RateLimitError` asking for a longer wait than the client
         sleeps ends the poll.
         """
-        return self._client.run(_poll_steps(run_id, interval, timeout, request_options))
+        return self._client.run(_POLL.steps(run_id, interval, timeout, request_options))
 
 
-class AsyncRunsWatching(AsyncRealtimeSubscriptions, AsyncOutputStreams):
-    """`RunsWatching` for `AsyncTriggerClient`: the same methods, awaited."""
+class RunsWatching(RealtimeSubscriptions, OutputStreams, _PollMethods[Run]):
+    """Methods of `runs` written by hand: waiting for a run, following it as it changes,
+    reading its output streams."""
+
+    _client: SyncAPIClient
+
+
+class AsyncRunsWatching(
+    AsyncRealtimeSubscriptions, AsyncOutputStreams, _PollMethods[Coroutine[Any, Any, Run]]
+):
+    """`RunsWatching` for `AsyncTriggerClient`: the same methods, awaited; the waits do not
+    block the event loop."""
 
     _client: AsyncAPIClient
-
-    async def poll(
-        self,
-        run_id: str,
-        *,
-        interval: float = DEFAULT_INTERVAL,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        request_options: RequestOptions | None = None,
-    ) -> Run:
-        """See `RunsWatching.poll`; the waits do not block the event loop."""
-        return await self._client.run(_poll_steps(run_id, interval, timeout, request_options))
-
-
-def _poll_steps(
-    run_id: str, interval: float, timeout: float | None, request_options: RequestOptions | None
-) -> Steps[Run]:
-    """Retrieve the run until it has finished (see `RunsWatching.poll`), as steps."""
-    _check(interval, timeout)
-    started = time.monotonic()
-    while True:
-        run = (yield Request(operations.RUNS_RETRIEVE, {"run_id": run_id}, request_options)).parse()
-        if is_finished(run):
-            return run  # type: ignore[no-any-return]
-        waited = time.monotonic() - started
-        if timeout is not None and waited + interval > timeout:
-            raise _timed_out(run, waited)
-        yield Pause(interval)

@@ -11,17 +11,19 @@ server signs for it (servers from 4.5.10).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypedDict
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, TypeVar
 
 from .._exceptions import ArgumentTypeError, AuthMethodError, InvalidArgumentError, NotFoundError
-from .._http.steps import Request, Steps
+from .._http.steps import Request, Runner, StepMethods, Steps
 from .._wire.jwt import Expiration, expires_at
 
 if TYPE_CHECKING:
     from .._async_base_client import AsyncAPIClient
-    from .._base_client import BaseAPIClient, SyncAPIClient
+    from .._base_client import SyncAPIClient
     from .._http.options import RequestOptions
+    from .._wire.credentials import Credential
 
 __all__ = ["AsyncPublicTokens", "PublicTokenScopes", "PublicTokens", "ResourceScopes", "TaskScopes"]
 
@@ -170,7 +172,7 @@ class _TokenRequest:
         return body
 
 
-def _check_credential(client: BaseAPIClient, request: _TokenRequest) -> None:
+def _check_credential(client: _Minter[Any], request: _TokenRequest) -> None:
     credential = client.credential
     if credential is None or not (credential.signs_tokens or credential.is_restricted_key):
         given = credential.kind.label if credential is not None else "none"
@@ -190,36 +192,49 @@ _NO_SERVER_SIGNING = (
 )
 
 
-class _TokenRequests:
-    """The three ways to ask for a token, shared by the sync and async namespaces."""
-
-    def _public(
-        self,
-        scopes: PublicTokenScopes | Sequence[str] | None,
-        expiration: Expiration | None,
-        realtime_skip_columns: Sequence[str] | None,
-    ) -> _TokenRequest:
-        return _TokenRequest(
-            "auth.create_public_token", scope_strings(scopes), expiration, False, realtime_skip_columns
-        )
-
-    def _task(
-        self,
-        name: str,
-        action: str,
-        task: str | Sequence[str],
-        expiration: Expiration | None,
-        multiple_use: bool,
-        realtime_skip_columns: Sequence[str] | None,
-    ) -> _TokenRequest:
-        scopes = [f"{action}:tasks:{t}" for t in _tasks(task)]
-        return _TokenRequest(name, scopes, expiration, not multiple_use, realtime_skip_columns)
+def _public(
+    scopes: PublicTokenScopes | Sequence[str] | None,
+    expiration: Expiration | None,
+    realtime_skip_columns: Sequence[str] | None,
+) -> _TokenRequest:
+    return _TokenRequest(
+        "auth.create_public_token", scope_strings(scopes), expiration, False, realtime_skip_columns
+    )
 
 
-class PublicTokens(_TokenRequests):
-    """Public access tokens, for a browser or another service (methods of `auth`)."""
+def _task(
+    name: str,
+    action: str,
+    task: str | Sequence[str],
+    expiration: Expiration | None,
+    multiple_use: bool,
+    realtime_skip_columns: Sequence[str] | None,
+) -> _TokenRequest:
+    scopes = [f"{action}:tasks:{t}" for t in _tasks(task)]
+    return _TokenRequest(name, scopes, expiration, not multiple_use, realtime_skip_columns)
 
-    _client: SyncAPIClient
+
+TokenT = TypeVar("TokenT")  # a token (str), or (async) the coroutine that gives one
+TokenT_co = TypeVar("TokenT_co", covariant=True)
+
+
+class _Minter(Runner[str, TokenT_co], Protocol[TokenT_co]):
+    """What minting a token needs of a client: its credential, the environment's claims
+    (fetched once, then kept on the client), and `run` to carry out the steps."""
+
+    credential: Credential | None
+    token_claims: dict[str, Any] | None
+
+
+class _TokenMethods(StepMethods[str, TokenT]):
+    """The three ways to ask for a token, written once for both clients: each is a core
+    written as steps, which the client carries out (the async one returns a coroutine to
+    await)."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def _client(self) -> _Minter[TokenT]: ...
 
     def create_public_token(
         self,
@@ -228,7 +243,7 @@ class PublicTokens(_TokenRequests):
         expiration: Expiration | None = None,
         realtime_skip_columns: Sequence[str] | None = None,
         request_options: RequestOptions | None = None,
-    ) -> str:
+    ) -> TokenT:
         """A public access token with these permissions, valid for 15 minutes unless
         ``expiration`` says otherwise (``"1h"``, a timedelta, an aware datetime or Unix seconds).
 
@@ -236,7 +251,8 @@ class PublicTokens(_TokenRequests):
         ``{"read": {"runs": ["run_1234"], "tags": "user_42"}}`` some, ``{"trigger": {"tasks": "x"}}``
         may trigger a task. ``realtime_skip_columns`` limits what realtime subscriptions show.
         """
-        return self._token(self._public(scopes, expiration, realtime_skip_columns), request_options)
+        request = partial(_public, scopes, expiration, realtime_skip_columns)
+        return self._client.run(_token_steps(self._client, request, request_options))
 
     def create_trigger_public_token(
         self,
@@ -246,10 +262,11 @@ class PublicTokens(_TokenRequests):
         multiple_use: bool = False,
         realtime_skip_columns: Sequence[str] | None = None,
         request_options: RequestOptions | None = None,
-    ) -> str:
+    ) -> TokenT:
         """A token that may trigger ``task`` (or these tasks) once, unless ``multiple_use``;
         valid 15 minutes by default."""
-        request = self._task(
+        request = partial(
+            _task,
             "auth.create_trigger_public_token",
             "trigger",
             task,
@@ -257,7 +274,7 @@ class PublicTokens(_TokenRequests):
             multiple_use,
             realtime_skip_columns,
         )
-        return self._token(request, request_options)
+        return self._client.run(_token_steps(self._client, request, request_options))
 
     def create_batch_trigger_public_token(
         self,
@@ -267,9 +284,10 @@ class PublicTokens(_TokenRequests):
         multiple_use: bool = False,
         realtime_skip_columns: Sequence[str] | None = None,
         request_options: RequestOptions | None = None,
-    ) -> str:
+    ) -> TokenT:
         """A token that may batch-trigger ``task`` (or these tasks) once, unless ``multiple_use``."""
-        request = self._task(
+        request = partial(
+            _task,
             "auth.create_batch_trigger_public_token",
             "batchTrigger",
             task,
@@ -277,79 +295,30 @@ class PublicTokens(_TokenRequests):
             multiple_use,
             realtime_skip_columns,
         )
-        return self._token(request, request_options)
-
-    def _token(self, request: _TokenRequest, request_options: RequestOptions | None) -> str:
         return self._client.run(_token_steps(self._client, request, request_options))
 
 
-class AsyncPublicTokens(_TokenRequests):
+class PublicTokens(_TokenMethods[str]):
+    """Public access tokens, for a browser or another service (methods of `auth`)."""
+
+    _client: SyncAPIClient
+
+
+class AsyncPublicTokens(_TokenMethods[Coroutine[Any, Any, str]]):
     """`PublicTokens` for `AsyncTriggerClient`: the same methods, awaited."""
 
     _client: AsyncAPIClient
 
-    async def create_public_token(
-        self,
-        *,
-        scopes: PublicTokenScopes | Sequence[str] | None = None,
-        expiration: Expiration | None = None,
-        realtime_skip_columns: Sequence[str] | None = None,
-        request_options: RequestOptions | None = None,
-    ) -> str:
-        """See `PublicTokens.create_public_token`."""
-        return await self._token(self._public(scopes, expiration, realtime_skip_columns), request_options)
-
-    async def create_trigger_public_token(
-        self,
-        task: str | Sequence[str],
-        *,
-        expiration: Expiration | None = None,
-        multiple_use: bool = False,
-        realtime_skip_columns: Sequence[str] | None = None,
-        request_options: RequestOptions | None = None,
-    ) -> str:
-        """See `PublicTokens.create_trigger_public_token`."""
-        request = self._task(
-            "auth.create_trigger_public_token",
-            "trigger",
-            task,
-            expiration,
-            multiple_use,
-            realtime_skip_columns,
-        )
-        return await self._token(request, request_options)
-
-    async def create_batch_trigger_public_token(
-        self,
-        task: str | Sequence[str],
-        *,
-        expiration: Expiration | None = None,
-        multiple_use: bool = False,
-        realtime_skip_columns: Sequence[str] | None = None,
-        request_options: RequestOptions | None = None,
-    ) -> str:
-        """See `PublicTokens.create_batch_trigger_public_token`."""
-        request = self._task(
-            "auth.create_batch_trigger_public_token",
-            "batchTrigger",
-            task,
-            expiration,
-            multiple_use,
-            realtime_skip_columns,
-        )
-        return await self._token(request, request_options)
-
-    async def _token(self, request: _TokenRequest, request_options: RequestOptions | None) -> str:
-        return await self._client.run(_token_steps(self._client, request, request_options))
-
 
 def _token_steps(
-    client: BaseAPIClient, request: _TokenRequest, request_options: RequestOptions | None
+    client: _Minter[Any], describe: Callable[[], _TokenRequest], request_options: RequestOptions | None
 ) -> Steps[str]:
-    """The token, as steps: signed by the server for a restricted key, else signed here with
-    the environment's claims (asked for once per client)."""
+    """The token ``describe`` asks for, as steps: signed by the server for a restricted key,
+    else signed here with the environment's claims (asked for once per client). Nothing is
+    checked before the steps are carried out."""
     from .. import _operations as operations  # on first use: the tables load every model
 
+    request = describe()
     _check_credential(client, request)
     assert client.credential is not None
     if client.credential.is_restricted_key:
