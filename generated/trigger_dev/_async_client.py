@@ -70,7 +70,7 @@ class AsyncTriggerClient(ClientDetails):
             credential=credential_from(secret_key, access_token),
             base_url=base_url or os.environ.get("TRIGGER_API_URL") or DEFAULT_BASE_URL,
             options=ResolvedOptions().merged(request_options),
-            session=session,
+            connections=session,
             ca_bundle=ca_bundle,
             trust_env=trust_env,
         )

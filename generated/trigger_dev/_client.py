@@ -126,7 +126,7 @@ class TriggerClient(ClientDetails):
             credential=credential_from(secret_key, access_token),
             base_url=base_url or os.environ.get("TRIGGER_API_URL") or DEFAULT_BASE_URL,
             options=ResolvedOptions().merged(request_options),
-            pool_manager=pool_manager,
+            connections=pool_manager,
             ca_bundle=ca_bundle,
             trust_env=trust_env,
         )

@@ -20,12 +20,20 @@ __all__ = ["AsyncAPIResource", "SyncAPIResource", "async_to_raw_response", "to_r
 
 T = TypeVar("T")
 P = ParamSpec("P")
-SyncResourceT = TypeVar("SyncResourceT", bound="SyncAPIResource")
-AsyncResourceT = TypeVar("AsyncResourceT", bound="AsyncAPIResource")
+NamespaceT = TypeVar("NamespaceT", bound="_Namespace")
 
 
-class _Delivery:
-    _raw: bool
+class _Namespace:
+    """What the sync and the async namespaces share: their client, and whether their calls
+    return the `RawResponse` itself."""
+
+    def __init__(self, client: Any, *, raw: bool = False) -> None:
+        self._client = client
+        self._raw = raw
+
+    def _as_raw(self: NamespaceT) -> NamespaceT:
+        """This namespace, its calls returning `RawResponse` (see `to_raw_response`)."""
+        return type(self)(self._client, raw=True)
 
     def _deliver(self, response: RawResponse[T]) -> T:
         # In a raw namespace the caller asked for the response itself; `to_raw_response`
@@ -33,14 +41,8 @@ class _Delivery:
         return cast(T, response) if self._raw else response.parse()
 
 
-class SyncAPIResource(_Delivery):
-    def __init__(self, client: SyncAPIClient, *, raw: bool = False) -> None:
-        self._client = client
-        self._raw = raw
-
-    def _as_raw(self: SyncResourceT) -> SyncResourceT:
-        """This namespace, its calls returning `RawResponse` (see `to_raw_response`)."""
-        return type(self)(self._client, raw=True)
+class SyncAPIResource(_Namespace):
+    _client: SyncAPIClient
 
     def _call(
         self, operation: Operation[T], args: Mapping[str, Any], request_options: RequestOptions | None
@@ -48,13 +50,8 @@ class SyncAPIResource(_Delivery):
         return self._deliver(self._client.request(operation, args, request_options))
 
 
-class AsyncAPIResource(_Delivery):
-    def __init__(self, client: AsyncAPIClient, *, raw: bool = False) -> None:
-        self._client = client
-        self._raw = raw
-
-    def _as_raw(self: AsyncResourceT) -> AsyncResourceT:
-        return type(self)(self._client, raw=True)
+class AsyncAPIResource(_Namespace):
+    _client: AsyncAPIClient
 
     async def _call(
         self, operation: Operation[T], args: Mapping[str, Any], request_options: RequestOptions | None

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_http/transport.py (sha256 d6e05f4801d6c827); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_http/transport.py (sha256 311175e439b73e46); edit that file, not this one.
 """One HTTP attempt over urllib3, with transport failures turned into client errors.
 
 Connections never cross a fork: a child process (gunicorn and Celery workers,
@@ -19,8 +19,9 @@ from urllib3.exceptions import ConnectTimeoutError, DecodeError, NewConnectionEr
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 
-from .._exceptions import ApiConnectionError, ApiError, ApiSchemaValidationError, ApiTimeoutError
+from .._exceptions import ApiConnectionError, ApiError, ApiSchemaValidationError
 from .environment import ProxySettings, ca_bundle_for, proxy_credentials, proxy_settings
+from .failures import broken, connect_timeout, no_answer, no_connection, no_data, undecodable
 from .messages import Outgoing, Received
 
 __all__ = ["POOL_SIZE", "OpenResponse", "Transport", "after_fork", "default_pool_manager"]
@@ -129,17 +130,15 @@ class Transport:
                 decode_content=True,
             )
         except NewConnectionError as exc:  # refused, unreachable, DNS: a subclass of the timeout below
-            failure = ApiConnectionError(f"Connection error: {_reason(exc)}{self._via(outgoing.url)}")
-            failure.may_have_arrived = False
+            failure = no_connection(_reason(exc), self._via(outgoing.url))
         except ConnectTimeoutError:
-            failure = ApiTimeoutError(f"Could not connect within {connect:g} s{self._via(outgoing.url)}.")
-            failure.may_have_arrived = False
+            failure = connect_timeout(connect, self._via(outgoing.url))
         except Urllib3TimeoutError:
-            failure = ApiTimeoutError(f"Request timed out after {read:g} s without an answer.")
+            failure = no_answer(read)
         except ProxyError as exc:
-            failure = ApiConnectionError(f"Connection error: {_reason(exc)}{self._via(outgoing.url)}")
+            failure = broken(_reason(exc), self._via(outgoing.url))
         except Urllib3Error as exc:
-            failure = ApiConnectionError(f"Connection error: {_reason(exc)}")
+            failure = broken(_reason(exc))
         if failure is not None:
             raise failure
         return response
@@ -150,19 +149,11 @@ class Transport:
         try:
             content = response.read()
         except DecodeError as exc:
-            # The answer arrived, but its compressed body is broken: not a network failure
-            # to retry, and not a body to parse.
-            encoding = response.headers.get("content-encoding", "?")
-            failure = ApiSchemaValidationError(
-                f"{outgoing.name}: the response body could not be decoded (Content-Encoding: {encoding}): "
-                f"{_reason(exc)}",
-                status=response.status,
-                headers=response.headers,
-            )
+            failure = undecodable(outgoing.name, response.status, response.headers, _reason(exc))
         except Urllib3TimeoutError:
-            failure = ApiTimeoutError(f"Request timed out after {read:g} s without an answer.")
+            failure = no_answer(read)
         except Urllib3Error as exc:
-            failure = ApiConnectionError(f"Connection error: {_reason(exc)}")
+            failure = broken(_reason(exc))
         finally:
             if failure is not None:
                 response.close()  # part of the body may be unread: never reuse this connection
@@ -216,21 +207,20 @@ class OpenResponse:
 
     def chunks(self, size: int = 65536) -> Iterator[bytes]:
         """The body in pieces as they arrive; ends when the server ends it."""
-        while True:
-            failure: ApiError | None = None
-            data = b""
-            try:
-                data = self._response.read1(size)
-            except Urllib3TimeoutError:
-                failure = ApiTimeoutError(f"No data for {self._read_timeout:g} s.")
-            except (Urllib3Error, OSError) as exc:
-                failure = ApiConnectionError(f"Connection error: {_reason(exc)}")
-            if failure is not None:
-                self.close()
-                raise failure
-            if not data:
-                return
+        while data := self._next_chunk(size):
             yield data
+
+    def _next_chunk(self, size: int) -> bytes:
+        """What arrived next (empty at the end); a failure closes the connection."""
+        failure: ApiError
+        try:
+            return self._response.read1(size)
+        except Urllib3TimeoutError:
+            failure = no_data(self._read_timeout)
+        except (Urllib3Error, OSError) as exc:
+            failure = broken(_reason(exc))
+        self.close()
+        raise failure
 
     def read_all(self) -> bytes:
         """The whole body (an error's), or what arrived of it."""

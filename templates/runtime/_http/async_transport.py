@@ -17,9 +17,10 @@ import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-from .._exceptions import ApiConnectionError, ApiError, ApiSchemaValidationError, ApiTimeoutError
+from .._exceptions import ApiError
 from .._wire.credentials import SecretHeaders
 from .environment import ProxySettings, ca_bundle_for, proxy_credentials, proxy_settings
+from .failures import broken, connect_timeout, no_answer, no_connection, no_data, undecodable
 from .messages import Outgoing, Received
 from .transport import POOL_SIZE, _live_async
 
@@ -96,15 +97,13 @@ class AsyncTransport:
             )
             return AsyncOpenResponse(response, read)
         except aiohttp.ConnectionTimeoutError:
-            failure = ApiTimeoutError(f"Could not connect within {connect:g} s{self._via(proxy)}.")
-            failure.may_have_arrived = False
+            failure = connect_timeout(connect, self._via(proxy))
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
-            failure = ApiTimeoutError(f"Request timed out after {read:g} s without an answer.")
+            failure = no_answer(read)
         except aiohttp.ClientConnectorError as exc:  # refused, unreachable, DNS: nothing was sent
-            failure = ApiConnectionError(f"Connection error: {type(exc).__name__}: {exc}{self._via(proxy)}")
-            failure.may_have_arrived = False
+            failure = no_connection(_reason(exc), self._via(proxy))
         except aiohttp.ClientError as exc:
-            failure = ApiConnectionError(f"Connection error: {type(exc).__name__}: {exc}{self._via(proxy)}")
+            failure = broken(_reason(exc), self._via(proxy))
         assert failure is not None
         raise failure
 
@@ -180,6 +179,10 @@ def _close_when_collected(made: list[tuple[aiohttp.ClientSession, asyncio.Abstra
             task.add_done_callback(_closing.discard)
 
 
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _cut_short(exc: BaseException) -> bool:
     from aiohttp.http_exceptions import ContentLengthError, TransferEncodingError
 
@@ -206,21 +209,15 @@ class AsyncOpenResponse:
             if _cut_short(exc):
                 # The connection ended before the body did: a network failure, retried like
                 # one (as urllib3 reports it), not a body to decode.
-                failure = ApiConnectionError(f"Connection error: the answer was cut short: {exc}")
+                failure = broken(f"the answer was cut short: {exc}")
             elif not 200 <= response.status < 300:
                 return Received(response.status, response.headers, b"")  # the status decides
             else:
-                encoding = response.headers.get("content-encoding", "?")
-                failure = ApiSchemaValidationError(
-                    f"{name}: the response body could not be decoded "
-                    f"(Content-Encoding: {encoding}): {type(exc).__name__}: {exc}",
-                    status=response.status,
-                    headers=response.headers,
-                )
+                failure = undecodable(name, response.status, response.headers, _reason(exc))
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
-            failure = ApiTimeoutError(f"Request timed out after {self._read_timeout:g} s without an answer.")
+            failure = no_answer(self._read_timeout)
         except aiohttp.ClientError as exc:
-            failure = ApiConnectionError(f"Connection error: {type(exc).__name__}: {exc}")
+            failure = broken(_reason(exc))
         finally:
             if failure is not None:
                 response.close()  # part of the body may be unread: never reuse this connection
@@ -230,21 +227,20 @@ class AsyncOpenResponse:
 
     async def chunks(self) -> AsyncIterator[bytes]:
         """The body in pieces as they arrive; ends when the server ends it."""
-        while True:
-            failure: ApiError | None = None
-            data = b""
-            try:
-                data = await self._response.content.readany()
-            except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
-                failure = ApiTimeoutError(f"No data for {self._read_timeout:g} s.")
-            except (aiohttp.ClientError, zlib.error) as exc:
-                failure = ApiConnectionError(f"Connection error: {type(exc).__name__}: {exc}")
-            if failure is not None:
-                self.close()
-                raise failure
-            if not data:
-                return
+        while data := await self._next_chunk():
             yield data
+
+    async def _next_chunk(self) -> bytes:
+        """What arrived next (empty at the end); a failure closes the connection."""
+        failure: ApiError
+        try:
+            return await self._response.content.readany()
+        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError):
+            failure = no_data(self._read_timeout)
+        except (aiohttp.ClientError, zlib.error) as exc:
+            failure = broken(_reason(exc))
+        self.close()
+        raise failure
 
     async def read_all(self) -> bytes:
         try:
