@@ -68,9 +68,15 @@ GENERATOR_TESTS = (
 )
 
 
+# The command line's libraries at the lowest versions its extra allows (pyproject.toml), on the
+# oldest Python; the newer interpreters get the newest.
+CLI_FLOORS = ("click==8.1.7", "rich==13.7.0", "tomli==2.0.1")
+
+
 @nox.session(python=interpreters())
 def tests(session: nox.Session) -> None:
-    session.install("-e", ".[async]", *TEST_DEPENDENCIES)
+    oldest = session.python == VERSIONS[0] or str(session.python).endswith(f"python{VERSIONS[0]}")
+    session.install("-e", ".[async,cli]", *TEST_DEPENDENCIES, *(CLI_FLOORS if oldest else ()))
     # The documentation is built and opened in a browser once, by `make docs` (in CI), not per
     # interpreter: its site builder and browser driver are not installed here.
     arguments = ["--record-mode=none", "--ignore=tests/test_docs_site.py", *session.posargs]

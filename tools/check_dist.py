@@ -3,11 +3,14 @@ would install.
 
     python tools/check_dist.py DIST_DIR
 
-checks the wheel's metadata (the extras users see are ``async``, ``fast`` and ``otel`` only,
-the project URLs where the repository has a public address, the license file and ``py.typed``
-are inside, no test or tool code is), then installs the wheel
-into a fresh virtual environment on the oldest and the newest supported Python and runs the
-README's quickstart there against nothing (building a client and a request, sending none).
+checks the wheel's metadata (the extras users see are ``async``, ``cli``, ``fast`` and
+``otel`` only, the project URLs where the repository has a public address, the license file
+and ``py.typed`` are inside, no test or tool code is), then installs the wheel into a fresh
+virtual environment on the oldest and the newest supported Python and runs the README's
+quickstart there against nothing (building a client and a request, sending none). There the
+``trigger-dev`` script, without the ``cli`` extra, must say how to install it (exit status
+2); with the extra (on the oldest Python at the lowest versions the extra allows, on the
+newest at the newest) it must run.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ from email.parser import Parser
 from pathlib import Path
 
 OLDEST, NEWEST = "3.10", "3.13"
-PUBLISHED_EXTRAS = ["async", "fast", "otel"]
+PUBLISHED_EXTRAS = ["async", "cli", "fast", "otel"]
+# The lowest versions the `cli` extra allows (pyproject.toml), tried on the oldest Python.
+CLI_FLOORS = ["click==8.1.7", "rich==13.7.0", "tomli==2.0.1"]
+CLI_INSTALL_LINE = "pip install 'trigger-dev[cli]'"
 # What a user runs first (README "Quickstart"), minus the network: every import and the
 # client, a checked call refused before sending, the version.
 QUICKSTART = """
@@ -115,9 +121,11 @@ def install_and_import(wheel: Path, version: str) -> list[str]:
         ]
     with tempfile.TemporaryDirectory() as place:
         venv = Path(place) / "venv"
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        script = str(venv / "bin" / "trigger-dev")
         steps = [
             [python, "-m", "venv", str(venv)],
-            [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel.resolve())],
+            [*pip, str(wheel.resolve())],
             [str(venv / "bin" / "python"), "-I", "-c", QUICKSTART],
         ]
         for step in steps:
@@ -125,6 +133,25 @@ def install_and_import(wheel: Path, version: str) -> list[str]:
             if result.returncode != 0:
                 return [f"Python {version}: {' '.join(step[-3:])} failed:\n{result.stdout}{result.stderr}"]
         print(result.stdout.strip())
+        without = subprocess.run([script, "--help"], capture_output=True, text=True, check=False, cwd=place)
+        if without.returncode != 2 or CLI_INSTALL_LINE not in without.stderr:
+            return [
+                f"Python {version}: trigger-dev without the cli extra should exit 2 naming {CLI_INSTALL_LINE}: {without}"
+            ]
+        floors = CLI_FLOORS if version == OLDEST else []
+        steps = [
+            [*pip, *floors, f"{wheel.resolve()}[cli]"],
+            [script, "--version"],
+            [script, "runs", "list", "--help"],
+        ]
+        for step in steps:
+            result = subprocess.run(step, capture_output=True, text=True, check=False, cwd=place)
+            if result.returncode != 0:
+                return [f"Python {version}: {' '.join(step[-3:])} failed:\n{result.stdout}{result.stderr}"]
+        libraries = "the cli extra's lowest versions" if floors else "the newest click and rich"
+        print(
+            f"trigger-dev runs on Python {version} with {libraries}; without the extra it names the install line"
+        )
     return []
 
 
