@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_bulk/trigger_many.py (sha256 e792cbb3330404eb); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_bulk/trigger_many.py (sha256 4909056c41792959); edit that file, not this one.
 """`batches.trigger_many`: any number of items, as many batches as it takes.
 
 The input is read lazily, at most ``batch_size`` items per batch and ``max_in_flight``
@@ -31,6 +31,7 @@ from .._http.steps import Pause, Request, Steps
 from .._spec import BATCH_MAX_ITEMS
 from .._wire.idempotency import hash_idempotency_key, user_key_hash
 from .._wire.operation import select_route
+from .._wire.validation import check_seconds
 from .batch import (
     STREAM_ATTEMPTS,
     AsyncBatchTriggers,
@@ -274,10 +275,7 @@ def _settings(
         operations.TRIGGER_TASK_OPTIONS_FIELDS["idempotency_key_ttl"].check(  # type: ignore[misc]
             ttl, lambda: f"{NAME}() idempotency_key_ttl"
         )
-    if not resolve_timeout > 0:
-        raise InvalidArgumentError(
-            f"{NAME}() resolve_timeout must be a positive number of seconds, got {resolve_timeout!r}"
-        )
+    check_seconds(resolve_timeout, f"{NAME}() resolve_timeout")
     return _Settings(parts, ttl, resolve_runs, float(resolve_timeout), request_options)
 
 

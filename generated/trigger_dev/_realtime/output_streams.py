@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_realtime/output_streams.py (sha256 738878ee7adaac76); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_realtime/output_streams.py (sha256 8c203b8ce254da0b); edit that file, not this one.
 """`runs.stream`: a task's realtime output stream, read as server-sent events.
 
 The server speaks one of two formats, named by the ``X-Stream-Version`` answer header:
@@ -29,6 +29,7 @@ from .._constants import (
 from .._exceptions import ApiError, InvalidArgumentError
 from .._http.options import RequestOptions
 from .._logging import logger
+from .._wire.validation import check_seconds
 from .closing import AsyncClosing, Closing
 from .sse import Event, EventParser
 
@@ -57,10 +58,7 @@ def check_timing(method: str, timeout_seconds: int | None, reconnect_timeout: fl
             f"{method}() timeout_seconds must be a whole number from 1 to {_MAX_TIMEOUT_SECONDS} "
             f"(the server refuses more), got {timeout_seconds!r}"
         )
-    if reconnect_timeout is not None and not reconnect_timeout > 0:
-        raise InvalidArgumentError(
-            f"{method}() reconnect_timeout must be a positive number of seconds or None"
-        )
+    check_seconds(reconnect_timeout, f"{method}() reconnect_timeout", optional=True)
 
 
 def batch_records(event: Event, reader: str) -> Sequence[Any]:

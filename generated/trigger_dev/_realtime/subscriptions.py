@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_realtime/subscriptions.py (sha256 7a1f9210b33e0d28); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_realtime/subscriptions.py (sha256 ace35126d238b7fa); edit that file, not this one.
 """Realtime run subscriptions: `runs.subscribe_to_run`, `runs.subscribe_to_runs_with_tag`
 and `runs.subscribe_to_batch`, iterators of `RealtimeRun` snapshots over the server's shape
 stream (the protocol itself is in `shapes`).
@@ -40,6 +40,7 @@ from .._logging import logger
 from .._payloads.packets import decode_packet_text
 from .._spec import DATABASE_STATUS_DEFAULT, DATABASE_STATUSES, STATUS_FLAGS
 from .._wire.operation import Operation
+from .._wire.validation import check_seconds
 from ..models import RealtimeRun
 from .closing import AsyncClosing, Closing
 from .shapes import ProtocolError, ShapeRows, ShapeState, parse_messages
@@ -270,8 +271,7 @@ def _options(request_options: RequestOptions | None, where: str) -> RequestOptio
 
 
 def _check_reconnect(reconnect_timeout: float | None, where: str) -> None:
-    if reconnect_timeout is not None and not reconnect_timeout > 0:
-        raise InvalidArgumentError(f"{where}: reconnect_timeout must be a positive number of seconds or None")
+    check_seconds(reconnect_timeout, f"{where}: reconnect_timeout", optional=True)
 
 
 # ---------------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from .._logging import logger
 from .._payloads.packets import decode_packet_text
 from .._spec import DATABASE_STATUS_DEFAULT, DATABASE_STATUSES, STATUS_FLAGS
 from .._wire.operation import Operation
+from .._wire.validation import check_seconds
 from ..models import RealtimeRun
 from .closing import AsyncClosing, Closing
 from .shapes import ProtocolError, ShapeRows, ShapeState, parse_messages
@@ -270,8 +271,7 @@ def _options(request_options: RequestOptions | None, where: str) -> RequestOptio
 
 
 def _check_reconnect(reconnect_timeout: float | None, where: str) -> None:
-    if reconnect_timeout is not None and not reconnect_timeout > 0:
-        raise InvalidArgumentError(f"{where}: reconnect_timeout must be a positive number of seconds or None")
+    check_seconds(reconnect_timeout, f"{where}: reconnect_timeout", optional=True)
 
 
 # ---------------------------------------------------------------------------------------
