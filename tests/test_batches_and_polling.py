@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from werkzeug import Request, Response
 import trigger_dev
 from tests.support.clients import async_client, sync_client
 from tests.support.factories import retrieved_run
+from trigger_dev import ArgumentTypeError
 
 
 def statuses(httpserver: HTTPServer, *sequence: str) -> None:
@@ -70,6 +72,20 @@ def test_poll_waits_out_a_rate_limit(httpserver: HTTPServer) -> None:
 @pytest.mark.parametrize("arguments", [{"interval": 0}, {"timeout": -1}])
 def test_poll_refuses_nonsense_waits(httpserver: HTTPServer, arguments: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="positive number of seconds"):
+        sync_client(httpserver.url_for("")).runs.poll("run_1", **arguments)
+    assert httpserver.log == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "named"),
+    [({"interval": "5"}, "runs.poll() interval"), ({"timeout": True}, "runs.poll() timeout")],
+)
+def test_poll_refuses_a_wait_that_is_not_a_number(
+    httpserver: HTTPServer, arguments: dict[str, Any], named: str
+) -> None:
+    # One check for every duration argument: a wrong type is an ArgumentTypeError (a TypeError)
+    # naming the argument, not the comparison's own TypeError.
+    with pytest.raises(ArgumentTypeError, match=f"^{re.escape(named)} must be a positive number of seconds"):
         sync_client(httpserver.url_for("")).runs.poll("run_1", **arguments)
     assert httpserver.log == []
 

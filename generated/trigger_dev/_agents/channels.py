@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_agents/channels.py (sha256 d245348fb9a3799e); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_agents/channels.py (sha256 af8f147fa2a16cc8); edit that file, not this one.
 """`sessions.open`: a session's ``in`` and ``out`` channels.
 
 Sending is safe to retry: each `SessionChannel.send` makes one ``X-Part-Id`` and every
@@ -6,23 +6,25 @@ attempt of that send carries it; the server claims a part id once per session an
 so an attempt whose answer was lost and that is sent again appends nothing the second time.
 Reading follows the channel as server-sent events and, when the connection drops, opens it
 again with ``Last-Event-ID`` set to the last ``seq_num`` read, so no part is lost or read
-twice. The decoding is `records` (no I/O); the reconnect timing is the one `runs.stream`
-uses; the classes here keep only the requests, sync and async.
+twice. The decoding is `records` (no I/O) and the reading is `runs.stream`'s, on the
+session's route. The requests are written once, as steps (`_http.steps`) that either client
+carries out; the sync and async classes keep only their signatures.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from .._exceptions import InvalidArgumentError
 from .._http.options import RequestOptions
-from .._realtime.output_streams import _MAX_TIMEOUT_SECONDS, AsyncOutputStream, OutputStream
+from .._http.steps import Request, Steps
+from .._realtime.output_streams import AsyncOutputStream, OutputStream, _Stream, check_timing
 from .records import RecordDecoder, SessionPart, check_after, encode_record, new_part_id
 
-if TYPE_CHECKING:
-    from .._async_base_client import AsyncAPIClient
-    from .._base_client import BaseAPIClient, SyncAPIClient
+if TYPE_CHECKING:  # the clients are named as strings in the generic bases below
+    from .._async_base_client import AsyncAPIClient  # noqa: F401
+    from .._base_client import BaseAPIClient, SyncAPIClient  # noqa: F401
 
 __all__ = [
     "AsyncSessionChannel",
@@ -34,6 +36,7 @@ __all__ = [
 ]
 
 Io = Literal["in", "out"]
+ClientT = TypeVar("ClientT", bound="BaseAPIClient")
 
 
 def _with_headers(request_options: RequestOptions | None, headers: dict[str, str]) -> RequestOptions:
@@ -53,34 +56,29 @@ def check_session(method: str, session_id: str) -> None:
         )
 
 
-class _Reading:
+class _Reading(_Stream[ClientT]):
     """What a channel's reader adds to an output stream's: the session's route and position,
     and the turn-complete record that may end it."""
 
     _OPERATION = "SESSIONS_READ_STREAM"
-    _name: str
-    _args: dict[str, Any]
     _decoder: Any
 
-    def _set_up(self, session_id: str, io: Io, last_event_id: str | None, until_turn_complete: bool) -> None:
+    def __init__(
+        self, client: ClientT, session_id: str, io: Io, *, until_turn_complete: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(client, session_id, io, **kwargs)
         self._name = f"sessions.open({session_id!r}).{'input' if io == 'in' else 'output'}.subscribe()"
         self._args = {"session_id": session_id, "io": io}
-        self._decoder = RecordDecoder(last_event_id)
+        self._decoder = RecordDecoder(kwargs["last_event_id"])
         self._until_turn_complete = until_turn_complete
 
     def _ends(self, item: Any) -> bool:
         return self._until_turn_complete and bool(item.is_turn_complete)
 
 
-class SessionStream(_Reading, OutputStream):
+class SessionStream(_Reading["SyncAPIClient"], OutputStream):
     """The parts of a session channel as they arrive: ``for part in stream``, each a
     `SessionPart`. A context manager; `close` drops the connection."""
-
-    def __init__(
-        self, client: SyncAPIClient, session_id: str, io: Io, *, until_turn_complete: bool, **kwargs: Any
-    ) -> None:
-        super().__init__(client, session_id, io, **kwargs)
-        self._set_up(session_id, io, kwargs["last_event_id"], until_turn_complete)
 
     def __iter__(self) -> Iterator[SessionPart]:
         return self
@@ -90,14 +88,8 @@ class SessionStream(_Reading, OutputStream):
         return part
 
 
-class AsyncSessionStream(_Reading, AsyncOutputStream):
+class AsyncSessionStream(_Reading["AsyncAPIClient"], AsyncOutputStream):
     """`SessionStream` for `AsyncTriggerClient`: ``async for part in stream``."""
-
-    def __init__(
-        self, client: AsyncAPIClient, session_id: str, io: Io, *, until_turn_complete: bool, **kwargs: Any
-    ) -> None:
-        super().__init__(client, session_id, io, **kwargs)
-        self._set_up(session_id, io, kwargs["last_event_id"], until_turn_complete)
 
     def __aiter__(self) -> AsyncIterator[SessionPart]:
         return self
@@ -107,65 +99,92 @@ class AsyncSessionStream(_Reading, AsyncOutputStream):
         return part
 
 
-class _Channel:
-    """What the sync and async channel share: the checks made before anything is sent."""
+StreamT = TypeVar("StreamT", bound="_Reading[Any]")
 
-    def __init__(self, client: BaseAPIClient, session_id: str, io: Io) -> None:
-        self._base = client
+
+class _Channel(Generic[ClientT, StreamT]):
+    """A channel, written once for the sync and the async client: the checks made before
+    anything is sent, the requests (as steps the client carries out), and the reader."""
+
+    _session_stream: type[StreamT]
+
+    def __init__(self, client: ClientT, session_id: str, io: Io) -> None:
+        self._client = client
         self.session_id = session_id
         self.io: Io = io
         self._label = f"sessions.open({session_id!r}).{'input' if io == 'in' else 'output'}"
 
-    def _append_call(
-        self, method: str, data: Any, part_id: str | None, request_options: RequestOptions | None
-    ) -> tuple[dict[str, Any], RequestOptions]:
-        text = encode_record(f"{self._label}.{method}", data)
-        options = _with_headers(
-            request_options, {"X-Part-Id": new_part_id(part_id, f"{self._label}.{method}")}
-        )
-        return {"session_id": self.session_id, "io": self.io, "body": text}, options
+    def _sending(
+        self, data: Any, part_id: str | None, request_options: RequestOptions | None
+    ) -> Steps[int | None]:
+        from .. import _operations as operations
 
-    def _subscribe_args(
+        method = f"{self._label}.send"
+        text = encode_record(method, data)
+        options = _with_headers(request_options, {"X-Part-Id": new_part_id(part_id, method)})
+        args = {"session_id": self.session_id, "io": self.io, "body": text}
+        answer = (yield Request(operations.SESSIONS_APPEND_STREAM, args, options)).parse()
+        seq: int | None = answer.seq
+        return seq
+
+    def _reading(
+        self, after: int | str | None, request_options: RequestOptions | None
+    ) -> Steps[list[SessionPart]]:
+        from .. import _operations as operations
+
+        position = check_after(f"{self._label}.read", after)
+        raw = yield Request(
+            operations.SESSIONS_READ_STREAM_RECORDS,
+            {"session_id": self.session_id, "io": self.io, "after": position},
+            request_options,
+        )
+        return RecordDecoder(position).records(raw.json())
+
+    def subscribe(
         self,
-        last_event_id: int | str | None,
-        timeout_seconds: int | None,
-        reconnect_timeout: float | None,
-        request_options: RequestOptions | None,
-    ) -> str | None:
+        *,
+        last_event_id: int | str | None = None,
+        timeout_seconds: int | None = None,
+        reconnect_timeout: float | None = None,
+        until_turn_complete: bool = False,
+        request_options: RequestOptions | None = None,
+    ) -> StreamT:
+        """Follow the channel: each part as it arrives, as a `SessionPart`.
+
+        Starts after ``last_event_id`` (a part's ``seq_num``, or a previous stream's
+        `last_event_id`) or at the channel's start. A dropped connection, a timeout, 429 or
+        5xx reopens it after the last part read, so nothing is lost or read twice
+        (``reconnect_timeout`` seconds of failing raises the last error). The iteration ends
+        when the server ends the answer (``timeout_seconds``, 1 to 600, without new records)
+        or, with ``until_turn_complete``, after the ``turn-complete`` control record.
+        """
         from .. import _operations as operations
 
         method = f"{self._label}.subscribe"
         position = check_after(method, last_event_id)
-        if timeout_seconds is not None and (
-            isinstance(timeout_seconds, bool)
-            or not isinstance(timeout_seconds, int)
-            or not 1 <= timeout_seconds <= _MAX_TIMEOUT_SECONDS
-        ):
-            raise InvalidArgumentError(
-                f"{method}() timeout_seconds must be a whole number from 1 to {_MAX_TIMEOUT_SECONDS} "
-                f"(the server refuses more), got {timeout_seconds!r}"
-            )
-        if reconnect_timeout is not None and not reconnect_timeout > 0:
-            raise InvalidArgumentError(
-                f"{method}() reconnect_timeout must be a positive number of seconds or None"
-            )
-        self._base.check(
+        check_timing(method, timeout_seconds, reconnect_timeout)
+        self._client.check(
             operations.SESSIONS_READ_STREAM, {"session_id": self.session_id, "io": self.io}, request_options
         )
-        return position
+        return self._session_stream(
+            self._client,
+            self.session_id,
+            self.io,
+            last_event_id=position,
+            timeout_seconds=timeout_seconds,
+            reconnect_timeout=reconnect_timeout,
+            until_turn_complete=until_turn_complete,
+            request_options=request_options,
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._label}>"
 
 
-class SessionChannel(_Channel):
+class SessionChannel(_Channel["SyncAPIClient", SessionStream]):
     """One channel of a session (``in`` or ``out``): send records to it, read them back."""
 
-    _client: SyncAPIClient
-
-    def __init__(self, client: SyncAPIClient, session_id: str, io: Io) -> None:
-        super().__init__(client, session_id, io)
-        self._client = client
+    _session_stream = SessionStream
 
     def send(
         self, data: Any, *, part_id: str | None = None, request_options: RequestOptions | None = None
@@ -179,11 +198,7 @@ class SessionChannel(_Channel):
         over 1 MiB as JSON is refused before sending. The ``out`` channel takes only the
         secret key.
         """
-        from .. import _operations as operations
-
-        args, options = self._append_call("send", data, part_id, request_options)
-        answer = self._client.request(operations.SESSIONS_APPEND_STREAM, args, options).parse()
-        return answer.seq
+        return self._client.run(self._sending(data, part_id, request_options))
 
     def append(
         self, data: Any, *, part_id: str | None = None, request_options: RequestOptions | None = None
@@ -197,65 +212,19 @@ class SessionChannel(_Channel):
     ) -> list[SessionPart]:
         """The parts in the channel now, after position ``after`` or from its start, without
         waiting for more (servers from 4.5.0)."""
-        from .. import _operations as operations
-
-        position = check_after(f"{self._label}.read", after)
-        raw = self._client.request(
-            operations.SESSIONS_READ_STREAM_RECORDS,
-            {"session_id": self.session_id, "io": self.io, "after": position},
-            request_options,
-        )
-        return RecordDecoder(position).records(raw.json())
-
-    def subscribe(
-        self,
-        *,
-        last_event_id: int | str | None = None,
-        timeout_seconds: int | None = None,
-        reconnect_timeout: float | None = None,
-        until_turn_complete: bool = False,
-        request_options: RequestOptions | None = None,
-    ) -> SessionStream:
-        """Follow the channel: each part as it arrives, as a `SessionPart`.
-
-        Starts after ``last_event_id`` (a part's ``seq_num``, or a previous stream's
-        `last_event_id`) or at the channel's start. A dropped connection, a timeout, 429 or
-        5xx reopens it after the last part read, so nothing is lost or read twice
-        (``reconnect_timeout`` seconds of failing raises the last error). The iteration ends
-        when the server ends the answer (``timeout_seconds``, 1 to 600, without new records)
-        or, with ``until_turn_complete``, after the ``turn-complete`` control record.
-        """
-        position = self._subscribe_args(last_event_id, timeout_seconds, reconnect_timeout, request_options)
-        return SessionStream(
-            self._client,
-            self.session_id,
-            self.io,
-            last_event_id=position,
-            timeout_seconds=timeout_seconds,
-            reconnect_timeout=reconnect_timeout,
-            until_turn_complete=until_turn_complete,
-            request_options=request_options,
-        )
+        return self._client.run(self._reading(after, request_options))
 
 
-class AsyncSessionChannel(_Channel):
-    """`SessionChannel` for `AsyncTriggerClient`."""
+class AsyncSessionChannel(_Channel["AsyncAPIClient", AsyncSessionStream]):
+    """`SessionChannel` for `AsyncTriggerClient`: ``async for part in channel.subscribe()``."""
 
-    _client: AsyncAPIClient
-
-    def __init__(self, client: AsyncAPIClient, session_id: str, io: Io) -> None:
-        super().__init__(client, session_id, io)
-        self._client = client
+    _session_stream = AsyncSessionStream
 
     async def send(
         self, data: Any, *, part_id: str | None = None, request_options: RequestOptions | None = None
     ) -> int | None:
         """See `SessionChannel.send`."""
-        from .. import _operations as operations
-
-        args, options = self._append_call("send", data, part_id, request_options)
-        answer = (await self._client.request(operations.SESSIONS_APPEND_STREAM, args, options)).parse()
-        return answer.seq
+        return await self._client.run(self._sending(data, part_id, request_options))
 
     async def append(
         self, data: Any, *, part_id: str | None = None, request_options: RequestOptions | None = None
@@ -267,59 +236,34 @@ class AsyncSessionChannel(_Channel):
         self, *, after: int | str | None = None, request_options: RequestOptions | None = None
     ) -> list[SessionPart]:
         """See `SessionChannel.read`."""
-        from .. import _operations as operations
-
-        position = check_after(f"{self._label}.read", after)
-        raw = await self._client.request(
-            operations.SESSIONS_READ_STREAM_RECORDS,
-            {"session_id": self.session_id, "io": self.io, "after": position},
-            request_options,
-        )
-        return RecordDecoder(position).records(raw.json())
-
-    def subscribe(
-        self,
-        *,
-        last_event_id: int | str | None = None,
-        timeout_seconds: int | None = None,
-        reconnect_timeout: float | None = None,
-        until_turn_complete: bool = False,
-        request_options: RequestOptions | None = None,
-    ) -> AsyncSessionStream:
-        """See `SessionChannel.subscribe`: ``async for part in channel.subscribe()``."""
-        position = self._subscribe_args(last_event_id, timeout_seconds, reconnect_timeout, request_options)
-        return AsyncSessionStream(
-            self._client,
-            self.session_id,
-            self.io,
-            last_event_id=position,
-            timeout_seconds=timeout_seconds,
-            reconnect_timeout=reconnect_timeout,
-            until_turn_complete=until_turn_complete,
-            request_options=request_options,
-        )
+        return await self._client.run(self._reading(after, request_options))
 
 
-class SessionHandle:
+ChannelT = TypeVar("ChannelT", bound="_Channel[Any, Any]")
+
+
+class _Handle(Generic[ClientT, ChannelT]):
+    """An open session, written once for the sync and the async client."""
+
+    _channel: type[ChannelT]
+
+    def __init__(self, client: ClientT, session_id: str) -> None:
+        self.id = session_id
+        self.input: ChannelT = self._channel(client, session_id, "in")
+        self.output: ChannelT = self._channel(client, session_id, "out")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id!r}>"
+
+
+class SessionHandle(_Handle["SyncAPIClient", SessionChannel]):
     """An open session: `input` (the ``in`` channel, to the agent) and `output` (the
     ``out`` channel, from it). Opening sends nothing."""
 
-    def __init__(self, client: SyncAPIClient, session_id: str) -> None:
-        self.id = session_id
-        self.input = SessionChannel(client, session_id, "in")
-        self.output = SessionChannel(client, session_id, "out")
-
-    def __repr__(self) -> str:
-        return f"<SessionHandle {self.id!r}>"
+    _channel = SessionChannel
 
 
-class AsyncSessionHandle:
+class AsyncSessionHandle(_Handle["AsyncAPIClient", AsyncSessionChannel]):
     """`SessionHandle` for `AsyncTriggerClient`."""
 
-    def __init__(self, client: AsyncAPIClient, session_id: str) -> None:
-        self.id = session_id
-        self.input = AsyncSessionChannel(client, session_id, "in")
-        self.output = AsyncSessionChannel(client, session_id, "out")
-
-    def __repr__(self) -> str:
-        return f"<AsyncSessionHandle {self.id!r}>"
+    _channel = AsyncSessionChannel

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_agents/chat.py (sha256 7df46e48602c9d58); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_agents/chat.py (sha256 4183a4598b416098); edit that file, not this one.
 """`AgentChat`: talking to a chat agent task (``chat.agent`` in task code) from a backend,
 the Python counterpart of the official SDK's server-side ``AgentChat``.
 
@@ -7,7 +7,9 @@ makes sure the session is started (`sessions.start` with that external id, which
 it when it exists), writes the user's message to the session's ``in`` channel in the
 envelope the agent reads (``{"kind": "message", "payload": {...}}``), and reads the agent's
 answer from ``out`` part by part until the ``turn-complete`` control record. The payloads,
-the filtering of parts and the position are decided in `_Chat`, once for sync and async.
+the requests (as steps either client carries out), the filtering of parts and the position
+are written once, in `_Chat` and `_Turn`; the sync and async classes keep only their
+signatures and the loop over the answer.
 """
 
 from __future__ import annotations
@@ -15,30 +17,45 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .._exceptions import InvalidArgumentError, NotFoundError
+from .._http.steps import Request, Steps
 from .._logging import logger
+from .._realtime.closing import AsyncClosing, Closing
 from .channels import AsyncSessionChannel, AsyncSessionStream, SessionChannel, SessionStream
 from .records import TURN_COMPLETE, UPGRADE_REQUIRED, SessionPart, check_after
 
-if TYPE_CHECKING:
-    from .._async_base_client import AsyncAPIClient
-    from .._base_client import SyncAPIClient
+if TYPE_CHECKING:  # the clients are named as strings in the generic bases below
+    from .._async_base_client import AsyncAPIClient  # noqa: F401
+    from .._base_client import BaseAPIClient, SyncAPIClient  # noqa: F401
+    from .._realtime.output_streams import _Stream
     from ..models import StartedSession
+    from .channels import _Channel
 
 __all__ = ["AgentChat", "AsyncAgentChat", "AsyncChatTurn", "ChatTurn"]
 
 SESSION_TYPE = "chat.agent"
 TURN_TIMEOUT_SECONDS = 120  # the official chat client's wait for an answer's next record
 
+ClientT = TypeVar("ClientT", bound="BaseAPIClient")
+ChannelT = TypeVar("ChannelT", bound="_Channel[Any, Any]")
 
-class _Chat:
-    """The decisions of a conversation, with no I/O."""
+
+class _Chat(Generic[ClientT, ChannelT]):
+    """A conversation, written once for the sync and the async client: its decisions, and
+    its requests as steps the client carries out (`_http.steps`)."""
+
+    _channel: type[ChannelT]
 
     def __init__(
-        self, agent: str, chat_id: str | None, client_data: Any, last_event_id: int | str | None
+        self,
+        client: ClientT,
+        agent: str,
+        *,
+        chat_id: str | None = None,
+        client_data: Any = None,
+        last_event_id: int | str | None = None,
     ) -> None:
         if not isinstance(agent, str) or not agent.strip():
             raise InvalidArgumentError(
@@ -53,6 +70,9 @@ class _Chat:
         self.client_data = client_data
         self._last_event_id = check_after("sessions.chat", last_event_id)
         self.session: StartedSession | None = None
+        self._client = client
+        self._input = self._channel(client, self.chat_id, "in")
+        self._output = self._channel(client, self.chat_id, "out")
 
     @property
     def last_event_id(self) -> str | None:
@@ -71,10 +91,23 @@ class _Chat:
             "trigger_config": {"base_payload": base},
         }
 
-    def _needs_tail(self, started: StartedSession) -> bool:
-        # A resumed chat without a saved position: its earlier turns are in ``out`` already,
-        # and this turn's answer starts after them.
-        return started.is_cached and self._last_event_id is None
+    def _starting(self) -> Steps[StartedSession]:
+        """`start`: the session started (or resumed) once, and a resumed chat without a saved
+        position placed after its earlier turns, which are in ``out`` already."""
+        from .. import _operations as operations
+
+        if self.session is None:
+            started = (yield Request(operations.SESSIONS_START, self._start_args(), None)).parse()
+            if started.is_cached and self._last_event_id is None:
+                try:
+                    parts: list[SessionPart] = yield from self._output._reading(None, None)
+                except NotFoundError:
+                    logger.info("sessions.chat: this server cannot list a channel's records (before 4.5.0)")
+                else:
+                    if parts:
+                        self._last_event_id = str(parts[-1].seq_num)
+            self.session = started
+        return self.session
 
     def _message(self, text: str) -> dict[str, Any]:
         if not isinstance(text, str) or not text:
@@ -89,20 +122,39 @@ class _Chat:
             payload["metadata"] = self.client_data
         return {"kind": "message", "payload": payload}
 
-    def _tail(self, parts: list[SessionPart]) -> None:
-        if parts:
-            self._last_event_id = str(parts[-1].seq_num)
+    def _sending(self, text: str) -> Steps[None]:
+        """`send_message` up to the answer: the message checked, the session started, the
+        message sent."""
+        message = self._message(text)
+        yield from self._starting()
+        yield from self._input._sending(message, None, None)
+
+    def _answer(self, timeout_seconds: int) -> Any:
+        """The reader of this turn's answer, from the position after the last turn."""
+        return self._output.subscribe(
+            last_event_id=self._last_event_id, timeout_seconds=timeout_seconds, until_turn_complete=True
+        )
+
+    def _stopping(self) -> Steps[None]:
+        if self.session is not None:
+            yield from self._input._sending({"kind": "stop"}, None, None)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} agent={self.agent!r} chat_id={self.chat_id!r}>"
 
 
-class _Turn:
+ChatT = TypeVar("ChatT", bound="_Chat[Any, Any]")
+StreamT = TypeVar("StreamT", bound="_Stream[Any]")
+
+
+class _Turn(Generic[ChatT, StreamT]):
     """Which parts of ``out`` are the agent's answer, and when the turn is over."""
 
-    def __init__(self, chat: _Chat) -> None:
+    def __init__(self, chat: ChatT, stream: StreamT) -> None:
         self._chat = chat
+        self._stream = stream
         self._done = False
+        self._chunks = self._read()
 
     @property
     def complete(self) -> bool:
@@ -110,9 +162,9 @@ class _Turn:
         when the server ended the answer first (nothing came for ``timeout_seconds``)."""
         return self._done
 
-    def _chunk(self, part: SessionPart, position: str | None) -> dict[str, Any] | None:
+    def _chunk(self, part: SessionPart) -> dict[str, Any] | None:
         """The chunk to hand on, or None for a part that is not one (control, legacy marker)."""
-        self._chat._last_event_id = position
+        self._chat._last_event_id = self._stream.last_event_id
         if part.control == TURN_COMPLETE:
             self._done = True
             return None
@@ -136,16 +188,17 @@ class _Turn:
     def _text(chunks: list[dict[str, Any]]) -> str:
         return "".join(str(c.get("delta", "")) for c in chunks if c.get("type") == "text-delta")
 
+    def _read(self) -> Any:
+        """The chunks, as the sync or the async turn reads them from the stream."""
+        raise NotImplementedError
 
-class ChatTurn(_Turn):
+
+class ChatTurn(_Turn["AgentChat", SessionStream], Closing):
     """The agent's answer to one message: ``for chunk in turn``, each an AI SDK UI message
     chunk as a dict (``{"type": "text-delta", "delta": ...}`` and the like), until the
     agent completes the turn. A context manager; `close` stops reading."""
 
-    def __init__(self, chat: AgentChat, stream: SessionStream) -> None:
-        super().__init__(chat)
-        self._stream = stream
-        self._chunks = self._read()
+    _chunks: Iterator[dict[str, Any]]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return self
@@ -156,8 +209,7 @@ class ChatTurn(_Turn):
     def _read(self) -> Iterator[dict[str, Any]]:
         with self._stream:
             for part in self._stream:
-                chunk = self._chunk(part, self._stream.last_event_id)
-                if chunk is not None:
+                if (chunk := self._chunk(part)) is not None:
                     yield chunk
                 if self._done:
                     return
@@ -170,22 +222,11 @@ class ChatTurn(_Turn):
         """Stop reading this answer."""
         self._stream.close()
 
-    def __enter__(self) -> ChatTurn:
-        return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class AsyncChatTurn(_Turn):
+class AsyncChatTurn(_Turn["AsyncAgentChat", AsyncSessionStream], AsyncClosing):
     """`ChatTurn` for `AsyncTriggerClient`: ``async for chunk in turn``."""
 
-    def __init__(self, chat: AsyncAgentChat, stream: AsyncSessionStream) -> None:
-        super().__init__(chat)
-        self._stream = stream
-        self._chunks = self._read()
+    _chunks: AsyncIterator[dict[str, Any]]
 
     def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
         return self
@@ -196,8 +237,7 @@ class AsyncChatTurn(_Turn):
     async def _read(self) -> AsyncIterator[dict[str, Any]]:
         async with self._stream:
             async for part in self._stream:
-                chunk = self._chunk(part, self._stream.last_event_id)
-                if chunk is not None:
+                if (chunk := self._chunk(part)) is not None:
                     yield chunk
                 if self._done:
                     return
@@ -210,16 +250,8 @@ class AsyncChatTurn(_Turn):
         """Stop reading this answer."""
         await self._stream.aclose()
 
-    async def __aenter__(self) -> AsyncChatTurn:
-        return self
 
-    async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-
-class AgentChat(_Chat):
+class AgentChat(_Chat["SyncAPIClient", SessionChannel]):
     """A conversation with a chat agent task, from a backend: ``client.sessions.chat(agent)``.
 
     `send_message` starts the conversation's session the first time (or resumes the one
@@ -228,95 +260,39 @@ class AgentChat(_Chat):
     on from another process.
     """
 
-    def __init__(
-        self,
-        client: SyncAPIClient,
-        agent: str,
-        *,
-        chat_id: str | None = None,
-        client_data: Any = None,
-        last_event_id: int | str | None = None,
-    ) -> None:
-        super().__init__(agent, chat_id, client_data, last_event_id)
-        self._client = client
-        self._input = SessionChannel(client, self.chat_id, "in")
-        self._output = SessionChannel(client, self.chat_id, "out")
+    _channel = SessionChannel
 
     def start(self) -> StartedSession:
         """Start the conversation's session, or resume it (nothing is sent a second time)."""
-        from .. import _operations as operations
-
-        if self.session is None:
-            started = self._client.request(operations.SESSIONS_START, self._start_args()).parse()
-            if self._needs_tail(started):
-                try:
-                    self._tail(self._output.read())
-                except NotFoundError:
-                    logger.info("sessions.chat: this server cannot list a channel's records (before 4.5.0)")
-            self.session = started
-        return self.session
+        return self._client.run(self._starting())
 
     def send_message(self, text: str, *, timeout_seconds: int = TURN_TIMEOUT_SECONDS) -> ChatTurn:
         """Send ``text`` as the user's next message and return the agent's answer, read as
         it arrives. The message is sent before this returns; the answer is read while you
         iterate. The reading ends at the agent's ``turn-complete`` record, or when nothing
         comes for ``timeout_seconds`` (1 to 600; `ChatTurn.complete` then stays False)."""
-        message = self._message(text)
-        self.start()
-        self._input.send(message)
-        stream = self._output.subscribe(
-            last_event_id=self._last_event_id, timeout_seconds=timeout_seconds, until_turn_complete=True
-        )
-        return ChatTurn(self, stream)
+        self._client.run(self._sending(text))
+        return ChatTurn(self, self._answer(timeout_seconds))
 
     def stop(self) -> None:
         """Ask the agent to stop the answer it is writing (the session stays open)."""
-        if self.session is not None:
-            self._input.send({"kind": "stop"})
+        self._client.run(self._stopping())
 
 
-class AsyncAgentChat(_Chat):
+class AsyncAgentChat(_Chat["AsyncAPIClient", AsyncSessionChannel]):
     """`AgentChat` for `AsyncTriggerClient`."""
 
-    def __init__(
-        self,
-        client: AsyncAPIClient,
-        agent: str,
-        *,
-        chat_id: str | None = None,
-        client_data: Any = None,
-        last_event_id: int | str | None = None,
-    ) -> None:
-        super().__init__(agent, chat_id, client_data, last_event_id)
-        self._client = client
-        self._input = AsyncSessionChannel(client, self.chat_id, "in")
-        self._output = AsyncSessionChannel(client, self.chat_id, "out")
+    _channel = AsyncSessionChannel
 
     async def start(self) -> StartedSession:
         """See `AgentChat.start`."""
-        from .. import _operations as operations
-
-        if self.session is None:
-            started = (await self._client.request(operations.SESSIONS_START, self._start_args())).parse()
-            if self._needs_tail(started):
-                try:
-                    self._tail(await self._output.read())
-                except NotFoundError:
-                    logger.info("sessions.chat: this server cannot list a channel's records (before 4.5.0)")
-            self.session = started
-        return self.session
+        return await self._client.run(self._starting())
 
     async def send_message(self, text: str, *, timeout_seconds: int = TURN_TIMEOUT_SECONDS) -> AsyncChatTurn:
         """See `AgentChat.send_message`: ``async for chunk in await chat.send_message(text)``."""
-        message = self._message(text)
-        await self.start()
-        await self._input.send(message)
-        stream = self._output.subscribe(
-            last_event_id=self._last_event_id, timeout_seconds=timeout_seconds, until_turn_complete=True
-        )
-        return AsyncChatTurn(self, stream)
+        await self._client.run(self._sending(text))
+        return AsyncChatTurn(self, self._answer(timeout_seconds))
 
     async def stop(self) -> None:
         """See `AgentChat.stop`."""
-        if self.session is not None:
-            await self._input.send({"kind": "stop"})
+        await self._client.run(self._stopping())

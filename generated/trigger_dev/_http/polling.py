@@ -1,7 +1,7 @@
-# Copied by codegen.py from templates/runtime/_http/polling.py (sha256 12a8595b778eaa8e); edit that file, not this one.
-"""Retrieving something until it has finished, as steps (`steps`): the loop that `runs.poll`
-and `bulk_actions.poll` share, each bringing its own retrieve call, argument checks, idea of
-finished and timeout error."""
+# Copied by codegen.py from templates/runtime/_http/polling.py (sha256 e14998b63ab63ced); edit that file, not this one.
+"""Retrieving something until it has finished, as steps (`steps`): the loop and the checks of
+``interval`` and ``timeout`` that `runs.poll` and `bulk_actions.poll` share, each bringing its
+own retrieve call, idea of finished and timeout error."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from .._wire.validation import check_seconds
 from .steps import Pause, Request, Steps
 
 if TYPE_CHECKING:
@@ -23,14 +24,13 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, slots=True)
 class Poll(Generic[T]):
-    """What a poll retrieves (``operation``, its id in the argument ``id_arg``), how it checks
-    ``interval`` and ``timeout`` before anything is sent, when what it retrieved has
-    ``finished``, and the error it raises once it has ``timed_out`` (given the last answer
-    and the seconds waited)."""
+    """What a poll retrieves (``operation``, its id in the argument ``id_arg``), the method's
+    ``name`` for argument errors, when what it retrieved has ``finished``, and the error it
+    raises once it has ``timed_out`` (given the last answer and the seconds waited)."""
 
     operation: Operation[T]
     id_arg: str
-    check: Callable[[float, float | None], None]
+    name: str
     finished: Callable[[T], bool]
     timed_out: Callable[[T, float], Exception]
 
@@ -39,7 +39,8 @@ class Poll(Generic[T]):
     ) -> Steps[T]:
         """Retrieve every ``interval`` seconds until finished, and return the last answer; when
         the next wait would end after ``timeout`` seconds (None: no limit), raise instead."""
-        self.check(interval, timeout)
+        check_seconds(interval, f"{self.name}() interval")
+        check_seconds(timeout, f"{self.name}() timeout", optional=True)
         args = {self.id_arg: id_value}
         started = time.monotonic()
         while True:

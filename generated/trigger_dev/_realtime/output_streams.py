@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_realtime/output_streams.py (sha256 c60e8fd6b0a0c867); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_realtime/output_streams.py (sha256 8c203b8ce254da0b); edit that file, not this one.
 """`runs.stream`: a task's realtime output stream, read as server-sent events.
 
 The server speaks one of two formats, named by the ``X-Stream-Version`` answer header:
@@ -7,7 +7,8 @@ of records, each record's body ``{"data": <chunk>, "id": <part id>}`` and its po
 ``seq_num``. Either way a dropped connection is reopened with ``Last-Event-ID`` set to the
 last position read, so nothing is read twice or skipped; v2 part ids repeated by a writer
 that retried are dropped. The stream ends when the server ends the answer (after a quiet
-period: ``timeout_seconds``).
+period: ``timeout_seconds``). That protocol is written once, without I/O, in `_Stream`;
+`OutputStream` and `AsyncOutputStream` only move the bytes and sleep.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from __future__ import annotations
 import random
 import time
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .. import _json
 from .._constants import (
@@ -29,6 +29,8 @@ from .._constants import (
 from .._exceptions import ApiError, InvalidArgumentError
 from .._http.options import RequestOptions
 from .._logging import logger
+from .._wire.validation import check_seconds
+from .closing import AsyncClosing, Closing
 from .sse import Event, EventParser
 
 if TYPE_CHECKING:
@@ -36,12 +38,58 @@ if TYPE_CHECKING:
     from .._base_client import BaseAPIClient, SyncAPIClient
     from .._http.async_transport import AsyncOpenResponse
     from .._http.transport import OpenResponse
+    from .._wire.operation import Operation
 
 __all__ = ["AsyncOutputStream", "AsyncOutputStreams", "OutputStream", "OutputStreams"]
 
 # Statuses a reconnect cannot change (the official client's list).
 _FINAL_STATUSES = frozenset({400, 401, 403, 404, 409, 410, 422})
 _MAX_TIMEOUT_SECONDS = 600
+
+
+def check_timing(method: str, timeout_seconds: int | None, reconnect_timeout: float | None) -> None:
+    """Refuse a stream's ``timeout_seconds`` and ``reconnect_timeout`` before anything is sent."""
+    if timeout_seconds is not None and (
+        isinstance(timeout_seconds, bool)
+        or not isinstance(timeout_seconds, int)
+        or not 1 <= timeout_seconds <= _MAX_TIMEOUT_SECONDS
+    ):
+        raise InvalidArgumentError(
+            f"{method}() timeout_seconds must be a whole number from 1 to {_MAX_TIMEOUT_SECONDS} "
+            f"(the server refuses more), got {timeout_seconds!r}"
+        )
+    check_seconds(reconnect_timeout, f"{method}() reconnect_timeout", optional=True)
+
+
+def batch_records(event: Event, reader: str) -> Sequence[Any]:
+    """The records of a v2 ``batch`` event: none for other events (S2's pings and the like),
+    nor for a batch that is not JSON (logged and skipped)."""
+    if event.event != "batch":
+        return ()
+    try:
+        batch = _json.loads(event.data)
+    except ValueError:
+        logger.warning("%s: a batch event that is not JSON was skipped", reader)
+        return ()
+    records: Sequence[Any] = batch.get("records", ()) if isinstance(batch, dict) else ()
+    return records
+
+
+class SeenParts:
+    """The part ids read lately (a window of them), to drop a record a writer's retry put
+    in the stream a second time."""
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def repeated(self, part_id: str) -> bool:
+        """Whether ``part_id`` was read already; remembers it when not."""
+        if part_id in self._seen:
+            return True
+        self._seen[part_id] = None
+        if len(self._seen) > STREAM_DEDUPE_WINDOW:
+            self._seen.popitem(last=False)
+        return False
 
 
 class _Decoder:
@@ -51,7 +99,7 @@ class _Decoder:
         self.last_event_id = last_event_id
         self.version = "v1"
         self.read_without_position = False  # a v1 chunk without an id: a reconnect would repeat it
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen = SeenParts()
 
     def start(self, headers: Any) -> EventParser:
         self.version = "v2" if str(headers.get("x-stream-version", "")).lower() == "v2" else "v1"
@@ -66,15 +114,8 @@ class _Decoder:
             else:
                 self.read_without_position = True
             return [_json_or_text(event.data)]
-        if event.event != "batch":
-            return []  # S2's pings and the like
-        try:
-            batch = _json.loads(event.data)
-        except ValueError:
-            logger.warning("runs.stream: a batch event that is not JSON was skipped")
-            return []
         chunks = []
-        for record in batch.get("records", ()) if isinstance(batch, dict) else ():
+        for record in batch_records(event, "runs.stream"):
             if not isinstance(record, dict):
                 continue
             if "seq_num" in record:
@@ -88,12 +129,8 @@ class _Decoder:
             part = _json_or_text(body)
             if isinstance(part, dict) and "data" in part:
                 part_id = part.get("id")
-                if isinstance(part_id, str):
-                    if part_id in self._seen:
-                        continue
-                    self._seen[part_id] = None
-                    if len(self._seen) > STREAM_DEDUPE_WINDOW:
-                        self._seen.popitem(last=False)
+                if isinstance(part_id, str) and self._seen.repeated(part_id):
+                    continue
                 chunks.append(part["data"])
             else:
                 chunks.append(part)
@@ -107,17 +144,23 @@ def _json_or_text(data: str) -> Any:
         return data
 
 
-StreamT = TypeVar("StreamT", bound="OutputStream")
-AsyncStreamT = TypeVar("AsyncStreamT", bound="AsyncOutputStream")
+ClientT = TypeVar("ClientT", bound="BaseAPIClient")
 
 
-class _Stream:
+class _Stream(Generic[ClientT]):
+    """The protocol of reading a stream, with no I/O: what to open, the items of each piece
+    of the body, when the stream has ended, and whether (and when) to reopen it after a
+    failure. `OutputStream` and `AsyncOutputStream` only move the bytes and sleep."""
+
     # The operation that opens the stream, by its name in the generated tables (looked up on
     # first use: the tables load every model).
     _OPERATION = "RUNS_READ_STREAM"
+    _response: OpenResponse | AsyncOpenResponse | None
+    _parser: EventParser
 
     def __init__(
         self,
+        client: ClientT,
         run_id: str,
         key: str,
         *,
@@ -126,15 +169,23 @@ class _Stream:
         reconnect_timeout: float | None,
         request_options: RequestOptions | None,
     ) -> None:
+        self._client = client
         self._name = f"runs.stream({run_id}, {key!r})"
         self._args = {"run_id": run_id, "key": key}
         self._timeout_seconds = timeout_seconds
         self._reconnect_timeout = reconnect_timeout
         self._request_options = request_options
         self._decoder = _Decoder(last_event_id)
+        self._ending = False  # the last item to read was read
         self._failures = 0
         self._failing_since: float | None = None
         self._closed = False
+        self._response = None
+        self._chunks = self._read()
+
+    def _read(self) -> Any:
+        """The items, read by the sync or the async client."""
+        raise NotImplementedError
 
     @property
     def last_event_id(self) -> str | None:
@@ -147,7 +198,10 @@ class _Stream:
         """The stream format the server used (``v1`` or ``v2``)."""
         return self._decoder.version
 
-    def _options(self) -> RequestOptions:
+    def _opening(self) -> tuple[Operation[Any], dict[str, Any], RequestOptions]:
+        """The request that opens (or reopens) the stream after the last position read."""
+        from .. import _operations as operations
+
         given = self._request_options or {}
         headers = dict(given.get("extra_headers") or given.get("additional_headers") or {})
         if self._decoder.last_event_id is not None:
@@ -158,19 +212,39 @@ class _Stream:
         options.pop("additional_headers", None)
         options["extra_headers"] = headers
         options["retry"] = {**dict(options.get("retry") or {}), "max_attempts": 1}
-        return options  # type: ignore[return-value]
+        return getattr(operations, self._OPERATION), self._args, options  # type: ignore[return-value]
 
-    def _connected(self) -> None:
+    def _opened(self, headers: Any) -> None:
+        """The stream is open: its failures are over, and its body is read from the start."""
         self._failures = 0
         self._failing_since = None
+        self._parser = self._decoder.start(headers)
+
+    def _items(self, piece: bytes) -> Iterator[Any]:
+        """The items in one piece of the body, decoded as they are asked for (so the position
+        is that of the last item handed on), up to the one that ends the stream."""
+        ends, chunks = self._ends, self._decoder.chunks  # looked up once a piece: this runs per item
+        for event in self._parser.feed(piece):
+            for item in chunks(event):
+                yield item
+                if ends(item):
+                    self._ending = True
+                    return
 
     def _ends(self, item: Any) -> bool:
         """Whether ``item`` is the last one to read (a stream that ends before the server ends
         it, as a session turn does)."""
         return False
 
-    def _wait_after(self, error: ApiError) -> float:
-        """Seconds to wait before reopening the stream; raises the error when that cannot help."""
+    def _end(self) -> None:
+        """The server ended the body, or the last item to read was read."""
+        self._parser.finish()
+        self._closed = True
+
+    def _reopen_after(self, error: ApiError) -> float:
+        """Drop the failed connection; seconds to wait before reopening the stream, or the
+        error raised when reopening cannot help."""
+        self._drop()
         if error.status in _FINAL_STATUSES or (error.status is not None and 300 <= error.status < 400):
             raise error
         if self._decoder.read_without_position:
@@ -194,53 +268,6 @@ class _Stream:
         )
         return wait
 
-    def __repr__(self) -> str:
-        state = "closed" if self._closed else "open"
-        return f"<{type(self).__name__} {self._name} {state}, {self.version}, at {self.last_event_id}>"
-
-
-class OutputStream(_Stream):
-    """The chunks of a run's output stream as they arrive: ``for chunk in stream``. A
-    context manager; `close` drops the connection."""
-
-    def __init__(self, client: SyncAPIClient, run_id: str, key: str, **kwargs: Any) -> None:
-        super().__init__(run_id, key, **kwargs)
-        self._client = client
-        self._response: OpenResponse | None = None
-        self._chunks = self._read()
-
-    def __iter__(self) -> Iterator[Any]:
-        return self
-
-    def __next__(self) -> Any:
-        return next(self._chunks)
-
-    def _read(self) -> Generator[Any, None, None]:
-        from .. import _operations as operations
-
-        operation = getattr(operations, self._OPERATION)
-        while not self._closed:
-            try:
-                self._response = self._client.open_stream(operation, self._args, self._options())
-                self._connected()
-                parser = self._decoder.start(self._response.headers)
-                for piece in self._response.chunks():
-                    for event in parser.feed(piece):
-                        for item in self._decoder.chunks(event):
-                            yield item
-                            if self._ends(item):
-                                self._close()
-                                return
-                parser.finish()
-                self._close()
-                return  # the server ended the stream
-            except ApiError as error:
-                self._drop()
-                wait = self._wait_after(error)
-                self._client.pause(wait)
-            finally:
-                self._drop()
-
     def _drop(self) -> None:
         if self._response is not None:
             self._response.close()
@@ -250,27 +277,49 @@ class OutputStream(_Stream):
         self._closed = True
         self._drop()
 
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<{type(self).__name__} {self._name} {state}, {self.version}, at {self.last_event_id}>"
+
+
+class OutputStream(_Stream["SyncAPIClient"], Closing):
+    """The chunks of a run's output stream as they arrive: ``for chunk in stream``. A
+    context manager; `close` drops the connection."""
+
+    _response: OpenResponse | None
+    _chunks: Generator[Any, None, None]
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._chunks)
+
+    def _read(self) -> Generator[Any, None, None]:
+        while not self._closed:
+            try:
+                self._response = self._client.open_stream(*self._opening())
+                self._opened(self._response.headers)
+                for piece in self._response.chunks():
+                    yield from self._items(piece)
+                    if self._ending:
+                        break
+                self._end()
+            except ApiError as error:
+                self._client.pause(self._reopen_after(error))
+            finally:
+                self._drop()
+
     def close(self) -> None:
         self._close()
         self._chunks.close()
 
-    def __enter__(self: StreamT) -> StreamT:
-        return self
 
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
-
-
-class AsyncOutputStream(_Stream):
+class AsyncOutputStream(_Stream["AsyncAPIClient"], AsyncClosing):
     """`OutputStream` for `AsyncTriggerClient`: ``async for chunk in stream``."""
 
-    def __init__(self, client: AsyncAPIClient, run_id: str, key: str, **kwargs: Any) -> None:
-        super().__init__(run_id, key, **kwargs)
-        self._client = client
-        self._response: AsyncOpenResponse | None = None
-        self._chunks = self._read()
+    _response: AsyncOpenResponse | None
+    _chunks: AsyncGenerator[Any, None]
 
     def __aiter__(self) -> AsyncIterator[Any]:
         return self
@@ -279,48 +328,24 @@ class AsyncOutputStream(_Stream):
         return await self._chunks.__anext__()
 
     async def _read(self) -> AsyncGenerator[Any, None]:
-        from .. import _operations as operations
-
-        operation = getattr(operations, self._OPERATION)
         while not self._closed:
             try:
-                self._response = await self._client.open_stream(operation, self._args, self._options())
-                self._connected()
-                parser = self._decoder.start(self._response.headers)
+                self._response = await self._client.open_stream(*self._opening())
+                self._opened(self._response.headers)
                 async for piece in self._response.chunks():
-                    for event in parser.feed(piece):
-                        for item in self._decoder.chunks(event):
-                            yield item
-                            if self._ends(item):
-                                self._closed = True
-                                return
-                parser.finish()
-                self._closed = True
-                return
+                    for item in self._items(piece):
+                        yield item
+                    if self._ending:
+                        break
+                self._end()
             except ApiError as error:
-                self._drop()
-                wait = self._wait_after(error)
-                await self._client.pause(wait)
+                await self._client.pause(self._reopen_after(error))
             finally:
                 self._drop()
 
-    def _drop(self) -> None:
-        if self._response is not None:
-            self._response.close()
-            self._response = None
-
     async def aclose(self) -> None:
-        self._closed = True
-        self._drop()
+        self._close()
         await self._chunks.aclose()
-
-    async def __aenter__(self: AsyncStreamT) -> AsyncStreamT:
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
 
 def _check(
@@ -338,26 +363,19 @@ def _check(
         raise InvalidArgumentError(
             f"runs.stream() key must be a non-empty string such as 'default', got {key!r}"
         )
-    if timeout_seconds is not None and (
-        isinstance(timeout_seconds, bool)
-        or not isinstance(timeout_seconds, int)
-        or not 1 <= timeout_seconds <= _MAX_TIMEOUT_SECONDS
-    ):
-        raise InvalidArgumentError(
-            f"runs.stream() timeout_seconds must be a whole number from 1 to {_MAX_TIMEOUT_SECONDS} "
-            f"(the server refuses more), got {timeout_seconds!r}"
-        )
-    if reconnect_timeout is not None and not reconnect_timeout > 0:
-        raise InvalidArgumentError(
-            "runs.stream() reconnect_timeout must be a positive number of seconds or None"
-        )
+    check_timing("runs.stream", timeout_seconds, reconnect_timeout)
     client.check(operations.RUNS_READ_STREAM, {"run_id": run_id, "key": key}, request_options)
 
 
-class OutputStreams:
-    """Methods of `runs` written by hand: output streams."""
+StreamT = TypeVar("StreamT", OutputStream, AsyncOutputStream)
 
-    _client: SyncAPIClient
+
+class _StreamMethods(Generic[StreamT]):
+    """Methods of `runs` written by hand: output streams, written once for both clients
+    (opening a stream sends nothing until it is read, so nothing here is awaited)."""
+
+    _client: Any
+    _output_stream: type[StreamT]
 
     def stream(
         self,
@@ -368,7 +386,7 @@ class OutputStreams:
         timeout_seconds: int | None = None,
         reconnect_timeout: float | None = None,
         request_options: RequestOptions | None = None,
-    ) -> OutputStream:
+    ) -> StreamT:
         """Read what the run writes to its output stream ``key``, chunk by chunk, as it
         arrives: JSON chunks decoded, others as text.
 
@@ -380,7 +398,7 @@ class OutputStreams:
         chunk instead of at the beginning. `NotFoundError` for an unknown run.
         """
         _check(self._client, run_id, key, timeout_seconds, reconnect_timeout, request_options)
-        return OutputStream(
+        return self._output_stream(
             self._client,
             run_id,
             key,
@@ -391,29 +409,15 @@ class OutputStreams:
         )
 
 
-class AsyncOutputStreams:
-    """`OutputStreams` for `AsyncTriggerClient`."""
+class OutputStreams(_StreamMethods[OutputStream]):
+    """Output streams of `TriggerClient`: ``for chunk in client.runs.stream(run_id)``."""
+
+    _client: SyncAPIClient
+    _output_stream = OutputStream
+
+
+class AsyncOutputStreams(_StreamMethods[AsyncOutputStream]):
+    """Output streams of `AsyncTriggerClient`: ``async for chunk in client.runs.stream(run_id)``."""
 
     _client: AsyncAPIClient
-
-    def stream(
-        self,
-        run_id: str,
-        key: str = "default",
-        *,
-        last_event_id: str | None = None,
-        timeout_seconds: int | None = None,
-        reconnect_timeout: float | None = None,
-        request_options: RequestOptions | None = None,
-    ) -> AsyncOutputStream:
-        """See `OutputStreams.stream`: ``async for chunk in client.runs.stream(run_id)``."""
-        _check(self._client, run_id, key, timeout_seconds, reconnect_timeout, request_options)
-        return AsyncOutputStream(
-            self._client,
-            run_id,
-            key,
-            last_event_id=last_event_id,
-            timeout_seconds=timeout_seconds,
-            reconnect_timeout=reconnect_timeout,
-            request_options=request_options,
-        )
+    _output_stream = AsyncOutputStream

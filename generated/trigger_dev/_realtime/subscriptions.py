@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_realtime/subscriptions.py (sha256 74f2c7fb35dad4cd); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_realtime/subscriptions.py (sha256 ace35126d238b7fa); edit that file, not this one.
 """Realtime run subscriptions: `runs.subscribe_to_run`, `runs.subscribe_to_runs_with_tag`
 and `runs.subscribe_to_batch`, iterators of `RealtimeRun` snapshots over the server's shape
 stream (the protocol itself is in `shapes`).
@@ -17,7 +17,6 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .. import _operations as operations
@@ -41,7 +40,9 @@ from .._logging import logger
 from .._payloads.packets import decode_packet_text
 from .._spec import DATABASE_STATUS_DEFAULT, DATABASE_STATUSES, STATUS_FLAGS
 from .._wire.operation import Operation
+from .._wire.validation import check_seconds
 from ..models import RealtimeRun
+from .closing import AsyncClosing, Closing
 from .shapes import ProtocolError, ShapeRows, ShapeState, parse_messages
 
 if TYPE_CHECKING:
@@ -270,8 +271,7 @@ def _options(request_options: RequestOptions | None, where: str) -> RequestOptio
 
 
 def _check_reconnect(reconnect_timeout: float | None, where: str) -> None:
-    if reconnect_timeout is not None and not reconnect_timeout > 0:
-        raise InvalidArgumentError(f"{where}: reconnect_timeout must be a positive number of seconds or None")
+    check_seconds(reconnect_timeout, f"{where}: reconnect_timeout", optional=True)
 
 
 # ---------------------------------------------------------------------------------------
@@ -291,8 +291,12 @@ class _Plan:
     not_found_retries: int  # 404s with x-should-retry: true tried again at the start
 
 
-class _Subscription:
-    def __init__(self, plan: _Plan) -> None:
+ClientT = TypeVar("ClientT", bound="BaseAPIClient")
+
+
+class _Subscription(Generic[ClientT]):
+    def __init__(self, client: ClientT, plan: _Plan) -> None:
+        self._client = client
         self._plan = plan
         self._name = plan.name
         self._state = ShapeState()
@@ -325,6 +329,23 @@ class _Subscription:
             raise self._protocol_error(exc, headers) from None
         return self._rows.take_changed() if reached_head else []
 
+    def _downloads(
+        self, changed: list[tuple[str, dict[str, Any]]]
+    ) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """The values of the changed rows kept in object storage and not downloaded yet: (key,
+        column, storage path, the rest of `read_stored_packet`'s arguments) for each."""
+        downloads: list[tuple[str, str, str, dict[str, Any]]] = []
+        for key, row in changed:
+            for column, path in self._builder.stored(key, row):
+                run_id = str(row.get("friendlyId"))
+                arguments: dict[str, Any] = {
+                    "data_field": column,
+                    "run_id": run_id,
+                    "request_options": self._plan.request_options,
+                }
+                downloads.append((key, column, path, arguments))
+        return downloads
+
     def _snapshots(self, changed: list[tuple[str, dict[str, Any]]]) -> None:
         for key, row in changed:
             try:
@@ -335,6 +356,10 @@ class _Subscription:
             if self._plan.single_run and is_final(run):
                 self._done = True
                 return
+
+    def _stop(self) -> None:
+        self._done = True
+        self._ready.clear()
 
     def _restart(self, handle: str | None) -> None:
         logger.info("%s: the server asked to start the subscription again (must-refetch)", self._name)
@@ -391,13 +416,9 @@ class _Subscription:
         return f"<{type(self).__name__} {self._name} {state}, {len(self._rows.rows)} runs seen>"
 
 
-class RunSubscription(_Subscription):
+class RunSubscription(_Subscription["SyncAPIClient"], Closing):
     """Run snapshots as they change: ``for run in subscription``. Also a context manager;
     `close` stops it (no request is open between two snapshots)."""
-
-    def __init__(self, client: SyncAPIClient, plan: _Plan) -> None:
-        super().__init__(plan)
-        self._client = client
 
     def __iter__(self) -> Iterator[RealtimeRun]:
         return self
@@ -418,38 +439,18 @@ class RunSubscription(_Subscription):
                 self._client.pause(wait)
             return
         changed = self._changed_rows(raw.headers, raw.content)
-        for key, row in changed:
-            for column, path in self._builder.stored(key, row):
-                value = self._client.read_stored_packet(
-                    self._name,
-                    path,
-                    data_field=column,
-                    run_id=str(row.get("friendlyId")),
-                    request_options=self._plan.request_options,
-                )
-                self._builder.keep(key, column, path, value)
+        for key, column, path, arguments in self._downloads(changed):
+            value = self._client.read_stored_packet(self._name, path, **arguments)
+            self._builder.keep(key, column, path, value)
         self._snapshots(changed)
 
     def close(self) -> None:
-        self._done = True
-        self._ready.clear()
-
-    def __enter__(self) -> RunSubscription:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
+        self._stop()
 
 
-class AsyncRunSubscription(_Subscription):
+class AsyncRunSubscription(_Subscription["AsyncAPIClient"], AsyncClosing):
     """`RunSubscription` for `AsyncTriggerClient`: ``async for run in subscription``, and
     ``async with``; cancelling the task that awaits it drops the open request."""
-
-    def __init__(self, client: AsyncAPIClient, plan: _Plan) -> None:
-        super().__init__(plan)
-        self._client = client
 
     def __aiter__(self) -> AsyncIterator[RealtimeRun]:
         return self
@@ -472,33 +473,16 @@ class AsyncRunSubscription(_Subscription):
                 await self._client.pause(wait)
             return
         changed = self._changed_rows(raw.headers, raw.content)
-        for key, row in changed:
-            for column, path in self._builder.stored(key, row):
-                value = await self._client.read_stored_packet(
-                    self._name,
-                    path,
-                    data_field=column,
-                    run_id=str(row.get("friendlyId")),
-                    request_options=self._plan.request_options,
-                )
-                self._builder.keep(key, column, path, value)
+        for key, column, path, arguments in self._downloads(changed):
+            value = await self._client.read_stored_packet(self._name, path, **arguments)
+            self._builder.keep(key, column, path, value)
         self._snapshots(changed)
 
     async def aclose(self) -> None:
-        self._done = True
-        self._ready.clear()
+        self._stop()
 
     def close(self) -> None:
-        self._done = True
-        self._ready.clear()
-
-    async def __aenter__(self) -> AsyncRunSubscription:
-        return self
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        await self.aclose()
+        self._stop()
 
 
 # ---------------------------------------------------------------------------------------

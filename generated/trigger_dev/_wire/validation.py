@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_wire/validation.py (sha256 d28d7536a8dc1d01); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_wire/validation.py (sha256 b64f8104dbeefe29); edit that file, not this one.
 """Checks a call's arguments against the constraints the API description states, so a
 mistake is reported before anything is sent. Covers the subset of JSON Schema our
 description uses for inputs: type, enum, bounds, lengths, item counts and patterns.
@@ -15,7 +15,7 @@ from typing import Any
 
 from .._exceptions import ArgumentTypeError, InvalidArgumentError
 
-__all__ = ["Check", "Schema", "compile_schema"]
+__all__ = ["Check", "Schema", "check_seconds", "compile_schema"]
 
 Schema = Mapping[str, Any]
 Where = Callable[[], str]
@@ -35,6 +35,19 @@ _TYPE_NAMES = {
     "array": "a list", "object": "a dict", "null": "None",
 }  # fmt: skip
 _ACCEPTED_NAMES = {"datetime": "a datetime", "timedelta": "a timedelta", "string-list": "a list of strings"}
+
+
+def check_seconds(value: object, described: str, *, optional: bool = False) -> None:
+    """Refuse a duration argument that is not a positive number of seconds (nor None, when
+    ``optional``); ``described`` names it as the caller wrote it (``runs.poll() interval``)."""
+    if value is None and optional:
+        return
+    not_a_number = isinstance(value, bool) or not isinstance(value, (int, float))
+    if not_a_number or not value > 0:  # type: ignore[operator]
+        error = ArgumentTypeError if not_a_number else InvalidArgumentError
+        raise error(
+            f"{described} must be a positive number of seconds{' or None' if optional else ''}, got {value!r}"
+        )
 
 
 def compile_schema(schema: Schema) -> Check:

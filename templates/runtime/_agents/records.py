@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .. import _json
-from .._constants import STREAM_DEDUPE_WINDOW
 from .._exceptions import ArgumentTypeError, InvalidArgumentError
-from .._logging import logger
+from .._realtime.output_streams import SeenParts, batch_records
 from .._realtime.sse import Event, EventParser
 
 __all__ = [
@@ -96,7 +94,7 @@ class RecordDecoder:
         self.last_event_id = last_event_id
         self.version = "v2"
         self.read_without_position = False  # every record has a seq_num
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen = SeenParts()
 
     def start(self, headers: Any) -> EventParser:
         """A parser for a newly opened answer, resuming after the last position."""
@@ -107,24 +105,12 @@ class RecordDecoder:
     def _fresh(self, part_id: Any) -> bool:
         if not isinstance(part_id, str) or not part_id:
             return True  # a control record, or a writer that named no part
-        if part_id in self._seen:
-            return False
-        self._seen[part_id] = None
-        if len(self._seen) > STREAM_DEDUPE_WINDOW:
-            self._seen.popitem(last=False)
-        return True
+        return not self._seen.repeated(part_id)
 
     def chunks(self, event: Event) -> list[SessionPart]:
         """The parts of one server-sent event (only ``batch`` events carry any)."""
-        if event.event != "batch":
-            return []
-        try:
-            batch = _json.loads(event.data)
-        except ValueError:
-            logger.warning("sessions: a batch event that is not JSON was skipped")
-            return []
         parts = []
-        for record in batch.get("records", ()) if isinstance(batch, dict) else ():
+        for record in batch_records(event, "sessions"):
             if not isinstance(record, dict) or not isinstance(record.get("seq_num"), int):
                 continue
             seq_num: int = record["seq_num"]

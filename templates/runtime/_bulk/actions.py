@@ -9,7 +9,7 @@ from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import _operations as operations
-from .._exceptions import InvalidArgumentError, PollTimeoutError
+from .._exceptions import PollTimeoutError
 from .._http.polling import Poll
 from .._http.steps import StepMethods
 from ..models import BulkAction
@@ -33,19 +33,6 @@ def is_finished(action: BulkAction) -> bool:
     return str(action.status) in _FINAL_STATUSES or action.completed_at is not None
 
 
-def _check(interval: float, timeout: float | None) -> None:
-    if isinstance(interval, bool) or not isinstance(interval, (int, float)) or not interval > 0:
-        raise InvalidArgumentError(
-            f"bulk_actions.poll() interval must be a positive number of seconds, got {interval!r}"
-        )
-    if timeout is not None and (
-        isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0
-    ):
-        raise InvalidArgumentError(
-            f"bulk_actions.poll() timeout must be a positive number of seconds or None, got {timeout!r}"
-        )
-
-
 def _timed_out(action: BulkAction, waited: float) -> PollTimeoutError:
     counts = action.counts
     return PollTimeoutError(
@@ -58,7 +45,7 @@ def _timed_out(action: BulkAction, waited: float) -> PollTimeoutError:
     )
 
 
-_POLL = Poll(operations.BULK_ACTIONS_RETRIEVE, "bulk_action_id", _check, is_finished, _timed_out)
+_POLL = Poll(operations.BULK_ACTIONS_RETRIEVE, "bulk_action_id", "bulk_actions.poll", is_finished, _timed_out)
 
 
 ActionT = TypeVar("ActionT")  # a BulkAction, or (async) the coroutine that gives one

@@ -30,6 +30,7 @@ from .._http.steps import Pause, Request, Steps
 from .._spec import BATCH_MAX_ITEMS
 from .._wire.idempotency import hash_idempotency_key, user_key_hash
 from .._wire.operation import select_route
+from .._wire.validation import check_seconds
 from .batch import (
     STREAM_ATTEMPTS,
     AsyncBatchTriggers,
@@ -273,10 +274,7 @@ def _settings(
         operations.TRIGGER_TASK_OPTIONS_FIELDS["idempotency_key_ttl"].check(  # type: ignore[misc]
             ttl, lambda: f"{NAME}() idempotency_key_ttl"
         )
-    if not resolve_timeout > 0:
-        raise InvalidArgumentError(
-            f"{NAME}() resolve_timeout must be a positive number of seconds, got {resolve_timeout!r}"
-        )
+    check_seconds(resolve_timeout, f"{NAME}() resolve_timeout")
     return _Settings(parts, ttl, resolve_runs, float(resolve_timeout), request_options)
 
 

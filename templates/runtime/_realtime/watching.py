@@ -9,7 +9,7 @@ from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import _operations as operations
-from .._exceptions import InvalidArgumentError, PollTimeoutError
+from .._exceptions import PollTimeoutError
 from .._http.polling import Poll
 from .._http.steps import StepMethods
 from ..models import Run
@@ -37,17 +37,6 @@ def is_finished(run: Run) -> bool:
     return run.is_completed or str(run.status) in _FINAL_WITHOUT_COMPLETED_FLAG
 
 
-def _check(interval: float, timeout: float | None) -> None:
-    if not interval > 0:
-        raise InvalidArgumentError(
-            f"runs.poll() interval must be a positive number of seconds, got {interval!r}"
-        )
-    if timeout is not None and not timeout > 0:
-        raise InvalidArgumentError(
-            f"runs.poll() timeout must be a positive number of seconds or None, got {timeout!r}"
-        )
-
-
 def _timed_out(run: Run, waited: float) -> PollTimeoutError:
     return PollTimeoutError(
         f"runs.poll: run {run.id} had not finished after {waited:.1f} s (last status {run.status}); "
@@ -58,7 +47,7 @@ def _timed_out(run: Run, waited: float) -> PollTimeoutError:
     )
 
 
-_POLL = Poll(operations.RUNS_RETRIEVE, "run_id", _check, is_finished, _timed_out)
+_POLL = Poll(operations.RUNS_RETRIEVE, "run_id", "runs.poll", is_finished, _timed_out)
 
 
 RunT = TypeVar("RunT")  # a Run, or (async) the coroutine that gives one
