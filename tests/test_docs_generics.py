@@ -80,6 +80,8 @@ def package() -> griffe.Module:
         ("bulk_actions.BulkActions", "poll", "-> BulkAction", "-> BulkAction"),
         ("batches.Batches", "trigger", "-> CreateBatchResponse", "-> CreateBatchResponse"),
         ("batches.Batches", "trigger_many", "-> Iterator[ItemOutcome]", "-> AsyncIterator[ItemOutcome]"),
+        ("sessions.Sessions", "open", "-> SessionHandle", "-> AsyncSessionHandle"),
+        ("sessions.Sessions", "chat", "-> AgentChat", "-> AsyncAgentChat"),
     ],
 )
 def test_namespace_methods_show_what_each_client_returns(

@@ -262,6 +262,7 @@ def _rendered(page: Path, anchor: str) -> tuple[bool, str]:
         ("runs", "Runs.subscribe_to_run", "-> RunSubscription", False),
         ("auth", "Auth.create_public_token", "-> str", True),
         ("batches", "Batches.trigger", "-> CreateBatchResponse", True),
+        ("sessions", "Sessions.chat", "-> AgentChat", False),
     ],
 )
 def test_inherited_methods_show_what_each_client_returns(
