@@ -37,7 +37,7 @@ check: ## spec valid, generated/ up to date, import layers, lint, types (and the
 	$(PY) tools/typecheck_runtime.py
 	$(PY) -m mypy --python-version 3.11 --explicit-package-bases tests
 	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases codegen.py generator tools/spec_diff.py tools/bench/bench.py tools/bench/bulk.py tools/bench/sessions.py tools/bench/trace_memory.py \
-		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py tools/upstream_model.py tools/upstream_routes.py tools/check_dist.py tools/project_urls.py tools/release_notes.py tools/typecheck_runtime.py
+		tools/zod_reader.py tools/upstream_evidence.py tools/upstream_fixtures.py tools/upstream_model.py tools/upstream_routes.py tools/check_dist.py tools/project_urls.py tools/release_notes.py tools/typecheck_runtime.py tools/docs_generics.py
 	$(PY) -m mypy --strict --python-version 3.11 --explicit-package-bases tests/typecheck
 	tools/typing/node_modules/.bin/pyright --project tests/typecheck
 

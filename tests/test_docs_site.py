@@ -11,9 +11,11 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import html
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -241,3 +243,35 @@ def test_the_site_in_a_browser(browser: Browser, server: tuple[str, list[tuple[s
     missing = [(path, status) for path, status in statuses if status >= 400]
     assert not missing, f"pages or assets the site asked for and did not have: {missing}"
     assert not browser.problems(), browser.problems()
+
+
+def _rendered(page: Path, anchor: str) -> tuple[bool, str]:
+    """Whether the reference shows ``anchor`` as async, and its signature as text."""
+    text = page.read_text(encoding="utf-8")
+    start = text.index(f'<h3 id="{anchor}"')
+    heading = text[start : text.index("</h3>", start)]
+    signature = text[start : text.index("</code></pre>", start)]
+    signature = html.unescape(re.sub(r"<[^>]+>", "", signature[signature.index("<code>") :]))
+    return "doc-label-async" in heading, " ".join(signature.split())
+
+
+@pytest.mark.parametrize(
+    ("page", "method", "returns", "awaited"),
+    [
+        ("runs", "Runs.poll", "-> Run", True),
+        ("runs", "Runs.subscribe_to_run", "-> RunSubscription", False),
+        ("auth", "Auth.create_public_token", "-> str", True),
+        ("batches", "Batches.trigger", "-> CreateBatchResponse", True),
+        ("sessions", "Sessions.chat", "-> AgentChat", False),
+    ],
+)
+def test_inherited_methods_show_what_each_client_returns(
+    site: Path, page: str, method: str, returns: str, awaited: bool
+) -> None:
+    # Written once on a generic base for both clients (tools/docs_generics.py specializes them).
+    reference = site / "reference" / page / "index.html"
+    sync_async, sync_signature = _rendered(reference, f"trigger_dev.resources.{page}.{method}")
+    async_async, async_signature = _rendered(reference, f"trigger_dev.resources.{page}.Async{method}")
+    assert not sync_async and sync_signature.endswith(returns), sync_signature
+    async_returns = returns if awaited else returns.replace("-> ", "-> Async")
+    assert async_async == awaited and async_signature.endswith(async_returns), async_signature
