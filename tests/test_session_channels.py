@@ -15,7 +15,7 @@ import pytest
 
 from tests.support.clients import FAST_RETRIES, AsyncWaits, Waits, async_client, sync_client
 from tests.support.session_server import SECRET_KEY, State, serving
-from trigger_dev import ArgumentTypeError, InvalidArgumentError
+from trigger_dev import ArgumentTypeError, AuthenticationError, InvalidArgumentError
 from trigger_dev._agents.records import RecordDecoder, SessionPart
 from trigger_dev._realtime.sse import Event
 
@@ -155,6 +155,24 @@ def test_bad_input_is_refused_before_sending(stand_in: tuple[str, State]) -> Non
     with pytest.raises(InvalidArgumentError, match="text"):
         client.sessions.chat("support-agent").send_message("")
     assert state.appends == 0 and not state.sessions
+
+
+def test_a_channels_errors_name_the_call_the_user_made(stand_in: tuple[str, State]) -> None:
+    # The routes behind a channel have no public method of their own: an error names the
+    # channel's method, as the user wrote it, not the route's internal name.
+    url, _ = stand_in
+    client = sync_client(url, secret_key="tr_dev_FAKE-not-the-stand-ins-key")
+    channel = client.sessions.open("chat_1").input
+    calls = {
+        "sessions.open('chat_1').input.send": lambda: channel.send({"text": "hi"}),
+        "sessions.open('chat_1').input.read": lambda: channel.read(),
+        "sessions.open('chat_1').input.subscribe": lambda: next(iter(channel.subscribe())),
+    }
+    for name, call in calls.items():
+        with pytest.raises(AuthenticationError) as raised:
+            call()
+        assert raised.value.operation == name
+        assert str(raised.value).startswith(f"{name}: 401 ")
 
 
 def test_a_chat_starts_its_session_sends_the_agents_envelope_and_reads_one_turn(

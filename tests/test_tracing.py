@@ -447,7 +447,7 @@ def test_opening_an_output_stream_is_a_span_that_ends_when_it_opens(
     assert span.attributes is not None
     assert span.attributes["http.response.status_code"] == 200
     assert span.attributes["trigger_dev.run.id"] == "run_1"
-    assert span.attributes["trigger_dev.call"] == "runs.read_stream"  # the name its errors carry too
+    assert span.attributes["trigger_dev.call"] == "runs.stream"  # the name its errors carry too
 
 
 # --- without OpenTelemetry, and what stays as it was

@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_realtime/output_streams.py (sha256 8c203b8ce254da0b); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_realtime/output_streams.py (sha256 3a2a48a2d6ba1d5c); edit that file, not this one.
 """`runs.stream`: a task's realtime output stream, read as server-sent events.
 
 The server speaks one of two formats, named by the ``X-Stream-Version`` answer header:
@@ -170,6 +170,7 @@ class _Stream(Generic[ClientT]):
         request_options: RequestOptions | None,
     ) -> None:
         self._client = client
+        self._call = "runs.stream"  # what errors and log lines name
         self._name = f"runs.stream({run_id}, {key!r})"
         self._args = {"run_id": run_id, "key": key}
         self._timeout_seconds = timeout_seconds
@@ -212,7 +213,8 @@ class _Stream(Generic[ClientT]):
         options.pop("additional_headers", None)
         options["extra_headers"] = headers
         options["retry"] = {**dict(options.get("retry") or {}), "max_attempts": 1}
-        return getattr(operations, self._OPERATION), self._args, options  # type: ignore[return-value]
+        operation = getattr(operations, self._OPERATION).called_as(self._call)
+        return operation, self._args, options  # type: ignore[return-value]
 
     def _opened(self, headers: Any) -> None:
         """The stream is open: its failures are over, and its body is read from the start."""

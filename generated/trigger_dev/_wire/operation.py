@@ -1,4 +1,4 @@
-# Copied by codegen.py from templates/runtime/_wire/operation.py (sha256 50bf690c64179581); edit that file, not this one.
+# Copied by codegen.py from templates/runtime/_wire/operation.py (sha256 e86ec29d19293e89); edit that file, not this one.
 """What an SDK method is on the wire: its routes, their parameters, and how a call's
 arguments become a request. The tables themselves are generated into ``_operations.py``."""
 
@@ -8,7 +8,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
@@ -137,6 +137,12 @@ class Operation(Generic[T]):
     # Body fields the server sends encoded, with the field naming the encoding (a waitpoint's
     # ``output`` and ``outputType``); the client decodes them, downloading stored ones.
     packets: tuple[tuple[str, str], ...] = ()
+
+    def called_as(self, name: str) -> Operation[T]:
+        """This operation named after the public call that makes it (a method written by hand
+        on top of a route users do not call directly), so that its argument errors, API
+        errors and log lines name what the user called."""
+        return replace(self, name=name)
 
 
 @dataclass(slots=True)

@@ -67,7 +67,8 @@ class _Reading(_Stream[ClientT]):
         self, client: ClientT, session_id: str, io: Io, *, until_turn_complete: bool, **kwargs: Any
     ) -> None:
         super().__init__(client, session_id, io, **kwargs)
-        self._name = f"sessions.open({session_id!r}).{'input' if io == 'in' else 'output'}.subscribe()"
+        self._call = f"sessions.open({session_id!r}).{'input' if io == 'in' else 'output'}.subscribe"
+        self._name = f"{self._call}()"
         self._args = {"session_id": session_id, "io": io}
         self._decoder = RecordDecoder(kwargs["last_event_id"])
         self._until_turn_complete = until_turn_complete
@@ -123,7 +124,7 @@ class _Channel(Generic[ClientT, StreamT]):
         text = encode_record(method, data)
         options = _with_headers(request_options, {"X-Part-Id": new_part_id(part_id, method)})
         args = {"session_id": self.session_id, "io": self.io, "body": text}
-        answer = (yield Request(operations.SESSIONS_APPEND_STREAM, args, options)).parse()
+        answer = (yield Request(operations.SESSIONS_APPEND_STREAM.called_as(method), args, options)).parse()
         seq: int | None = answer.seq
         return seq
 
@@ -132,9 +133,10 @@ class _Channel(Generic[ClientT, StreamT]):
     ) -> Steps[list[SessionPart]]:
         from .. import _operations as operations
 
-        position = check_after(f"{self._label}.read", after)
+        method = f"{self._label}.read"
+        position = check_after(method, after)
         raw = yield Request(
-            operations.SESSIONS_READ_STREAM_RECORDS,
+            operations.SESSIONS_READ_STREAM_RECORDS.called_as(method),
             {"session_id": self.session_id, "io": self.io, "after": position},
             request_options,
         )
@@ -164,7 +166,9 @@ class _Channel(Generic[ClientT, StreamT]):
         position = check_after(method, last_event_id)
         check_timing(method, timeout_seconds, reconnect_timeout)
         self._client.check(
-            operations.SESSIONS_READ_STREAM, {"session_id": self.session_id, "io": self.io}, request_options
+            operations.SESSIONS_READ_STREAM.called_as(method),
+            {"session_id": self.session_id, "io": self.io},
+            request_options,
         )
         return self._session_stream(
             self._client,
