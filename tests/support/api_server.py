@@ -14,11 +14,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.support.factories import retrieved_run, run_list_item
+from tests.support.local_server import JsonHandler, serving
 
 FINISHED = {"COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"}
 WHOAMI_KEY = "tr_dev_echoedByTheServer"
@@ -58,13 +58,8 @@ class ApiState:
         return ids
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
+class Handler(JsonHandler):
     server: Any
-
-    def log_message(self, *args: object) -> None:
-        pass
 
     @property
     def state(self) -> ApiState:
@@ -90,17 +85,17 @@ class Handler(BaseHTTPRequestHandler):
             run_id = unquote(path.rsplit("/", 1)[1])
             item = next((r for r in self.state.runs if r["id"] == run_id), None)
             if item is None:
-                self.send_json(404, {"error": "Run not found"})
+                self.send_document(404, {"error": "Run not found"})
             else:
                 fields = {k: v for k, v in item.items() if k not in ("env", "taskKind")}
-                self.send_json(200, retrieved_run(**fields))
+                self.send_document(200, retrieved_run(**fields))
         elif path in ("/api/v1/schedules", "/api/v1/queues"):
             self.numbered(self.state.schedules if path.endswith("schedules") else self.state.queues, first)
         elif path.startswith("/api/v1/projects/") and "/envvars/" in path:
             environment = unquote(path.rsplit("/", 1)[1])
-            self.send_json(200, self.state.envvars.get(environment, []))
+            self.send_document(200, self.state.envvars.get(environment, []))
         elif path == "/api/v1/whoami":
-            self.send_json(
+            self.send_document(
                 200,
                 {
                     "id": "env_1234abcd", "slug": "prod", "type": "PRODUCTION", "apiKey": WHOAMI_KEY,
@@ -118,9 +113,9 @@ class Handler(BaseHTTPRequestHandler):
             }
             if first.get("projectRef"):
                 body["project"] = {"name": "Emails", "url": "https://cloud.example/p", "orgTitle": "Acme"}
-            self.send_json(200, body)
+            self.send_document(200, body)
         else:
-            self.send_json(404, {"error": "Not found"})
+            self.send_document(404, {"error": "Not found"})
 
     def do_POST(self) -> None:
         path, _, body = self._seen("POST")
@@ -131,41 +126,41 @@ class Handler(BaseHTTPRequestHandler):
                 return
             run = next((r for r in self.state.runs if r["id"] == run_id), None)
             if run_id in self.state.refuse_cancel:
-                self.send_json(422, {"error": "Run cannot be cancelled now"})
+                self.send_document(422, {"error": "Run cannot be cancelled now"})
             elif run is None:
-                self.send_json(404, {"error": "Run not found"})
+                self.send_document(404, {"error": "Run not found"})
             elif run["status"] in FINISHED:
-                self.send_json(400, {"error": "Run is already finished"})
+                self.send_document(400, {"error": "Run is already finished"})
             else:
                 run["status"] = "CANCELED"
-                self.send_json(200, {"id": run_id})
+                self.send_document(200, {"id": run_id})
         elif path.startswith("/api/v1/runs/") and path.endswith("/replay"):
             run_id = unquote(parts[4])
             if not any(r["id"] == run_id for r in self.state.runs):
-                self.send_json(404, {"error": "Run not found"})
+                self.send_document(404, {"error": "Run not found"})
                 return
             new = self.state.add_runs(1, status="QUEUED")[0]
-            self.send_json(200, {"id": new})
+            self.send_document(200, {"id": new})
         elif path.startswith("/api/v1/queues/") and path.endswith("/pause"):
             name = unquote(parts[4])
             queue = next((q for q in self.state.queues if name in (q["id"], q["name"])), None)
             if queue is None:
-                self.send_json(404, {"error": "Queue not found"})
+                self.send_document(404, {"error": "Queue not found"})
                 return
             queue["paused"] = body["action"] == "pause"
-            self.send_json(200, queue)
+            self.send_document(200, queue)
         elif path.endswith("/import") and "/envvars/" in path:
             environment = unquote(parts[-2])
             current = {v["name"]: v for v in self.state.envvars.setdefault(environment, [])}
             if not body.get("override") and set(body["variables"]) & set(current):
-                self.send_json(400, {"error": "Variable already exists"})
+                self.send_document(400, {"error": "Variable already exists"})
                 return
             for name, value in body["variables"].items():
                 current[name] = {"name": name, "value": value, "isSecret": False}
             self.state.envvars[environment] = list(current.values())
-            self.send_json(200, {"success": True})
+            self.send_document(200, {"success": True})
         else:
-            self.send_json(404, {"error": "Not found"})
+            self.send_document(404, {"error": "Not found"})
 
     def list_runs(self, query: dict[str, str]) -> None:
         if self.state.page_delay and self.state.stopping.wait(self.state.page_delay):
@@ -183,7 +178,7 @@ class Handler(BaseHTTPRequestHandler):
             start = next((i + 1 for i, r in enumerate(runs) if r["id"] == query["page[after]"]), len(runs))
         page = runs[start : start + size]
         more = start + size < len(runs)
-        self.send_json(
+        self.send_document(
             200,
             {
                 "data": page,
@@ -198,21 +193,13 @@ class Handler(BaseHTTPRequestHandler):
         per_page = int(query.get("perPage", "10"))
         page = int(query.get("page", "1"))
         total = max(1, -(-len(items) // per_page))
-        self.send_json(
+        self.send_document(
             200,
             {
                 "data": items[(page - 1) * per_page : page * per_page],
                 "pagination": {"currentPage": page, "totalPages": total, "count": len(items)},
             },
         )
-
-    def send_json(self, status: int, body: Any) -> None:
-        payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
 
 
 def schedule(number: int, **changes: Any) -> dict[str, Any]:
@@ -237,16 +224,9 @@ def queue(name: str, **changes: Any) -> dict[str, Any]:
 def api_server() -> Iterator[ApiState]:
     """Serve a fresh `ApiState` until the block ends (its ``base_url`` is set)."""
     state = ApiState()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.state = state  # type: ignore[attr-defined]
-    state.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        state.stopping.set()
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
+    with serving(Handler, state=state) as base_url:
+        state.base_url = base_url
+        try:
+            yield state
+        finally:
+            state.stopping.set()

@@ -24,18 +24,27 @@ class JsonHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
+    def send_document(self, status: int, document: Any) -> None:
+        """``document`` as the JSON body of a ``status`` answer."""
+        self.send_json(json.dumps(document), status)
+
     def log_message(self, *args: object) -> None:
         pass
 
 
 @contextmanager
-def serving(handler: type[BaseHTTPRequestHandler], *, tls: ssl.SSLContext | None = None) -> Iterator[str]:
-    """Serve ``handler`` until the block ends; yields the base URL."""
+def serving(
+    handler: type[BaseHTTPRequestHandler], *, tls: ssl.SSLContext | None = None, state: Any = None
+) -> Iterator[str]:
+    """Serve ``handler`` until the block ends; yields the base URL. ``state`` is given to the
+    handlers as ``self.server.state``."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
+    server.state = state  # type: ignore[attr-defined]
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits for the serving loop's next poll.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}"
