@@ -23,6 +23,8 @@ TEST_DEPENDENCIES = (
     "griffe==2.4.1; python_version >= '3.11'",
     "griffe==2.3.0; python_version < '3.11'",
     "ruamel.yaml==0.19.1",
+    # tests/test_project_urls.py imports the build's metadata hook, which builds on hatchling.
+    "hatchling==1.33.0",
     "trustme==1.2.1",
     "PyJWT==2.15.1",
     "fastapi==0.165.0; python_version >= '3.11'",
