@@ -23,7 +23,7 @@ from trigger_dev import TriggerClient
 from trigger_dev._cli.app import cli
 from trigger_dev._cli.run_filters import KEYWORDS
 
-PROFILE_KEY = "tr_prod_keyFromTheProfile"
+PROFILE_KEY = "tr_prod_FAKE-key-from-the-profile"
 
 
 @pytest.fixture

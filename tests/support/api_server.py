@@ -21,7 +21,7 @@ from tests.support.factories import retrieved_run, run_list_item
 from tests.support.local_server import JsonHandler, serving
 
 FINISHED = {"COMPLETED", "CANCELED", "FAILED", "CRASHED", "SYSTEM_FAILURE", "EXPIRED", "TIMED_OUT"}
-WHOAMI_KEY = "tr_dev_echoedByTheServer"
+WHOAMI_KEY = "tr_dev_FAKE-echoed-by-the-server"
 """The key the secret-key whoami route echoes (``apiKey``): the command line must never show it."""
 
 
