@@ -14,6 +14,7 @@ carries out; the sync and async classes keep only their signatures.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from .._exceptions import InvalidArgumentError
@@ -25,6 +26,7 @@ from .records import RecordDecoder, SessionPart, check_after, encode_record, new
 if TYPE_CHECKING:  # the clients are named as strings in the generic bases below
     from .._async_base_client import AsyncAPIClient  # noqa: F401
     from .._base_client import BaseAPIClient, SyncAPIClient  # noqa: F401
+    from .._wire.operation import Operation
 
 __all__ = [
     "AsyncSessionChannel",
@@ -115,16 +117,21 @@ class _Channel(Generic[ClientT, StreamT]):
         self.io: Io = io
         self._label = f"sessions.open({session_id!r}).{'input' if io == 'in' else 'output'}"
 
+    @cached_property
+    def _append(self) -> Operation[Any]:
+        """The append route under this channel's ``send`` (named once: a send is per record)."""
+        from .. import _operations as operations
+
+        return operations.SESSIONS_APPEND_STREAM.called_as(f"{self._label}.send")
+
     def _sending(
         self, data: Any, part_id: str | None, request_options: RequestOptions | None
     ) -> Steps[int | None]:
-        from .. import _operations as operations
-
-        method = f"{self._label}.send"
-        text = encode_record(method, data)
-        options = _with_headers(request_options, {"X-Part-Id": new_part_id(part_id, method)})
+        append = self._append
+        text = encode_record(append.name, data)
+        options = _with_headers(request_options, {"X-Part-Id": new_part_id(part_id, append.name)})
         args = {"session_id": self.session_id, "io": self.io, "body": text}
-        answer = (yield Request(operations.SESSIONS_APPEND_STREAM.called_as(method), args, options)).parse()
+        answer = (yield Request(append, args, options)).parse()
         seq: int | None = answer.seq
         return seq
 
